@@ -1,0 +1,28 @@
+/**
+ * `npm run bench [name...]`: runs the benchmarks (all, or those named), prints each table and writes
+ * it to benchmarks/results. Speed goals live here as ratios, never as timed assertions in tests.
+ */
+import { askTellOverhead } from './ask-tell-overhead';
+import { saveResult, toMarkdown, type BenchResult } from './result';
+
+const BENCHMARKS: Readonly<Record<string, () => Promise<BenchResult>>> = {
+  'ask-tell-overhead': askTellOverhead,
+};
+
+async function main(): Promise<void> {
+  const wanted = process.argv.slice(2);
+  for (const name of wanted) {
+    if (!(name in BENCHMARKS)) throw new Error(`unknown benchmark "${name}"; expected one of ${Object.keys(BENCHMARKS).join(', ')}`);
+  }
+  for (const [name, run] of Object.entries(BENCHMARKS)) {
+    if (wanted.length > 0 && !wanted.includes(name)) continue;
+    const result = await run();
+    saveResult(result);
+    process.stdout.write(`${toMarkdown(result)}\n`);
+  }
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`bench: ${e instanceof Error ? e.message : String(e)}\n`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,72 @@
+import { InvalidArgumentError } from '../errors';
+import { studiesCommand, studiesHelp } from './commands/studies';
+import { trialsCommand, trialsHelp } from './commands/trials';
+import { processIo, type CliIo } from './io';
+
+type Handler = (argv: readonly string[], io: CliIo) => Promise<number>;
+
+/** The command table: each verb is a small handler with its own help text. */
+const COMMANDS: Readonly<Record<string, { summary: string; help: string; run: Handler }>> = {
+  studies: { summary: 'list the studies in a storage', help: studiesHelp, run: studiesCommand },
+  trials: { summary: 'print the trials of a study (table, csv, json)', help: trialsHelp, run: trialsCommand },
+};
+
+function version(): string {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- package.json sits outside rootDir's module graph
+  return (require('../../../package.json') as { version: string }).version;
+}
+
+export function mainHelp(): string {
+  const verbs = Object.entries(COMMANDS)
+    .map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`)
+    .join('\n');
+  return `tfjs-tune — hyperparameter tuning for TensorFlow.js
+
+Usage: tfjs-tune <command> [options]
+
+Commands:
+${verbs}
+
+Options:
+  --help       help for tfjs-tune or a command (tfjs-tune <command> --help)
+  --version    print the version
+  --verbose    print stack traces with errors
+
+Storage URLs: sqlite:./tfjs-tune.db (default), memory.
+`;
+}
+
+/**
+ * Runs the CLI and returns its exit code: 0 success, 1 a failed command, 2 bad usage. Errors are
+ * one clear line on stderr; the stack only with --verbose.
+ */
+export async function main(argv: readonly string[], io: CliIo = processIo): Promise<number> {
+  const verbose = argv.includes('--verbose');
+  const [verb, ...rest] = argv;
+  if (verb === undefined || verb === '--help' || verb === '-h' || verb === 'help') {
+    const topic = verb === 'help' ? rest[0] : undefined;
+    io.stdout(topic !== undefined && COMMANDS[topic] ? COMMANDS[topic].help : mainHelp());
+    return 0;
+  }
+  if (verb === '--version' || verb === '-v') {
+    io.stdout(`${version()}\n`);
+    return 0;
+  }
+  const command = COMMANDS[verb];
+  if (command === undefined) {
+    io.stderr(`tfjs-tune: error: unknown command "${verb}"; expected one of ${Object.keys(COMMANDS).join(', ')}\n`);
+    return 2;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    io.stdout(command.help);
+    return 0;
+  }
+  try {
+    return await command.run(rest, io);
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    io.stderr(`tfjs-tune ${verb}: error: ${message}\n`);
+    if (verbose && e instanceof Error && e.stack !== undefined) io.stderr(`${e.stack}\n`);
+    return e instanceof InvalidArgumentError ? 2 : 1;
+  }
+}

@@ -1,0 +1,20 @@
+import { existsSync } from 'node:fs';
+
+import { InvalidArgumentError } from '../errors';
+import type { Storage } from '../storage/base';
+import { storageFromUrl } from '../storage/from-url';
+
+export const DEFAULT_STORAGE = 'sqlite:./tfjs-tune.db';
+
+/**
+ * Opens the storage a read-only command names. A SQLite file that does not exist is an error,
+ * not a new empty database (a typo in the path must not look like "no studies").
+ */
+export function openExistingStorage(url: string | undefined): Storage {
+  const target = url ?? DEFAULT_STORAGE;
+  const path = /^sqlite:(?:\/\/)?(.+)$/.exec(target)?.[1];
+  if (path !== undefined && !existsSync(path)) {
+    throw new InvalidArgumentError('--storage', target, 'an existing SQLite file (none at that path)');
+  }
+  return storageFromUrl(target);
+}

@@ -1,0 +1,27 @@
+/**
+ * tfjs-tune: hyperparameter and architecture tuning for TensorFlow.js.
+ *
+ * @example
+ * ```ts
+ * import * as tune from 'tfjs-tune';
+ * const study = await tune.createStudy({ direction: 'minimize', seed: 0 });
+ * await study.optimize((trial) => trial.suggestFloat('x', -5, 5) ** 2, { nTrials: 20 });
+ * console.log(study.bestValue);
+ * ```
+ * @packageDocumentation
+ */
+export * from './errors';
+export * from './random';
+export * from './space';
+export * from './samplers';
+export * from './pruners';
+export * from './study';
+export type { Storage, StudyRecord, TrialTemplate, CreateTrialOptions } from './storage/base';
+export { InMemoryStorage } from './storage/memory';
+export { SqliteStorage } from './storage/sqlite';
+export { storageFromUrl } from './storage/from-url';
+export { FrozenTrial } from './trial/frozen-trial';
+export type { TrialState, StudyDirection } from './trial/state';
+export type { JsonValue } from './trial/json';
+export type { Logger } from './util/logger';
+export { silentLogger, stderrLogger } from './util/logger';

@@ -1,0 +1,10 @@
+import type { StudyView } from '../study/study-view';
+import type { FrozenTrial } from '../trial/frozen-trial';
+
+/**
+ * A pruner answers one question from reported values: should this running trial stop now?
+ * `trial` is a snapshot of the running trial including everything it has reported so far.
+ */
+export interface Pruner {
+  prune(study: StudyView, trial: FrozenTrial): boolean;
+}

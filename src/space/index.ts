@@ -1,0 +1,10 @@
+export {
+  CategoricalDistribution,
+  FloatDistribution,
+  IntDistribution,
+  distributionFromJson,
+  distributionsCompatible,
+  distributionsEqual,
+} from './distributions';
+export type { CategoricalChoice, Distribution, DistributionJson, ParamValue } from './distributions';
+export { sampleUniform } from './sample-uniform';

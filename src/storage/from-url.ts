@@ -1,0 +1,32 @@
+import { InvalidArgumentError } from '../errors';
+import type { Storage } from './base';
+import { InMemoryStorage } from './memory';
+import { SqliteStorage } from './sqlite';
+
+/** The storage URL forms users may write. */
+export const STORAGE_URL_FORMS = "omitted or 'memory' (in this process), 'sqlite:PATH' (e.g. 'sqlite:./tfjs-tune.db')";
+
+/** Whether a storage keeps trials beyond this process (heartbeats matter only then). */
+export function isPersistent(storage: Storage): boolean {
+  return !(storage instanceof InMemoryStorage);
+}
+
+/**
+ * Opens a storage from its URL: omitted or `memory` → in memory; `sqlite:./path.db`,
+ * `sqlite:///abs/path.db` or a path ending in `.db` / `.sqlite` → the embedded SQLite file.
+ */
+export function storageFromUrl(url: string | Storage | undefined): Storage {
+  if (url === undefined || url === 'memory' || url === ':memory:') return new InMemoryStorage();
+  if (typeof url !== 'string') return url;
+  const sqlite = /^sqlite:(?:\/\/)?(.+)$/.exec(url);
+  if (sqlite !== null) return new SqliteStorage(sqlite[1] as string);
+  if (/\.(db|sqlite3?)$/.test(url) && !url.includes('://')) return new SqliteStorage(url);
+  if (/^postgres(ql)?:\/\//.test(url)) {
+    throw new InvalidArgumentError(
+      'storage',
+      url.replace(/\/\/[^@]*@/, '//***@'),
+      `${STORAGE_URL_FORMS}; PostgreSQL storage is not built yet`,
+    );
+  }
+  throw new InvalidArgumentError('storage', url, STORAGE_URL_FORMS);
+}

@@ -1,0 +1,59 @@
+import Database from 'better-sqlite3';
+import { InvalidArgumentError, StorageError, TfjsTuneError } from '../errors';
+import { migrate } from './sqlite-schema';
+
+export interface SqliteStorageOptions {
+  /**
+   * How long a write waits for another process's transaction before failing, in ms. Generous by
+   * default (30 s) so many workers on one file queue up instead of erroring.
+   */
+  readonly busyTimeoutMs?: number;
+  /**
+   * `FULL` (default) fsyncs the WAL at every commit, so each write survives a power loss or an OS
+   * crash before its promise resolves, as the storage contract promises. `NORMAL` still survives
+   * the crash of any process but may lose the last commits on power loss; it saves one fsync per
+   * write, which is most of the cost of a write on a slow or busy disk.
+   */
+  readonly synchronous?: 'FULL' | 'NORMAL';
+}
+
+export const DEFAULT_BUSY_TIMEOUT_MS = 30_000;
+
+/**
+ * The SQLite result code of an error, read by duck typing: better-sqlite3's native addon keeps the
+ * SqliteError class of whichever module instance loaded it first, so `instanceof` fails when the
+ * module is loaded more than once in a process (as jest does, once per test file).
+ */
+export function sqliteCode(e: unknown): string | null {
+  const code = (e as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code.startsWith('SQLITE_') ? code : null;
+}
+
+/** Opens (creating if needed) and configures a tfjs-tune database; every failure is a StorageError. */
+export function openDatabase(path: string, options: SqliteStorageOptions): Database.Database {
+  const busy = options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS;
+  if (!Number.isInteger(busy) || busy < 0) {
+    throw new InvalidArgumentError('busyTimeoutMs', busy, 'a non-negative integer number of milliseconds');
+  }
+  const sync = options.synchronous ?? 'FULL';
+  if (sync !== 'FULL' && sync !== 'NORMAL') throw new InvalidArgumentError('synchronous', sync, '"FULL" or "NORMAL"');
+  let db: Database.Database;
+  try {
+    // `timeout` is SQLite's busy_timeout: a locked file is retried for that long, not failed at once.
+    db = new Database(path, { timeout: busy });
+  } catch (e) {
+    throw new StorageError(`cannot open SQLite database "${path}": ${(e as Error).message}`);
+  }
+  try {
+    // WAL lets readers run while one process writes; the mode is stored in the file itself.
+    db.pragma('journal_mode = WAL');
+    db.pragma(`synchronous = ${sync}`);
+    db.pragma('foreign_keys = ON'); // per connection, and needed for ON DELETE CASCADE
+    migrate(db, path);
+    return db;
+  } catch (e) {
+    db.close();
+    if (e instanceof TfjsTuneError) throw e;
+    throw new StorageError(`cannot use SQLite database "${path}": ${(e as Error).message}`);
+  }
+}

@@ -1,0 +1,12 @@
+export { Study } from './study';
+export type { FailedTrialCallback, TellOptions } from './study';
+export { Trial } from './trial';
+export type { SuggestFloatOptions, SuggestIntOptions } from './trial';
+export { createStudy, loadStudy, deleteStudy, getAllStudySummaries } from './create-study';
+export type { CreateStudyOptions, LoadStudyOptions, StudySummary } from './create-study';
+export type { Objective, OptimizeOptions, StudyCallback } from './optimize';
+export type { StudyView } from './study-view';
+export { retryFailedTrialCallback } from './retry';
+export { dominates, paretoFront } from './multi-objective';
+export { ProgressBar } from './progress-bar';
+export { maxTrialsCallback } from './callbacks';

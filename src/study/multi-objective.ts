@@ -1,0 +1,21 @@
+import type { FrozenTrial } from '../trial/frozen-trial';
+import type { StudyDirection } from '../trial/state';
+
+/** Whether values `a` Pareto-dominate `b`: no worse in every objective and better in one. */
+export function dominates(a: readonly number[], b: readonly number[], directions: readonly StudyDirection[]): boolean {
+  let better = false;
+  for (let i = 0; i < directions.length; i++) {
+    const sign = directions[i] === 'maximize' ? -1 : 1;
+    const x = sign * (a[i] as number);
+    const y = sign * (b[i] as number);
+    if (x > y) return false;
+    if (x < y) better = true;
+  }
+  return better;
+}
+
+/** The completed trials no other completed trial dominates (duplicates of a point all kept). */
+export function paretoFront(trials: readonly FrozenTrial[], directions: readonly StudyDirection[]): FrozenTrial[] {
+  const done = trials.filter((t) => t.state === 'COMPLETE' && t.values !== null);
+  return done.filter((t) => !done.some((o) => o !== t && dominates(o.values ?? [], t.values ?? [], directions)));
+}
