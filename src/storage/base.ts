@@ -32,8 +32,8 @@ export interface CreateTrialOptions {
 }
 
 /**
- * The storage contract. Every method is asynchronous (PostgreSQL needs it) and every write is
- * durable before its promise resolves. Returned objects are snapshots: a storage never mutates one
+ * The storage contract. Every method is asynchronous (PostgreSQL needs it) and every write survives
+ * the death of any process before its promise resolves. Returned objects are snapshots: a storage never mutates one
  * it handed out, and a finished trial (COMPLETE, PRUNED, FAIL) can never change again
  * (`TrialFinishedError`). Trial numbers are unique and gap-free per study, even across processes.
  */

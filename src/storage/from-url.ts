@@ -18,8 +18,11 @@ export function isPersistent(storage: Storage): boolean {
 export function storageFromUrl(url: string | Storage | undefined): Storage {
   if (url === undefined || url === 'memory' || url === ':memory:') return new InMemoryStorage();
   if (typeof url !== 'string') return url;
-  const sqlite = /^sqlite:(?:\/\/)?(.+)$/.exec(url);
-  if (sqlite !== null) return new SqliteStorage(sqlite[1] as string);
+  const sqlite = /^sqlite:(?:\/\/)?([^?]+)(?:\?synchronous=(full|normal))?$/i.exec(url);
+  if (sqlite !== null) {
+    const sync = sqlite[2]?.toUpperCase() as 'FULL' | 'NORMAL' | undefined;
+    return new SqliteStorage(sqlite[1] as string, sync === undefined ? {} : { synchronous: sync });
+  }
   if (/\.(db|sqlite3?)$/.test(url) && !url.includes('://')) return new SqliteStorage(url);
   if (/^postgres(ql)?:\/\//.test(url)) {
     throw new InvalidArgumentError(

@@ -9,10 +9,11 @@ export interface SqliteStorageOptions {
    */
   readonly busyTimeoutMs?: number;
   /**
-   * `FULL` (default) fsyncs the WAL at every commit, so each write survives a power loss or an OS
-   * crash before its promise resolves, as the storage contract promises. `NORMAL` still survives
-   * the crash of any process but may lose the last commits on power loss; it saves one fsync per
-   * write, which is most of the cost of a write on a slow or busy disk.
+   * `NORMAL` (default) in WAL mode: every commit is in the WAL before its promise resolves, so it
+   * survives the crash or SIGKILL of any process (the contract's promise); the last commits may be
+   * lost on a power loss or OS crash. `FULL` fsyncs at every commit to survive those too, at the
+   * price of one disk sync per write (measured 8–21 ms per ask+tell here against 0.5–0.9 ms).
+   * Choose it with `sqlite:PATH?synchronous=full`.
    */
   readonly synchronous?: 'FULL' | 'NORMAL';
 }
@@ -35,7 +36,7 @@ export function openDatabase(path: string, options: SqliteStorageOptions): Datab
   if (!Number.isInteger(busy) || busy < 0) {
     throw new InvalidArgumentError('busyTimeoutMs', busy, 'a non-negative integer number of milliseconds');
   }
-  const sync = options.synchronous ?? 'FULL';
+  const sync = options.synchronous ?? 'NORMAL';
   if (sync !== 'FULL' && sync !== 'NORMAL') throw new InvalidArgumentError('synchronous', sync, '"FULL" or "NORMAL"');
   let db: Database.Database;
   try {

@@ -8,7 +8,7 @@ import { FAIL_REASON_KEY, type CreateTrialOptions, type Storage, type StudyRecor
 import { assertWritable } from './check-writable';
 import { assembleStudies, assembleTrials, DistributionCache, encodeNumber } from './sqlite-rows';
 import { DEFAULT_BUSY_TIMEOUT_MS, openDatabase, sqliteCode, type SqliteStorageOptions } from './sqlite-open';
-import { prepareStatements, type Statements, type TrialRow, type TrialScope } from './sqlite-statements';
+import { prepareStatements, type Statements, type StudyRow, type TrialRow, type TrialScope } from './sqlite-statements';
 
 export type { SqliteStorageOptions };
 
@@ -259,7 +259,7 @@ export class SqliteStorage implements Storage {
     }
   }
 
-  private requireStudy(studyId: number) {
+  private requireStudy(studyId: number): StudyRow {
     const row = this.st.studyById.get(studyId);
     if (row === undefined) throw new StudyNotFoundError(`no study with id ${studyId}`);
     return row;
@@ -295,7 +295,9 @@ export class SqliteStorage implements Storage {
       const valueJson = Object.prototype.hasOwnProperty.call(params, name) ? JSON.stringify(value ?? null) : null;
       this.st.upsertParam.run(trialId, name, valueJson, dist === undefined ? null : JSON.stringify(dist.toJSON()));
     }
-    for (const [k, v] of Object.entries(template.userAttrs ?? {})) this.st.trialUserAttrs.upsert.run(trialId, k, JSON.stringify(v));
+    for (const [k, v] of Object.entries(template.userAttrs ?? {})) {
+      this.st.trialUserAttrs.upsert.run(trialId, k, JSON.stringify(v));
+    }
     for (const [k, v] of Object.entries(template.systemAttrs ?? {})) {
       this.st.trialSystemAttrs.upsert.run(trialId, k, JSON.stringify(v));
     }

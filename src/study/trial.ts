@@ -1,5 +1,6 @@
 import { InvalidArgumentError, TfjsTuneError, quote } from '../errors';
 import type { Pruner } from '../pruners/base';
+import { Rng } from '../random/rng';
 import type { Sampler } from '../samplers/base';
 import {
   CategoricalDistribution,
@@ -72,6 +73,19 @@ export class Trial {
   /** The trial's number in its study: 0, 1, 2, ... */
   get number(): number {
     return this.frozen.number;
+  }
+
+  /**
+   * A random stream for the objective's own draws (model initialisers, data shuffling), derived from
+   * the study's seed and this trial's number: the same study seed gives the same stream.
+   */
+  get rng(): Rng {
+    return new Rng(this.host.view.seed).derive('trial', this.frozen.number);
+  }
+
+  /** A 31-bit seed for APIs that take one (tfjs initialisers), from {@link Trial.rng}. */
+  get seed(): number {
+    return this.rng.nextSeed();
   }
 
   /** @internal The storage's id for this trial. */
