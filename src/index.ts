@@ -25,3 +25,25 @@ export type { TrialState, StudyDirection } from './trial/state';
 export type { JsonValue } from './trial/json';
 export type { Logger } from './util/logger';
 export { silentLogger, stderrLogger } from './util/logger';
+export * as callbacks from './training/callbacks';
+export * as schedules from './training/schedules';
+export { saveCheckpoint, loadCheckpoint, copyWeights, CheckpointHandler, readCheckpoint } from './training/checkpoint';
+export type {
+  SaveCheckpointOptions,
+  LoadCheckpointOptions,
+  LoadedCheckpoint,
+  CopyWeightsOptions,
+  CheckpointExtras,
+  CheckpointInfo,
+} from './training/checkpoint';
+export { kFold, stratifiedKFold, timeSeriesSplit, crossValScore } from './training/cross-validation';
+export type {
+  Split,
+  KFoldOptions,
+  TimeSeriesSplitOptions,
+  CrossValScoreOptions,
+  CrossValScoreResult,
+  ScoreFn,
+} from './training/cross-validation';
+export type { HyperModel, SuggestApi, BuildContext, Params } from './training/hyper-model';
+export * from './tuners';

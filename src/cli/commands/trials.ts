@@ -24,7 +24,10 @@ function columns(trials: readonly FrozenTrial[]): { params: string[]; nValues: n
   return { params: [...params].sort(), nValues };
 }
 
-function rowsOf(trials: readonly FrozenTrial[], fmt: (v: number | null) => string): { header: string[]; rows: string[][] } {
+function rowsOf(
+  trials: readonly FrozenTrial[],
+  fmt: (v: number | null) => string,
+): { header: string[]; rows: string[][] } {
   const { params, nValues } = columns(trials);
   const valueCols = nValues === 1 ? ['value'] : Array.from({ length: nValues }, (_, i) => `values_${i}`);
   const header = ['number', 'state', ...valueCols, ...params.map((p) => `params_${p}`), 'duration_s', 'fail_reason'];
@@ -49,7 +52,13 @@ export async function trialsCommand(argv: readonly string[], io: CliIo): Promise
   try {
     const trials = await storage.getAllTrials(await storage.getStudyIdByName(studyName));
     if (format === 'json') {
-      io.stdout(`${JSON.stringify(trials.map((t) => t.toJSON()), null, 2)}\n`);
+      io.stdout(
+        `${JSON.stringify(
+          trials.map((t) => t.toJSON()),
+          null,
+          2,
+        )}\n`,
+      );
     } else if (format === 'csv') {
       const { header, rows } = rowsOf(trials, (v) => (v === null ? '' : String(v)));
       io.stdout([header, ...rows].map((r) => r.map(csvField).join(',')).join('\n') + '\n');

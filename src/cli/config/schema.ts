@@ -1,0 +1,258 @@
+import { InvalidArgumentError } from '../../errors';
+import type { CategoricalChoice } from '../../space/distributions';
+import type { StudyDirection } from '../../trial/state';
+import { checkKeys, isObj, optInt, optNumber, optString, type Obj } from './check';
+
+export const MODELS = ['mlp', 'cnn', 'lstm'] as const;
+export const METHODS = ['random', 'grid', 'tpe', 'qmc'] as const;
+export const PRUNERS = ['none', 'median', 'percentile'] as const;
+export const SYNTHETIC_DATASETS = ['synthetic-cifar', 'synthetic-imdb', 'synthetic-tabular'] as const;
+export const FILE_DATASETS = ['cifar10', 'imdb', 'csv'] as const;
+const DISTRIBUTIONS = ['uniform', 'log_uniform', 'int_uniform', 'q_uniform'] as const;
+
+/** One `parameters` entry, W&B sweep style. */
+export type ParameterSpec =
+  | { kind: 'range'; distribution: (typeof DISTRIBUTIONS)[number]; min: number; max: number; q?: number }
+  | { kind: 'values'; values: CategoricalChoice[] }
+  | { kind: 'value'; value: CategoricalChoice };
+
+export interface DatasetSpec {
+  readonly kind: (typeof SYNTHETIC_DATASETS)[number] | (typeof FILE_DATASETS)[number];
+  /** Folder or file for the real formats. */
+  readonly path?: string;
+  /** Sizes and loader options (nTrain, nVal, vocabSize, maxLen, label, valFraction, ...). */
+  readonly options: Readonly<Record<string, number | string>>;
+}
+
+/** A validated `tfjs-tune run` config. */
+export interface RunConfig {
+  readonly study: string;
+  readonly model: (typeof MODELS)[number];
+  readonly dataset: DatasetSpec;
+  readonly metric: { readonly name: string; readonly goal: StudyDirection };
+  readonly method: (typeof METHODS)[number];
+  readonly parameters: Readonly<Record<string, ParameterSpec>>;
+  readonly epochs: number;
+  readonly earlyStopping: { readonly patience: number; readonly minDelta: number } | null;
+  readonly pruner: {
+    readonly type: (typeof PRUNERS)[number];
+    readonly nStartupTrials: number;
+    readonly nWarmupSteps: number;
+    readonly percentile: number;
+  };
+  readonly trials: number | null;
+  readonly timeout: number | null;
+  readonly seed: number;
+  readonly storage: string;
+  readonly workers: number | null;
+}
+
+const TOP_KEYS = [
+  'study',
+  'model',
+  'dataset',
+  'metric',
+  'method',
+  'parameters',
+  'epochs',
+  'earlyStopping',
+  'pruner',
+  'trials',
+  'timeout',
+  'seed',
+  'storage',
+  'workers',
+  'description',
+];
+const DATASET_OPTION_KEYS: Readonly<Record<string, readonly string[]>> = {
+  'synthetic-cifar': ['nTrain', 'nVal', 'nTest', 'classes', 'seed'],
+  'synthetic-imdb': ['nTrain', 'nVal', 'nTest', 'vocabSize', 'maxLen', 'seed'],
+  'synthetic-tabular': ['n', 'nFeatures', 'nInformative', 'classes', 'valFraction', 'seed'],
+  cifar10: ['valFraction', 'limit', 'seed'],
+  imdb: ['vocabSize', 'maxLen', 'valFraction', 'limit', 'seed'],
+  csv: ['label', 'valFraction', 'delimiter', 'seed'],
+};
+
+function parseDataset(raw: unknown): DatasetSpec {
+  const allowed = `one of ${[...SYNTHETIC_DATASETS].join(', ')}, or { cifar10: DIR } / { imdb: DIR } / { csv: FILE, label: COLUMN } (with optional sizes)`;
+  if (typeof raw === 'string') {
+    if (!(SYNTHETIC_DATASETS as readonly string[]).includes(raw))
+      throw new InvalidArgumentError('dataset', raw, allowed);
+    return { kind: raw as DatasetSpec['kind'], options: {} };
+  }
+  if (!isObj(raw)) throw new InvalidArgumentError('dataset', raw, allowed);
+  const fileKind = FILE_DATASETS.find((k) => k in raw);
+  const kind = fileKind ?? (typeof raw['name'] === 'string' ? raw['name'] : undefined);
+  if (kind === undefined || !(kind in DATASET_OPTION_KEYS)) throw new InvalidArgumentError('dataset', raw, allowed);
+  const keys = [...(DATASET_OPTION_KEYS[kind] ?? []), fileKind ?? 'name'];
+  checkKeys(raw, keys, 'dataset');
+  const options: Record<string, number | string> = {};
+  for (const key of DATASET_OPTION_KEYS[kind] ?? []) {
+    const v = raw[key];
+    if (v === undefined) continue;
+    if (key === 'label' || key === 'delimiter') {
+      if (typeof v !== 'string' && typeof v !== 'number')
+        throw new InvalidArgumentError(`dataset.${key}`, v, 'a column name or index');
+      options[key] = v;
+    } else if (key === 'valFraction') {
+      options[key] = checkFraction(v);
+    } else if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) {
+      throw new InvalidArgumentError(`dataset.${key}`, v, 'an integer >= 0');
+    } else options[key] = v;
+  }
+  if (fileKind !== undefined) {
+    const path = raw[fileKind];
+    if (typeof path !== 'string' || path.length === 0)
+      throw new InvalidArgumentError(
+        `dataset.${fileKind}`,
+        path,
+        fileKind === 'csv' ? 'a CSV file path' : 'a folder path',
+      );
+    if (fileKind === 'csv' && options['label'] === undefined)
+      throw new InvalidArgumentError('dataset.label', undefined, 'the label column of the CSV file');
+    return { kind: fileKind, path, options };
+  }
+  return { kind: kind as DatasetSpec['kind'], options };
+}
+
+function checkFraction(v: unknown): number {
+  if (typeof v !== 'number' || !(v > 0 && v < 1))
+    throw new InvalidArgumentError('dataset.valFraction', v, 'a number between 0 and 1');
+  return v;
+}
+
+function parseParameter(name: string, raw: unknown): ParameterSpec {
+  const path = `parameters.${name}`;
+  const forms = '{ min, max, distribution: uniform|log_uniform|int_uniform|q_uniform }, { values: [...] } or { value }';
+  if (!isObj(raw)) throw new InvalidArgumentError(path, raw, forms);
+  if ('value' in raw) {
+    checkKeys(raw, ['value'], path);
+    return { kind: 'value', value: scalar(`${path}.value`, raw['value']) };
+  }
+  if ('values' in raw) {
+    checkKeys(raw, ['values'], path);
+    const values = raw['values'];
+    if (!Array.isArray(values) || values.length === 0)
+      throw new InvalidArgumentError(`${path}.values`, values, 'a non-empty list');
+    return { kind: 'values', values: values.map((v, i) => scalar(`${path}.values[${i}]`, v)) };
+  }
+  checkKeys(raw, ['min', 'max', 'distribution', 'q'], path);
+  const distribution = (optString(raw, 'distribution', `${path}.`, DISTRIBUTIONS) ??
+    'uniform') as (typeof DISTRIBUTIONS)[number];
+  const min = raw['min'];
+  const max = raw['max'];
+  if (typeof min !== 'number' || !Number.isFinite(min))
+    throw new InvalidArgumentError(`${path}.min`, min, `a number (or use ${forms})`);
+  if (typeof max !== 'number' || !Number.isFinite(max)) throw new InvalidArgumentError(`${path}.max`, max, 'a number');
+  if (min > max) throw new InvalidArgumentError(`${path}.min`, min, `<= max (${max})`);
+  if (distribution === 'log_uniform' && min <= 0)
+    throw new InvalidArgumentError(`${path}.min`, min, '> 0 for log_uniform');
+  if (distribution === 'int_uniform' && (!Number.isInteger(min) || !Number.isInteger(max))) {
+    throw new InvalidArgumentError(`${path}.min`, [min, max], 'integers for int_uniform');
+  }
+  const q = optNumber(raw, 'q', `${path}.`, Number.MIN_VALUE);
+  if (distribution === 'q_uniform' && q === undefined)
+    throw new InvalidArgumentError(`${path}.q`, undefined, 'a step > 0 for q_uniform');
+  return { kind: 'range', distribution, min, max, ...(q !== undefined ? { q } : {}) };
+}
+
+function scalar(path: string, v: unknown): CategoricalChoice {
+  if (v === null || typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v)))
+    return v;
+  throw new InvalidArgumentError(path, v, 'a number, string, boolean or null');
+}
+
+function parseMetric(raw: unknown): RunConfig['metric'] {
+  if (raw === undefined) return { name: 'val_acc', goal: 'maximize' };
+  if (!isObj(raw))
+    throw new InvalidArgumentError('metric', raw, '{ name: val_acc | val_loss | ..., goal: maximize | minimize }');
+  checkKeys(raw, ['name', 'goal'], 'metric');
+  const name = optString(raw, 'name', 'metric.') ?? 'val_acc';
+  const goal = optString(raw, 'goal', 'metric.', ['maximize', 'minimize']) as StudyDirection | undefined;
+  return { name, goal: goal ?? (/(acc|accuracy|auc)$/.test(name) ? 'maximize' : 'minimize') };
+}
+
+function parsePruner(raw: unknown): RunConfig['pruner'] {
+  const defaults = { type: 'none' as const, nStartupTrials: 5, nWarmupSteps: 1, percentile: 25 };
+  if (raw === undefined || raw === false || raw === 'none') return defaults;
+  if (typeof raw === 'string') {
+    if (!(PRUNERS as readonly string[]).includes(raw))
+      throw new InvalidArgumentError('pruner', raw, `one of ${PRUNERS.join(', ')}`);
+    return { ...defaults, type: raw as (typeof PRUNERS)[number] };
+  }
+  if (!isObj(raw))
+    throw new InvalidArgumentError(
+      'pruner',
+      raw,
+      `one of ${PRUNERS.join(', ')} or { type, nStartupTrials, nWarmupSteps, percentile }`,
+    );
+  checkKeys(raw, ['type', 'nStartupTrials', 'nWarmupSteps', 'percentile'], 'pruner');
+  const type = (optString(raw, 'type', 'pruner.', PRUNERS) ?? 'median') as (typeof PRUNERS)[number];
+  const percentile = optNumber(raw, 'percentile', 'pruner.', 0) ?? defaults.percentile;
+  if (percentile > 100) throw new InvalidArgumentError('pruner.percentile', percentile, 'a number from 0 to 100');
+  return {
+    type,
+    nStartupTrials: optInt(raw, 'nStartupTrials', 'pruner.', 0) ?? defaults.nStartupTrials,
+    nWarmupSteps: optInt(raw, 'nWarmupSteps', 'pruner.', 0) ?? defaults.nWarmupSteps,
+    percentile,
+  };
+}
+
+function parseEarlyStopping(raw: unknown): RunConfig['earlyStopping'] {
+  if (raw === undefined || raw === false) return null;
+  if (raw === true) return { patience: 2, minDelta: 0 };
+  if (!isObj(raw)) throw new InvalidArgumentError('earlyStopping', raw, 'true, false or { patience, minDelta }');
+  checkKeys(raw, ['patience', 'minDelta'], 'earlyStopping');
+  return {
+    patience: optInt(raw, 'patience', 'earlyStopping.', 0) ?? 2,
+    minDelta: optNumber(raw, 'minDelta', 'earlyStopping.', 0) ?? 0,
+  };
+}
+
+/**
+ * Validates a parsed config file as a whole before any work starts. Every error names the key,
+ * quotes the bad value and says what is allowed.
+ */
+export function validateConfig(raw: unknown, defaults: { studyFromFile: string }): RunConfig {
+  if (!isObj(raw))
+    throw new InvalidArgumentError(
+      'config',
+      raw,
+      'a mapping of keys (model, dataset, metric, method, parameters, ...)',
+    );
+  checkKeys(raw, TOP_KEYS, '');
+  const model = optString(raw, 'model', '', MODELS) as RunConfig['model'] | undefined;
+  if (model === undefined) throw new InvalidArgumentError('model', undefined, `one of ${MODELS.join(', ')}`);
+  if (raw['dataset'] === undefined)
+    throw new InvalidArgumentError('dataset', undefined, 'a dataset (e.g. synthetic-cifar)');
+  const params = raw['parameters'] ?? {};
+  if (!isObj(params))
+    throw new InvalidArgumentError(
+      'parameters',
+      params,
+      'a mapping of parameter name to { min, max, distribution } / { values } / { value }',
+    );
+  const parameters: Record<string, ParameterSpec> = {};
+  for (const name of Object.keys(params).sort()) parameters[name] = parseParameter(name, params[name]);
+  const storage = optString(raw, 'storage', '') ?? 'sqlite:./tfjs-tune.db';
+  const study = optString(raw, 'study', '') ?? defaults.studyFromFile;
+  if (study.length === 0) throw new InvalidArgumentError('study', study, 'a non-empty name');
+  return {
+    study,
+    model,
+    dataset: parseDataset(raw['dataset']),
+    metric: parseMetric(raw['metric']),
+    method: (optString(raw, 'method', '', METHODS) ?? 'random') as RunConfig['method'],
+    parameters,
+    epochs: optInt(raw, 'epochs', '', 1) ?? 3,
+    earlyStopping: parseEarlyStopping(raw['earlyStopping']),
+    pruner: parsePruner(raw['pruner']),
+    trials: optInt(raw, 'trials', '', 1) ?? null,
+    timeout: optNumber(raw, 'timeout', '', Number.MIN_VALUE) ?? null,
+    seed: optInt(raw, 'seed', '', 0) ?? 0,
+    storage,
+    workers: optInt(raw, 'workers', '', 1) ?? null,
+  };
+}
+
+export type { Obj };

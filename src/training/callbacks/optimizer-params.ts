@@ -1,0 +1,100 @@
+import * as tf from '@tensorflow/tfjs';
+
+import { InvalidArgumentError, TfjsTuneError } from '../../errors';
+
+/*
+ * tfjs-core 4.22 optimisers read their hyperparameters at each step from plain fields, so changing
+ * a field changes the next update. The exceptions are cached tensors: SGD and Momentum keep
+ * `c = scalar(-learningRate)` (replaced by their own `setLearningRate`, which disposes the old one)
+ * and Momentum keeps `m = scalar(momentum)` (which its `setMomentum` forgets to refresh).
+ */
+interface LearningRateFields {
+  learningRate?: unknown;
+  setLearningRate?: (learningRate: number) => void;
+}
+interface MomentumFields {
+  momentum?: unknown;
+  m?: tf.Scalar;
+}
+
+/** The learning rate an optimiser will use for its next step. */
+export function getOptimizerLearningRate(optimizer: tf.Optimizer): number {
+  const lr = (optimizer as unknown as LearningRateFields).learningRate;
+  if (typeof lr !== 'number') {
+    throw new TfjsTuneError(
+      `${optimizer.getClassName()} optimizer has no numeric learningRate field to read or schedule`,
+    );
+  }
+  return lr;
+}
+
+/**
+ * Sets the learning rate of a tfjs-core optimiser (SGD, Momentum, Adam, Adamax, RMSProp, Adagrad,
+ * Adadelta) so that the next step really uses it: SGD/Momentum through `setLearningRate` (which
+ * swaps their cached `-lr` scalar and disposes the old one), the others by their `learningRate` field.
+ */
+export function setOptimizerLearningRate(optimizer: tf.Optimizer, learningRate: number): void {
+  if (typeof learningRate !== 'number' || !Number.isFinite(learningRate) || learningRate < 0) {
+    throw new InvalidArgumentError('learning rate', learningRate, 'a finite number >= 0');
+  }
+  getOptimizerLearningRate(optimizer); // checks the field exists
+  const fields = optimizer as unknown as LearningRateFields;
+  if (typeof fields.setLearningRate === 'function') fields.setLearningRate.call(optimizer, learningRate);
+  else fields.learningRate = learningRate;
+}
+
+/** Sets the momentum of a Momentum or RMSProp optimiser (refreshing Momentum's cached scalar). */
+export function setOptimizerMomentum(optimizer: tf.Optimizer, momentum: number): void {
+  if (typeof momentum !== 'number' || !Number.isFinite(momentum) || momentum < 0) {
+    throw new InvalidArgumentError('momentum', momentum, 'a finite number >= 0');
+  }
+  const name = optimizer.getClassName();
+  const fields = optimizer as unknown as MomentumFields;
+  if ((name !== 'Momentum' && name !== 'RMSProp') || typeof fields.momentum !== 'number') {
+    throw new TfjsTuneError(`${name} optimizer has no momentum to set (Momentum and RMSProp have)`);
+  }
+  fields.momentum = momentum;
+  if (fields.m instanceof tf.Tensor) {
+    const old = fields.m;
+    fields.m = tf.keep(tf.scalar(momentum));
+    old.dispose();
+  }
+}
+
+interface RateFields {
+  rate?: unknown;
+}
+
+function collectLayers(layers: readonly tf.layers.Layer[], out: tf.layers.Layer[]): void {
+  for (const layer of layers) {
+    out.push(layer);
+    const inner = (layer as unknown as { layers?: tf.layers.Layer[] }).layers;
+    if (Array.isArray(inner)) collectLayers(inner, out);
+  }
+}
+
+/**
+ * Sets the rate of the model's dropout layers (Dropout, SpatialDropout1D, AlphaDropout,
+ * GaussianDropout; nested models included), or of those named in `layerNames`. The next training
+ * step uses it. Returns how many layers changed.
+ */
+export function setDropoutRate(model: tf.LayersModel, rate: number, layerNames?: readonly string[]): number {
+  if (typeof rate !== 'number' || !(rate >= 0 && rate < 1))
+    throw new InvalidArgumentError('dropout rate', rate, 'a number in [0, 1)');
+  const all: tf.layers.Layer[] = [];
+  collectLayers(model.layers, all);
+  const wanted = layerNames === undefined ? null : new Set(layerNames);
+  let changed = 0;
+  for (const layer of all) {
+    const fields = layer as unknown as RateFields;
+    if (!/Dropout$/.test(layer.getClassName()) || typeof fields.rate !== 'number') continue;
+    if (wanted !== null && !wanted.has(layer.name)) continue;
+    fields.rate = rate;
+    changed++;
+  }
+  if (changed === 0) {
+    const what = wanted === null ? 'no dropout layers' : `no dropout layers named ${[...wanted].join(', ')}`;
+    throw new TfjsTuneError(`setDropoutRate: model "${model.name}" has ${what}`);
+  }
+  return changed;
+}

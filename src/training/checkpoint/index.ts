@@ -1,0 +1,10 @@
+export { saveCheckpoint, loadCheckpoint } from './save-load';
+export type { LoadCheckpointOptions, LoadedCheckpoint, SaveCheckpointOptions } from './save-load';
+export { CheckpointHandler, readCheckpoint } from './file-handler';
+export type { CheckpointExtras, ReadCheckpoint } from './file-handler';
+export { CHECKPOINT_VERSION, MODEL_FILE, WEIGHTS_FILE } from './format';
+export type { CheckpointInfo } from './format';
+export { copyWeights } from './copy-weights';
+export type { CopyWeightsOptions } from './copy-weights';
+export { readOptimizerState, writeOptimizerState } from './optimizer-state';
+export type { NamedWeight, OptimizerState } from './optimizer-state';

@@ -1,0 +1,10 @@
+export type { Schedule } from './validate';
+export { constant } from './constant';
+export { cosine } from './cosine';
+export type { CosineScheduleOptions } from './cosine';
+export { cyclic } from './cyclic';
+export type { CyclicMode, CyclicScheduleOptions } from './cyclic';
+export { exponential } from './exponential';
+export type { ExponentialScheduleOptions } from './exponential';
+export { step } from './step';
+export type { StepScheduleOptions } from './step';

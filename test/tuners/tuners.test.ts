@@ -1,0 +1,156 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import * as tf from '@tensorflow/tfjs';
+
+import * as tune from '../../src';
+import type { HyperParameters } from '../../src/tuners/hyperparameters';
+import { RandomSearch } from '../../src/tuners/random-search';
+import { GridSearch } from '../../src/tuners/grid-search';
+import { disposeModel } from '../../src/training/backend/dispose-model';
+
+/** Two noisy Gaussian blobs in 4-D: learnable in a few epochs by a tiny net. */
+function blobs(n: number, seed: number): { x: tf.Tensor2D; y: tf.Tensor2D } {
+  const rng = new tune.Rng(seed);
+  const xs: number[] = [];
+  const ys: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const c = i % 2;
+    for (let d = 0; d < 4; d++) xs.push(rng.normal(c === 0 ? -1 : 1, 1));
+    ys.push(c === 0 ? 1 : 0, c === 0 ? 0 : 1);
+  }
+  return { x: tf.tensor2d(xs, [n, 4]), y: tf.tensor2d(ys, [n, 2]) };
+}
+
+function buildModel(hp: HyperParameters): tf.LayersModel {
+  const model = tf.sequential();
+  model.add(
+    tf.layers.dense({
+      inputShape: [4],
+      units: hp.Int('units', 4, 16, { step: 4 }),
+      activation: 'relu',
+      kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }),
+    }),
+  );
+  model.add(
+    tf.layers.dense({ units: 2, activation: 'softmax', kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }) }),
+  );
+  model.compile({
+    optimizer: tf.train.adam(hp.Float('lr', 1e-3, 1e-1, { sampling: 'log' })),
+    loss: 'categoricalCrossentropy',
+    metrics: ['acc'],
+  });
+  return model;
+}
+
+describe('KerasTuner-style tuners', () => {
+  let dir: string;
+  const train = blobs(96, 1);
+  const val = blobs(48, 2);
+  beforeAll(async () => {
+    await tf.setBackend('cpu');
+    dir = mkdtempSync(join(tmpdir(), 'tfjs-tune-tuner-'));
+  });
+  afterAll(() => {
+    rmSync(dir, { recursive: true, force: true });
+    tf.dispose([train.x, train.y, val.x, val.y]);
+  });
+
+  it('RandomSearch: getBestModels reloads the stored best epoch without retraining; nothing leaks', async () => {
+    const base = tf.memory().numTensors;
+    const tuner = new RandomSearch(buildModel, {
+      objective: 'val_loss',
+      maxTrials: 4,
+      seed: 3,
+      directory: dir,
+      studyName: 'rs',
+    });
+    await tuner.search(train.x, train.y, { epochs: 4, validationData: [val.x, val.y], batchSize: 16 });
+    expect(tf.memory().numTensors).toBe(base);
+
+    const study = await tuner.study();
+    expect(study.getTrials({ states: ['COMPLETE'] })).toHaveLength(4);
+    const [model] = await tuner.getBestModels(1);
+    const [bestHp] = await tuner.getBestHyperparameters(1);
+    expect(bestHp).toEqual(study.bestParams);
+    const evaluated = model!.evaluate(val.x, val.y) as tf.Scalar[];
+    const loss = (await evaluated[0]!.data())[0]!;
+    expect(loss).toBeCloseTo(study.bestValue, 4); // the checkpoint is the best epoch the score came from
+    tf.dispose(evaluated);
+    // Loaded twice, the same predictions: reloaded, not retrained.
+    const [again] = await tuner.getBestModels(1);
+    const p1 = model!.predict(val.x) as tf.Tensor;
+    const p2 = again!.predict(val.x) as tf.Tensor;
+    expect(Array.from(await p1.data())).toEqual(Array.from(await p2.data()));
+    tf.dispose([p1, p2]);
+    disposeModel(model!);
+    disposeModel(again!);
+    expect(await tuner.resultsSummary(2)).toMatch(/Objective: val_loss \(minimize\)[\s\S]*Trial \d+ — score/);
+  });
+
+  it('resumes a search from its storage up to a larger maxTrials', async () => {
+    const storage = `sqlite:${join(dir, 'tuner.db')}`;
+    const first = new RandomSearch(buildModel, {
+      objective: 'val_acc',
+      maxTrials: 2,
+      seed: 1,
+      storage,
+      directory: dir,
+      studyName: 'resume',
+    });
+    await first.search(train.x, train.y, { epochs: 1, validationData: [val.x, val.y] });
+    const second = new RandomSearch(buildModel, {
+      objective: 'val_acc',
+      maxTrials: 3,
+      seed: 1,
+      storage,
+      directory: dir,
+      studyName: 'resume',
+    });
+    await second.search(train.x, train.y, { epochs: 1, validationData: [val.x, val.y] });
+    const study = await second.study();
+    expect(study.trials.map((t) => t.number)).toEqual([0, 1, 2]);
+    expect(study.direction).toBe('maximize');
+  });
+
+  it('GridSearch trains every grid point once, and refuses a continuous Float', async () => {
+    const gridModel = (hp: HyperParameters): tf.LayersModel => {
+      const model = tf.sequential();
+      model.add(tf.layers.dense({ inputShape: [4], units: hp.Choice('units', [4, 8]), activation: 'relu' }));
+      model.add(tf.layers.dense({ units: 2, activation: 'softmax' }));
+      model.compile({
+        optimizer: tf.train.adam(hp.Choice('lr', [0.01, 0.05])),
+        loss: 'categoricalCrossentropy',
+        metrics: ['acc'],
+      });
+      return model;
+    };
+    const base = tf.memory().numTensors;
+    const tuner = new GridSearch(gridModel, {
+      objective: { name: 'val_acc', direction: 'max' },
+      directory: dir,
+      studyName: 'grid',
+    });
+    await tuner.search(train.x, train.y, { epochs: 1, validationData: [val.x, val.y] });
+    const trials = (await tuner.study()).trials;
+    expect(trials).toHaveLength(4);
+    expect(new Set(trials.map((t) => JSON.stringify([t.params['units'], t.params['lr']]))).size).toBe(4);
+    expect(tf.memory().numTensors).toBe(base);
+    await expect(
+      new GridSearch(buildModel, { objective: 'val_acc', directory: dir, studyName: 'grid-bad' }).search(
+        train.x,
+        train.y,
+        { epochs: 1, validationSplit: 0.2 },
+      ),
+    ).rejects.toThrow(/"lr".*step/);
+  });
+
+  it('refuses bad options naming the field', () => {
+    expect(() => new RandomSearch(buildModel, { objective: { name: 'val_acc', direction: 'up' as never } })).toThrow(
+      /objective\.direction/,
+    );
+    expect(() => new RandomSearch(buildModel, { objective: 'val_acc', maxTrials: 0 })).toThrow(/maxTrials/);
+    expect(() => new RandomSearch(buildModel, { objective: 'val_acc', maxTrail: 3 } as never)).toThrow(/maxTrail/);
+  });
+});
