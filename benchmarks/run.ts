@@ -3,10 +3,12 @@
  * it to benchmarks/results. Speed goals live here as ratios, never as timed assertions in tests.
  */
 import { askTellOverhead } from './ask-tell-overhead';
+import { surrogateBenchmark } from './multifidelity/surrogate';
 import { saveResult, toMarkdown, type BenchResult } from './result';
 
 const BENCHMARKS: Readonly<Record<string, () => Promise<BenchResult>>> = {
   'ask-tell-overhead': askTellOverhead,
+  'multifidelity-surrogate': () => surrogateBenchmark(),
 };
 
 async function main(): Promise<void> {

@@ -7,4 +7,6 @@ import type { FrozenTrial } from '../trial/frozen-trial';
  */
 export interface Pruner {
   prune(study: StudyView, trial: FrozenTrial): boolean;
+  /** The study as the sampler should see it while sampling `trial` (Hyperband: the trial's bracket only). */
+  filterStudyForSampler?(study: StudyView, trial: FrozenTrial): StudyView;
 }

@@ -22,9 +22,15 @@ export interface OptimizeOptions {
   /** Error classes that fail a trial quietly; any other error fails it too, with a warning. */
   readonly catch?: readonly ErrorClass[];
   readonly showProgressBar?: boolean;
+  /**
+   * Stop creating trials once the study holds this many, counted by the storage in the same atomic
+   * step that numbers a trial — exact across workers and processes (unlike a callback, which can
+   * only stop after the trials already started).
+   */
+  readonly maxTrialsInStudy?: number;
 }
 
-const OPTION_KEYS = ['nTrials', 'timeout', 'concurrency', 'callbacks', 'catch', 'showProgressBar'];
+const OPTION_KEYS = ['nTrials', 'timeout', 'concurrency', 'callbacks', 'catch', 'showProgressBar', 'maxTrialsInStudy'];
 
 function checkOptions(options: OptimizeOptions): void {
   for (const key of Object.keys(options)) {
@@ -37,6 +43,9 @@ function checkOptions(options: OptimizeOptions): void {
   }
   if (timeout !== undefined && !(typeof timeout === 'number' && timeout > 0)) {
     throw new InvalidArgumentError('timeout', timeout, 'a number of seconds > 0');
+  }
+  if (options.maxTrialsInStudy !== undefined && (!Number.isInteger(options.maxTrialsInStudy) || options.maxTrialsInStudy < 0)) {
+    throw new InvalidArgumentError('maxTrialsInStudy', options.maxTrialsInStudy, 'an integer >= 0');
   }
   if (concurrency !== undefined && (!Number.isInteger(concurrency) || concurrency < 1)) {
     throw new InvalidArgumentError('concurrency', concurrency, 'an integer >= 1');
@@ -101,10 +110,10 @@ export async function optimizeStudy(study: Study, objective: Objective, options:
   const worker = async (): Promise<void> => {
     while (more()) {
       started++;
-      const trial = await study.askOrNull();
+      const trial = await study.askOrNull(options.maxTrialsInStudy);
       if (trial === null) {
         started--;
-        study.stop(); // the sampler's points are used up (grid)
+        study.stop(); // the sampler's points (grid) or the study's trial budget are used up
         break;
       }
       const frozen = await runTrial(study, trial, objective, options.catch ?? []);

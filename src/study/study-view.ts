@@ -16,4 +16,9 @@ export interface StudyView {
   getTrials(options?: { states?: readonly TrialState[] }): readonly FrozenTrial[];
   /** Ends `optimize` after the trials now running. */
   stop(): void;
+  /**
+   * Records a system attribute on a trial this process is running (pruner bookkeeping, e.g. ASHA's
+   * rung values); the trial's next snapshot and `getTrials` see it at once, other processes after a refresh.
+   */
+  setTrialSystemAttr?(trialNumber: number, key: string, value: JsonValue): void;
 }

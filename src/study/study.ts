@@ -172,6 +172,14 @@ export class Study implements StudyView {
     this.sysAttrs = { ...this.sysAttrs, [key]: value };
   }
 
+  /** @internal See {@link StudyView.setTrialSystemAttr}. */
+  setTrialSystemAttr(trialNumber: number, key: string, value: JsonValue): void {
+    const trial = this.running.get(trialNumber);
+    if (trial === undefined) throw new TfjsTuneError(`trial ${trialNumber} is not running in this process`);
+    trial.setSystemAttr(key, value);
+    this.cache.upsert(trial.snapshot());
+  }
+
   /** Ends the running `optimize` once the trials in flight finish. */
   stop(): void {
     this.stopRequested = true;
@@ -251,12 +259,13 @@ export class Study implements StudyView {
     await optimizeStudy(this, objective, options);
   }
 
-  /** @internal Starts a trial; null when the sampler's trial budget (grid) is used up. */
-  async askOrNull(): Promise<Trial | null> {
+  /** @internal Starts a trial; null when the sampler's (grid) or the caller's trial budget is used up. */
+  async askOrNull(maxTrialsInStudy?: number): Promise<Trial | null> {
     await this.failStaleTrialsIfDue();
     let frozen = await this.storage.claimWaitingTrial(this.studyId);
     if (frozen === null) {
-      const maxTrials = this.sampler.maxTrials?.(this);
+      const limits = [this.sampler.maxTrials?.(this), maxTrialsInStudy].filter((v): v is number => v !== undefined);
+      const maxTrials = limits.length === 0 ? undefined : Math.min(...limits);
       frozen = await this.storage.createTrial(this.studyId, undefined, maxTrials === undefined ? {} : { maxTrials });
       if (frozen === null) return null;
     }
@@ -264,12 +273,13 @@ export class Study implements StudyView {
     try {
       await this.refresh();
       this.cache.upsert(frozen);
-      await this.sampler.beforeTrial?.(this, frozen);
-      const searchSpace = this.sampler.inferRelativeSearchSpace(this, frozen);
+      const view = this.pruner.filterStudyForSampler?.(this, frozen) ?? this;
+      await this.sampler.beforeTrial?.(view, frozen);
+      const searchSpace = this.sampler.inferRelativeSearchSpace(view, frozen);
       const params =
-        Object.keys(searchSpace).length === 0 ? {} : await this.sampler.sampleRelative(this, frozen, searchSpace);
+        Object.keys(searchSpace).length === 0 ? {} : await this.sampler.sampleRelative(view, frozen, searchSpace);
       const fixed = (frozen.systemAttrs['fixed_params'] ?? {}) as Record<string, ParamValue>;
-      const trial = new Trial(this.host(), frozen, { searchSpace, params }, fixed);
+      const trial = new Trial({ ...this.host(), samplerView: view }, frozen, { searchSpace, params }, fixed);
       this.running.set(frozen.number, trial);
       return trial;
     } catch (e) {
@@ -312,7 +322,7 @@ export class Study implements StudyView {
     }
     const frozen = await this.storage.getTrial(trial.trialId);
     this.cache.upsert(frozen);
-    this.sampler.afterTrial?.(this, frozen, frozen.state, frozen.values);
+    this.sampler.afterTrial?.(this.pruner.filterStudyForSampler?.(this, frozen) ?? this, frozen, frozen.state, frozen.values);
     return frozen;
   }
 

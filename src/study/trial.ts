@@ -28,6 +28,8 @@ export interface SuggestIntOptions {
 /** What a trial needs from the study that runs it. */
 export interface TrialHost {
   readonly view: StudyView;
+  /** What the sampler sees (the pruner may narrow the study, e.g. to a Hyperband bracket); default `view`. */
+  readonly samplerView?: StudyView;
   readonly sampler: Sampler;
   readonly pruner: Pruner;
   readonly storage: Storage;
@@ -215,7 +217,7 @@ export class Trial {
       const rel = this.relative.params[name] as ParamValue;
       if (distributionsCompatible(relDist, dist) && this.contains(dist, rel)) return rel;
     }
-    const value = this.host.sampler.sampleIndependent(this.host.view, this.snapshot(), name, dist);
+    const value = this.host.sampler.sampleIndependent(this.host.samplerView ?? this.host.view, this.snapshot(), name, dist);
     if (!this.contains(dist, value)) {
       throw new TfjsTuneError(`the sampler returned ${quote(value)} for ${quote(name)}, outside ${dist.describe()}`);
     }
