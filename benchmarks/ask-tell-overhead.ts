@@ -10,8 +10,16 @@ import { join } from 'node:path';
 import { createStudy, silentLogger } from '../src';
 import type { BenchResult } from './result';
 
-async function measure(storage: string | undefined, nTrials: number): Promise<{ msPerTrial: number; lastHundredMs: number }> {
-  const study = await createStudy({ storage: storage ?? 'memory', seed: 0, logger: silentLogger, heartbeatInterval: 0 });
+async function measure(
+  storage: string | undefined,
+  nTrials: number,
+): Promise<{ msPerTrial: number; lastHundredMs: number }> {
+  const study = await createStudy({
+    storage: storage ?? 'memory',
+    seed: 0,
+    logger: silentLogger,
+    heartbeatInterval: 0,
+  });
   const times: number[] = [];
   for (let i = 0; i < nTrials; i++) {
     const t0 = performance.now();

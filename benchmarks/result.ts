@@ -34,6 +34,9 @@ export function toMarkdown(result: BenchResult): string {
 /** Writes `<name>.json` and `<name>.md` under benchmarks/results (relative to the working directory). */
 export function saveResult(result: BenchResult, dir = join('benchmarks', 'results')): void {
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, `${result.name}.json`), `${JSON.stringify({ ...result, date: new Date().toISOString() }, null, 2)}\n`);
+  writeFileSync(
+    join(dir, `${result.name}.json`),
+    `${JSON.stringify({ ...result, date: new Date().toISOString() }, null, 2)}\n`,
+  );
   writeFileSync(join(dir, `${result.name}.md`), toMarkdown(result));
 }

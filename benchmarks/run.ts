@@ -4,17 +4,20 @@
  */
 import { askTellOverhead } from './ask-tell-overhead';
 import { surrogateBenchmark } from './multifidelity/surrogate';
+import { samplerBenchmark } from './samplers/run-samplers';
 import { saveResult, toMarkdown, type BenchResult } from './result';
 
 const BENCHMARKS: Readonly<Record<string, () => Promise<BenchResult>>> = {
   'ask-tell-overhead': askTellOverhead,
   'multifidelity-surrogate': () => surrogateBenchmark(),
+  samplers: () => samplerBenchmark(),
 };
 
 async function main(): Promise<void> {
   const wanted = process.argv.slice(2);
   for (const name of wanted) {
-    if (!(name in BENCHMARKS)) throw new Error(`unknown benchmark "${name}"; expected one of ${Object.keys(BENCHMARKS).join(', ')}`);
+    if (!(name in BENCHMARKS))
+      throw new Error(`unknown benchmark "${name}"; expected one of ${Object.keys(BENCHMARKS).join(', ')}`);
   }
   for (const [name, run] of Object.entries(BENCHMARKS)) {
     if (wanted.length > 0 && !wanted.includes(name)) continue;

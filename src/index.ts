@@ -47,3 +47,15 @@ export type {
 } from './training/cross-validation';
 export type { HyperModel, SuggestApi, BuildContext, Params } from './training/hyper-model';
 export * from './tuners';
+export {
+  initBackend,
+  describeBackend,
+  disposeModel,
+  BACKEND_ENV_VAR,
+  BACKEND_NAMES,
+  BackendUnavailableError,
+  registerWasmTrainingKernels,
+  DilatedDepthwiseConv2D,
+  dilatedDepthwiseConv2d,
+} from './training/backend';
+export type { BackendInfo, BackendName, InitBackendOptions, DilatedDepthwiseConv2DArgs } from './training/backend';

@@ -22,7 +22,12 @@ export function disposeModel(model: tf.LayersModel): number {
   const before = tf.memory().numTensors;
   const optimizer = internals.optimizer_;
   const lastUser = internals._refCount === 1;
-  if (optimizer != null && internals.isOptimizerOwned !== true && lastUser) optimizer.dispose();
+  if (optimizer != null && internals.isOptimizerOwned !== true && lastUser) {
+    optimizer.dispose();
+    // tfjs 4.22's MomentumOptimizer.dispose() forgets the `-lr` scalar `c` it inherits from SGD.
+    const c = (optimizer as unknown as { c?: tf.Tensor }).c;
+    if (c != null && !c.isDisposed) c.dispose();
+  }
   model.dispose();
   return before - tf.memory().numTensors;
 }

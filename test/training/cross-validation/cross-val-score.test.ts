@@ -9,6 +9,7 @@ beforeAll(useCpu);
 /** A tiny HyperModel: one hidden layer of `units`, Adam at `lr`. */
 const tiny: HyperModel = {
   name: 'tiny',
+  defaults: { units: 4, lr: 0.01 },
   space: (trial) => ({
     units: trial.suggestInt('units', 2, 8),
     lr: trial.suggestFloat('lr', 1e-3, 1e-1, { log: true }),

@@ -1,0 +1,64 @@
+import { distributionsEqual, type Distribution } from '../space/distributions';
+import type { StudyView } from '../study/study-view';
+import type { FrozenTrial } from '../trial/frozen-trial';
+import { isFinished, type TrialState } from '../trial/state';
+
+export interface IntersectionSearchSpaceOptions {
+  /** Count PRUNED trials as well as COMPLETE ones (TPE does; QMC does not). */
+  readonly includePruned?: boolean;
+}
+
+/**
+ * The parameters every finished trial of interest used, with the same distribution (Optuna's
+ * `IntersectionSearchSpace`): the space a joint sampler may model. A parameter whose range changed
+ * between trials drops out, and is sampled independently.
+ *
+ * Incremental: finished trials never change, so each call only visits trials from the oldest one
+ * that was unfinished last time. One instance follows one study; given another, it starts over.
+ */
+export class IntersectionSearchSpace {
+  private readonly states: readonly TrialState[];
+  private space: Map<string, Distribution> | null = null;
+  /** Every trial below this number was finished, and folded in, at the last call. */
+  private cursor = 0;
+  private studyName: string | null = null;
+
+  constructor(options: IntersectionSearchSpaceOptions = {}) {
+    this.states = options.includePruned === true ? ['COMPLETE', 'PRUNED'] : ['COMPLETE'];
+  }
+
+  /** The intersection, names sorted; `{}` before any trial of interest has finished. */
+  calculate(study: StudyView): Record<string, Distribution> {
+    if (this.studyName !== study.studyName) {
+      this.studyName = study.studyName;
+      this.space = null;
+      this.cursor = 0;
+    }
+    const trials = study.getTrials();
+    let next: number | null = null;
+    for (const t of trials) {
+      if (t.number < this.cursor) continue;
+      if (!isFinished(t.state)) {
+        next ??= t.number;
+        continue;
+      }
+      if (this.states.includes(t.state)) this.fold(t);
+    }
+    this.cursor = next ?? (trials.length === 0 ? 0 : (trials[trials.length - 1] as FrozenTrial).number + 1);
+    const out: Record<string, Distribution> = {};
+    if (this.space === null) return out;
+    for (const name of [...this.space.keys()].sort()) out[name] = this.space.get(name) as Distribution;
+    return out;
+  }
+
+  private fold(t: FrozenTrial): void {
+    if (this.space === null) {
+      this.space = new Map(Object.entries(t.distributions));
+      return;
+    }
+    for (const [name, d] of this.space) {
+      const other = t.distributions[name];
+      if (other === undefined || !distributionsEqual(d, other)) this.space.delete(name);
+    }
+  }
+}

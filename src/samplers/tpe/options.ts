@@ -1,0 +1,96 @@
+import { InvalidArgumentError } from '../../errors';
+import { defaultGamma, defaultWeights } from './weights';
+
+export interface TPESamplerOptions {
+  /** Defaults to the study's seed. */
+  readonly seed?: number;
+  /** Trials sampled at random before TPE starts (COMPLETE and PRUNED ones count). Default 10. */
+  readonly nStartupTrials?: number;
+  /** Candidates drawn from the good density; the one with the best l(x)/g(x) wins. Default 24. */
+  readonly nEiCandidates?: number;
+  /** Size of the good group from the number of finished trials. Default min(ceil(0.1 n), 25). */
+  readonly gamma?: (n: number) => number;
+  /** Observation weights, oldest first. Default: 1 for the newest 25, a ramp from 1/n before. */
+  readonly weights?: (n: number) => ArrayLike<number>;
+  /** Weight of the prior kernel (and of the uniform part of categorical kernels). Default 1. */
+  readonly priorWeight?: number;
+  /** Add a wide kernel at the centre of each range, so no region is ever ruled out. Default true. */
+  readonly considerPrior?: boolean;
+  /** Floor kernel widths at range / min(100, kernels + 1). Default true. */
+  readonly considerMagicClip?: boolean;
+  /** Let the outermost kernels' widths reach the domain's ends. Default false. */
+  readonly considerEndpoints?: boolean;
+  /** Model the parameters every trial shares jointly (relative sampling). Default false. */
+  readonly multivariate?: boolean;
+  /** With `multivariate`: one joint model per group of parameters always used together. */
+  readonly group?: boolean;
+  /** Count RUNNING trials as bad ones, so concurrent workers spread out. Default false. */
+  readonly constantLiar?: boolean;
+}
+
+export type ResolvedTPEOptions = Required<Omit<TPESamplerOptions, 'seed'>>;
+
+const KEYS = [
+  'seed',
+  'nStartupTrials',
+  'nEiCandidates',
+  'gamma',
+  'weights',
+  'priorWeight',
+  'considerPrior',
+  'considerMagicClip',
+  'considerEndpoints',
+  'multivariate',
+  'group',
+  'constantLiar',
+];
+
+/** Checks every option (unknown keys too: a typo must not silently fall back to a default). */
+export function resolveTPEOptions(options: TPESamplerOptions): ResolvedTPEOptions {
+  for (const key of Object.keys(options)) {
+    if (!KEYS.includes(key))
+      throw new InvalidArgumentError(`TPESampler options.${key}`, key, `one of ${KEYS.join(', ')}`);
+  }
+  const o: ResolvedTPEOptions = {
+    nStartupTrials: options.nStartupTrials ?? 10,
+    nEiCandidates: options.nEiCandidates ?? 24,
+    gamma: options.gamma ?? defaultGamma,
+    weights: options.weights ?? defaultWeights,
+    priorWeight: options.priorWeight ?? 1,
+    considerPrior: options.considerPrior ?? true,
+    considerMagicClip: options.considerMagicClip ?? true,
+    considerEndpoints: options.considerEndpoints ?? false,
+    multivariate: options.multivariate ?? false,
+    group: options.group ?? false,
+    constantLiar: options.constantLiar ?? false,
+  };
+  if (options.seed !== undefined && !Number.isFinite(options.seed)) {
+    throw new InvalidArgumentError('TPESampler seed', options.seed, 'a finite number');
+  }
+  if (!Number.isInteger(o.nStartupTrials) || o.nStartupTrials < 0) {
+    throw new InvalidArgumentError('nStartupTrials', o.nStartupTrials, 'an integer >= 0');
+  }
+  if (!Number.isInteger(o.nEiCandidates) || o.nEiCandidates < 1) {
+    throw new InvalidArgumentError('nEiCandidates', o.nEiCandidates, 'an integer >= 1');
+  }
+  if (!(typeof o.priorWeight === 'number' && o.priorWeight > 0 && Number.isFinite(o.priorWeight))) {
+    throw new InvalidArgumentError('priorWeight', o.priorWeight, 'a finite number > 0');
+  }
+  for (const key of ['gamma', 'weights'] as const) {
+    if (typeof o[key] !== 'function') throw new InvalidArgumentError(key, o[key], 'a function of the number of trials');
+  }
+  for (const key of [
+    'considerPrior',
+    'considerMagicClip',
+    'considerEndpoints',
+    'multivariate',
+    'group',
+    'constantLiar',
+  ] as const) {
+    if (typeof o[key] !== 'boolean') throw new InvalidArgumentError(key, o[key], 'true or false');
+  }
+  if (o.group && !o.multivariate) {
+    throw new InvalidArgumentError('group', true, 'group only together with multivariate: true');
+  }
+  return o;
+}

@@ -1,0 +1,198 @@
+import { Rng } from '../../random/rng';
+import type { Distribution, ParamValue } from '../../space/distributions';
+import type { StudyView } from '../../study/study-view';
+import type { FrozenTrial } from '../../trial/frozen-trial';
+import type { TrialState } from '../../trial/state';
+import type { Sampler } from '../base';
+import { IntersectionSearchSpace } from '../intersection-search-space';
+import { RandomSampler } from '../random';
+import { resolveTPEOptions, type ResolvedTPEOptions, type TPESamplerOptions } from './options';
+import { ParzenEstimator } from './parzen-estimator';
+import { GroupDecomposedSearchSpace } from './search-space';
+import { splitTrials, type TrialSplit } from './split';
+import { fromModelSpace, parzenDim, toModelSpace } from './transform';
+
+const FINISHED: readonly TrialState[] = ['COMPLETE', 'PRUNED'];
+const WITH_RUNNING: readonly TrialState[] = ['COMPLETE', 'PRUNED', 'RUNNING'];
+
+/**
+ * Tree-structured Parzen Estimator (Bergstra et al. 2011), with Optuna's semantics and defaults.
+ * Finished trials are split into a good group (the best `gamma(n)`) and the rest; each is modelled
+ * by a Parzen estimator l(x) and g(x); `nEiCandidates` draws from l(x) are scored by
+ * log l(x) - log g(x) and the best one is suggested.
+ *
+ * - Independent by default: each parameter is modelled alone, synchronously in `suggest*`.
+ *   `multivariate` models the parameters all trials share jointly; `group` splits a conditional
+ *   space into groups of parameters always used together and models each group jointly.
+ * - Pruned trials rank after completed ones, by how far they got and their last value.
+ * - `constantLiar` counts RUNNING trials as bad ones, so concurrent workers spread out.
+ * - Several objectives: MOTPE (non-dominated sorting, hypervolume subset selection and weights).
+ * - Reproducible: each draw comes from a stream derived from the seed and the trial number, so a
+ *   sequential study replays exactly. The first `nStartupTrials` are random.
+ *
+ * @example
+ * ```ts
+ * const sampler = new tune.TPESampler({ seed: 1, multivariate: true });
+ * const study = await tune.createStudy({ sampler });
+ * ```
+ */
+export class TPESampler implements Sampler {
+  private rng: Rng | null;
+  private readonly random: RandomSampler;
+  private readonly opts: ResolvedTPEOptions;
+  private readonly intersection = new IntersectionSearchSpace({ includePruned: true });
+  private readonly groups: GroupDecomposedSearchSpace | null;
+  /** The split for the trial being sampled: every parameter of a trial shares one. */
+  private cached: { key: string; split: TrialSplit } | null = null;
+
+  constructor(options: TPESamplerOptions = {}) {
+    this.opts = resolveTPEOptions(options);
+    this.rng = options.seed === undefined ? null : new Rng(options.seed).derive('tpe');
+    this.random = new RandomSampler(options.seed === undefined ? {} : { seed: options.seed });
+    this.groups = this.opts.group ? new GroupDecomposedSearchSpace(true) : null;
+  }
+
+  bindStudySeed(seed: number): void {
+    this.rng ??= new Rng(seed).derive('tpe-sampler');
+    this.random.bindStudySeed(seed);
+  }
+
+  inferRelativeSearchSpace(study: StudyView): Record<string, Distribution> {
+    if (!this.opts.multivariate) return {};
+    const out: Record<string, Distribution> = {};
+    const spaces = this.groups === null ? [this.intersection.calculate(study)] : this.groups.calculate(study);
+    for (const space of spaces) {
+      for (const [name, d] of Object.entries(space)) if (!d.single()) out[name] = d;
+    }
+    return out;
+  }
+
+  sampleRelative(
+    study: StudyView,
+    trial: FrozenTrial,
+    searchSpace: Record<string, Distribution>,
+  ): Record<string, ParamValue> {
+    const names = Object.keys(searchSpace).sort();
+    if (names.length === 0 || study.getTrials({ states: FINISHED }).length < this.opts.nStartupTrials) return {};
+    const parts =
+      this.groups === null
+        ? [names]
+        : this.groups
+            .calculate(study)
+            .map((g) => names.filter((n) => Object.prototype.hasOwnProperty.call(g, n)))
+            .filter((g) => g.length > 0);
+    const out: Record<string, ParamValue> = {};
+    for (const part of parts) {
+      // Distinct first keys keep relative and independent streams apart whatever the names are.
+      const rng = this.rootRng(study).derive('relative', trial.number, ...part);
+      const values = this.sampleJoint(
+        study,
+        trial,
+        part,
+        part.map((n) => searchSpace[n] as Distribution),
+        rng,
+      );
+      part.forEach((n, i) => (out[n] = values[i] as ParamValue));
+    }
+    return out;
+  }
+
+  sampleIndependent(study: StudyView, trial: FrozenTrial, name: string, distribution: Distribution): ParamValue {
+    if (study.getTrials({ states: FINISHED }).length < this.opts.nStartupTrials) {
+      return this.random.sampleIndependent(study, trial, name, distribution);
+    }
+    const rng = this.rootRng(study).derive('independent', trial.number, name);
+    return this.sampleJoint(study, trial, [name], [distribution], rng)[0] as ParamValue;
+  }
+
+  private rootRng(study: StudyView): Rng {
+    this.rng ??= new Rng(study.seed).derive('tpe-sampler');
+    return this.rng;
+  }
+
+  /** One TPE step over `names` jointly: the values of the best of `nEiCandidates` candidates. */
+  private sampleJoint(
+    study: StudyView,
+    trial: FrozenTrial,
+    names: readonly string[],
+    dists: readonly Distribution[],
+    rng: Rng,
+  ): ParamValue[] {
+    const split = this.splitFor(study, trial);
+    const dims = dists.map(parzenDim);
+    const below = observations(split.below, names, split.belowWeights);
+    const above = observations(split.above, names, null);
+    const l = new ParzenEstimator(below.values, dims, this.opts, below.weights ?? undefined);
+    const g = new ParzenEstimator(above.values, dims, this.opts);
+    const n = this.opts.nEiCandidates;
+    const candidates = l.sample(rng, n);
+    const logL = l.logPdf(candidates, n);
+    const logG = g.logPdf(candidates, n);
+    let best = 0;
+    let bestScore = -Infinity;
+    for (let i = 0; i < n; i++) {
+      const score = (logL[i] as number) - (logG[i] as number);
+      // NaN (both densities zero) never wins; the first of equal scores does (numpy's argmax).
+      if (score > bestScore) {
+        bestScore = score;
+        best = i;
+      }
+    }
+    return dists.map((d, j) => fromModelSpace(d, (candidates[j] as Float64Array)[best] as number));
+  }
+
+  /**
+   * The good/bad split for this trial. Finished trials only accumulate, so their count identifies
+   * the set; running ones (constant liar) are fingerprinted by number and parameter count.
+   */
+  private splitFor(study: StudyView, trial: FrozenTrial): TrialSplit {
+    const liar = this.opts.constantLiar;
+    const trials = study.getTrials({ states: liar ? WITH_RUNNING : FINISHED }).filter((t) => t.number !== trial.number);
+    let nFinished = 0;
+    let running = '';
+    for (const t of trials) {
+      if (t.state === 'RUNNING') running += `${t.number}:${Object.keys(t.params).length},`;
+      else nFinished++;
+    }
+    const key = `${study.studyName}|${trial.number}|${nFinished}|${running}`;
+    if (this.cached?.key === key) return this.cached.split;
+    const nBelow = Math.max(0, Math.floor(this.opts.gamma(nFinished)));
+    const split = splitTrials(trials, study.directions, nBelow);
+    this.cached = { key, split };
+    return split;
+  }
+}
+
+/**
+ * The values of `names` in the trials that used all of them, in the model's space, oldest first,
+ * with their MOTPE weights when given (aligned with `trials`).
+ */
+function observations(
+  trials: readonly FrozenTrial[],
+  names: readonly string[],
+  weights: Float64Array | null,
+): { values: Float64Array[]; weights: Float64Array | null } {
+  const values = names.map(() => new Float64Array(trials.length));
+  const kept = weights === null ? null : new Float64Array(trials.length);
+  let n = 0;
+  for (let i = 0; i < trials.length; i++) {
+    const t = trials[i] as FrozenTrial;
+    let hasAll = true;
+    for (const name of names) {
+      if (!Object.prototype.hasOwnProperty.call(t.params, name)) {
+        hasAll = false;
+        break;
+      }
+    }
+    if (!hasAll) continue;
+    names.forEach((name, j) => {
+      (values[j] as Float64Array)[n] = toModelSpace(
+        t.distributions[name] as Distribution,
+        t.params[name] as ParamValue,
+      );
+    });
+    if (kept !== null && weights !== null) kept[n] = weights[i] as number;
+    n++;
+  }
+  return { values: values.map((v) => v.subarray(0, n)), weights: kept === null ? null : kept.subarray(0, n) };
+}

@@ -1,0 +1,44 @@
+import * as tf from '@tensorflow/tfjs';
+
+import { padSpatial } from './conv-layout';
+import { asTensor } from './tensor-info';
+
+/**
+ * `Conv2DBackpropFilter` for a backend that has none (wasm in tfjs 4.22), as one forward conv:
+ *
+ *   dW[u, v, ci, co] = sum over b, i, j of xPadded[b, u + i*sh, v + j*sw, ci] * dy[b, i, j, co]
+ *
+ * is a conv whose input is the padded x with batch and channels swapped (`[ci, H, W, b]`), whose
+ * filter is dy laid out `[i, j, b, co]`, dilated by the forward stride. XNNPACK runs it as one
+ * indirect GEMM, with no im2col copy: measured faster than im2col + matMul, whose per-tap slices
+ * wasm copies row by row in JS (benchmarks/training-kernels.ts).
+ */
+export const conv2DBackpropFilter: tf.KernelFunc = ({ inputs, backend, attrs }) => {
+  const { strides, pad, dataFormat, dimRoundingMode, filterShape } = attrs as unknown as tf.Conv2DBackpropFilterAttrs;
+  const kernelBackend = backend as tf.KernelBackend;
+  return tf.tidy(() => {
+    let x = asTensor(inputs['x'], kernelBackend, 'x') as tf.Tensor4D;
+    let dy = asTensor(inputs['dy'], kernelBackend, 'dy') as tf.Tensor4D;
+    if (dataFormat === 'NCHW') {
+      x = tf.transpose(x, [0, 2, 3, 1]);
+      dy = tf.transpose(dy, [0, 2, 3, 1]);
+    }
+    const info = tf.backend_util.computeConv2DInfo(
+      x.shape,
+      filterShape,
+      strides,
+      1,
+      pad,
+      dimRoundingMode,
+      false,
+      'channelsLast',
+    );
+    const [kh, kw, inC, outC] = filterShape;
+    const swapped = tf.transpose(padSpatial(x, info), [3, 1, 2, 0]);
+    const dyFilter = tf.transpose(dy, [1, 2, 0, 3]);
+    const full = tf.conv2d(swapped, dyFilter, 1, 'valid', 'NHWC', [info.strideHeight, info.strideWidth]);
+    // 'valid' leftovers (rows no output pixel read) make the result larger than the filter: crop.
+    const grad = tf.slice(full, [0, 0, 0, 0], [inC, kh, kw, outC]);
+    return tf.transpose(grad, [1, 2, 0, 3]);
+  });
+};
