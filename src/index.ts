@@ -59,3 +59,7 @@ export {
   dilatedDepthwiseConv2d,
 } from './training/backend';
 export type { BackendInfo, BackendName, InitBackendOptions, DilatedDepthwiseConv2DArgs } from './training/backend';
+export * as datasets from '../datasets';
+export * as models from '../models';
+export { objectiveFor } from './training/objective-for';
+export type { ObjectiveForOptions, ZooObjective } from './training/objective-for';

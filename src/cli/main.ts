@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from '../errors';
+import { runCommand, runHelp } from './commands/run';
 import { studiesCommand, studiesHelp } from './commands/studies';
 import { trialsCommand, trialsHelp } from './commands/trials';
 import { processIo, type CliIo } from './io';
@@ -7,6 +8,7 @@ type Handler = (argv: readonly string[], io: CliIo) => Promise<number>;
 
 /** The command table: each verb is a small handler with its own help text. */
 const COMMANDS: Readonly<Record<string, { summary: string; help: string; run: Handler }>> = {
+  run: { summary: 'tune a zoo model on a dataset from a config file', help: runHelp, run: runCommand },
   studies: { summary: 'list the studies in a storage', help: studiesHelp, run: studiesCommand },
   trials: { summary: 'print the trials of a study (table, csv, json)', help: trialsHelp, run: trialsCommand },
 };

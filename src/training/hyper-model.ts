@@ -35,6 +35,8 @@ export type Params = Readonly<Record<string, ParamValue>>;
  */
 export interface HyperModel {
   readonly name: string;
+  /** A sensible configuration: used for parameters a grid or a config file leaves out. */
+  readonly defaults: Params;
   space(trial: SuggestApi): Params;
   build(params: Params, context: BuildContext): tf.LayersModel;
 }

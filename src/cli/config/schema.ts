@@ -68,8 +68,8 @@ const DATASET_OPTION_KEYS: Readonly<Record<string, readonly string[]>> = {
   'synthetic-cifar': ['nTrain', 'nVal', 'nTest', 'classes', 'seed'],
   'synthetic-imdb': ['nTrain', 'nVal', 'nTest', 'vocabSize', 'maxLen', 'seed'],
   'synthetic-tabular': ['n', 'nFeatures', 'nInformative', 'classes', 'valFraction', 'seed'],
-  cifar10: ['valFraction', 'limit', 'seed'],
-  imdb: ['vocabSize', 'maxLen', 'valFraction', 'limit', 'seed'],
+  cifar10: ['valFraction', 'seed'],
+  imdb: ['vocabSize', 'maxLen', 'valFraction', 'maxPerClass', 'seed'],
   csv: ['label', 'valFraction', 'delimiter', 'seed'],
 };
 

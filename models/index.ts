@@ -1,0 +1,4 @@
+export { mlp } from './mlp';
+export { cnn } from './cnn';
+export { lstm, bagOfEmbeddings } from './lstm';
+export { OPTIMIZERS, makeOptimizer } from './common';

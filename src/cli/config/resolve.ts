@@ -1,0 +1,117 @@
+import { loadCifar10 } from '../../../datasets/load-cifar10';
+import { loadCsv } from '../../../datasets/load-csv';
+import { loadImdb } from '../../../datasets/load-imdb';
+import { trainValTestSplit } from '../../../datasets/splits';
+import { syntheticCifar } from '../../../datasets/synthetic-cifar';
+import { syntheticImdb } from '../../../datasets/synthetic-imdb';
+import { syntheticTabular } from '../../../datasets/synthetic-tabular';
+import type { Dataset, DatasetSplits } from '../../../datasets/types';
+import { cnn } from '../../../models/cnn';
+import { lstm } from '../../../models/lstm';
+import { mlp } from '../../../models/mlp';
+import type { Pruner } from '../../pruners/base';
+import { MedianPruner } from '../../pruners/median';
+import { NopPruner } from '../../pruners/nop';
+import { PercentilePruner } from '../../pruners/percentile';
+import type { Sampler } from '../../samplers/base';
+import { GridSampler } from '../../samplers/grid';
+import { QMCSampler } from '../../samplers/qmc';
+import { RandomSampler } from '../../samplers/random';
+import { TPESampler } from '../../samplers/tpe/sampler';
+import type { HyperModel } from '../../training/hyper-model';
+import type { DatasetSpec, RunConfig } from './schema';
+import { gridFromConfig } from './space';
+
+export const ZOO: Readonly<Record<RunConfig['model'], HyperModel>> = { mlp, cnn, lstm };
+
+function n(options: DatasetSpec['options'], key: string, fallback: number): number {
+  const v = options[key];
+  return typeof v === 'number' ? v : fallback;
+}
+
+function splitTrain(ds: Dataset, options: DatasetSpec['options'], seed: number): DatasetSplits {
+  return trainValTestSplit(ds, { valFraction: n(options, 'valFraction', 0.2), seed: n(options, 'seed', seed) });
+}
+
+/** Builds (or reads) the dataset a config names. Synthetic sizes default to a quick run. */
+export async function loadConfiguredData(spec: DatasetSpec, seed: number): Promise<DatasetSplits> {
+  const o = spec.options;
+  const dataSeed = n(o, 'seed', seed);
+  switch (spec.kind) {
+    case 'synthetic-cifar':
+      return syntheticCifar({
+        nTrain: n(o, 'nTrain', 2000),
+        nVal: n(o, 'nVal', 500),
+        nTest: n(o, 'nTest', 0),
+        classes: n(o, 'classes', 10),
+        seed: dataSeed,
+      });
+    case 'synthetic-imdb':
+      return syntheticImdb({
+        nTrain: n(o, 'nTrain', 2000),
+        nVal: n(o, 'nVal', 500),
+        nTest: n(o, 'nTest', 0),
+        vocabSize: n(o, 'vocabSize', 1000),
+        maxLen: n(o, 'maxLen', 50),
+        seed: dataSeed,
+      });
+    case 'synthetic-tabular':
+      return splitTrain(
+        syntheticTabular({
+          n: n(o, 'n', 2000),
+          nFeatures: n(o, 'nFeatures', 10),
+          nInformative: n(o, 'nInformative', 5),
+          classes: n(o, 'classes', 2),
+          seed: dataSeed,
+        }),
+        o,
+        dataSeed,
+      );
+    case 'cifar10': {
+      const { train } = await loadCifar10(spec.path as string, { testBatch: null });
+      return splitTrain(train, o, dataSeed);
+    }
+    case 'imdb': {
+      const { train } = await loadImdb(spec.path as string, {
+        vocabSize: n(o, 'vocabSize', 10000),
+        maxLen: n(o, 'maxLen', 200),
+        test: false,
+        seed: dataSeed,
+        ...(o['maxPerClass'] !== undefined ? { maxPerClass: n(o, 'maxPerClass', 0) } : {}),
+      });
+      return splitTrain(train, o, dataSeed);
+    }
+    case 'csv': {
+      const label = o['label'] as string | number;
+      const delimiter = typeof o['delimiter'] === 'string' ? o['delimiter'] : ',';
+      return splitTrain(await loadCsv(spec.path as string, { label, delimiter }), o, dataSeed);
+    }
+  }
+}
+
+/** The sampler a config's `method` names, seeded from the config. */
+export function samplerFor(config: RunConfig): Sampler {
+  switch (config.method) {
+    case 'random':
+      return new RandomSampler({ seed: config.seed });
+    case 'grid':
+      return new GridSampler(gridFromConfig(config), { seed: config.seed });
+    case 'tpe':
+      // Workers share the study: constant liar keeps parallel suggestions apart.
+      return new TPESampler({ seed: config.seed, constantLiar: true });
+    case 'qmc':
+      return new QMCSampler({ seed: config.seed });
+  }
+}
+
+export function prunerFor(config: RunConfig): Pruner {
+  const { type, nStartupTrials, nWarmupSteps, percentile } = config.pruner;
+  switch (type) {
+    case 'none':
+      return new NopPruner();
+    case 'median':
+      return new MedianPruner({ nStartupTrials, nWarmupSteps });
+    case 'percentile':
+      return new PercentilePruner(percentile, { nStartupTrials, nWarmupSteps });
+  }
+}

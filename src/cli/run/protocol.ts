@@ -1,0 +1,26 @@
+import type { DatasetSplits } from '../../../datasets/types';
+import type { TrialState } from '../../trial/state';
+import type { RunConfig } from '../config/schema';
+
+/** What the parent hands each trial worker when it starts. */
+export interface WorkerJob {
+  readonly config: RunConfig;
+  readonly data: DatasetSplits;
+  /** The study stops growing at this many trials (exact across workers: the storage enforces it). */
+  readonly maxTrialsInStudy: number | null;
+  /** Epoch milliseconds after which no trial starts. */
+  readonly deadline: number | null;
+  readonly checkpointDir: string;
+}
+
+/** Messages from a worker to the parent. */
+export type WorkerMessage =
+  | { type: 'backend'; description: string }
+  | { type: 'trial-start'; number: number; trialId: number }
+  | { type: 'epoch'; number: number; epoch: number; epochs: number; value: number | null }
+  | { type: 'trial-end'; number: number; state: TrialState; value: number | null; failReason: string | null }
+  | { type: 'done' }
+  | { type: 'error'; message: string };
+
+/** The parent's only message to a worker: finish the trial in flight, then stop. */
+export const STOP_MESSAGE = 'stop';

@@ -1,0 +1,106 @@
+/**
+ * A worker thread that runs trials of a `tfjs-tune run`: each worker has its own tfjs (wasm is
+ * single-threaded in Node, so threads are how a run uses every core) and all of them write to the
+ * same study storage.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+
+import * as tf from '@tensorflow/tfjs';
+
+import { describeBackend, initBackend } from '../../training/backend/select-backend';
+import { objectiveFor } from '../../training/objective-for';
+import { loadStudy } from '../../study/create-study';
+import { silentLogger } from '../../util/logger';
+import { ZOO, prunerFor, samplerFor } from '../config/resolve';
+import { configuredSpace } from '../config/space';
+import { STOP_MESSAGE, type WorkerJob, type WorkerMessage } from './protocol';
+
+function post(message: WorkerMessage): void {
+  parentPort?.postMessage(message);
+}
+
+/** Posts each epoch's monitored value so the parent can draw the epoch bar. */
+class EpochProgress extends tf.Callback {
+  constructor(
+    private readonly trialNumber: number,
+    private readonly epochs: number,
+    private readonly monitor: string,
+  ) {
+    super();
+  }
+
+  override async onEpochEnd(epoch: number, logs?: tf.Logs): Promise<void> {
+    const value = logs?.[this.monitor];
+    post({
+      type: 'epoch',
+      number: this.trialNumber,
+      epoch: epoch + 1,
+      epochs: this.epochs,
+      value: typeof value === 'number' ? value : null,
+    });
+  }
+}
+
+async function main(): Promise<void> {
+  const job = workerData as WorkerJob;
+  const { config } = job;
+  const info = await initBackend();
+  post({ type: 'backend', description: describeBackend(info) });
+  const study = await loadStudy({
+    studyName: config.study,
+    storage: config.storage,
+    sampler: samplerFor(config),
+    pruner: prunerFor(config),
+    seed: config.seed,
+    logger: silentLogger,
+  });
+  const onStop = (m: unknown): void => {
+    if (m === STOP_MESSAGE) study.stop();
+  };
+  parentPort?.on('message', onStop);
+  const model = ZOO[config.model];
+  const objective = objectiveFor(model, job.data, {
+    epochs: config.epochs,
+    monitor: config.metric.name,
+    space: configuredSpace(model, config),
+    checkpointDir: job.checkpointDir,
+    earlyStopping: config.earlyStopping ?? false,
+    callbacks: (trial) => [new EpochProgress(trial.number, config.epochs, config.metric.name)],
+  });
+  const remaining = job.deadline === null ? undefined : (job.deadline - Date.now()) / 1000;
+  if (remaining !== undefined && remaining <= 0) {
+    parentPort?.off('message', onStop);
+    return;
+  }
+  await study.optimize(
+    (trial) => {
+      post({ type: 'trial-start', number: trial.number, trialId: trial.trialId });
+      return objective(trial);
+    },
+    {
+      ...(job.maxTrialsInStudy !== null ? { maxTrialsInStudy: job.maxTrialsInStudy } : {}),
+      ...(remaining !== undefined ? { timeout: remaining } : {}),
+      callbacks: [
+        (_s, t) =>
+          post({
+            type: 'trial-end',
+            number: t.number,
+            state: t.state,
+            value: t.values?.[0] ?? null,
+            failReason: t.failReason,
+          }),
+      ],
+    },
+  );
+  // A listening port keeps the thread alive: let go of it so the worker exits when done.
+  parentPort?.off('message', onStop);
+  await study.storage.close();
+}
+
+main().then(
+  () => post({ type: 'done' }),
+  (e: unknown) => {
+    post({ type: 'error', message: e instanceof Error ? e.message : String(e) });
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,119 @@
+import { join } from 'node:path';
+
+import type * as tf from '@tensorflow/tfjs';
+
+import type { DatasetSplits } from '../../datasets/types';
+import { shuffleDataset } from '../../datasets/dataset-ops';
+import { toTensors } from '../../datasets/to-tensors';
+import { InvalidArgumentError } from '../errors';
+import type { Objective } from '../study/optimize';
+import type { Trial } from '../study/trial';
+import type { StudyDirection } from '../trial/state';
+import { resolveObjective } from '../tuners/objective-spec';
+import { BestEpoch } from '../tuners/best-epoch';
+import { disposeModel } from './backend/dispose-model';
+import { earlyStopping } from './callbacks/early-stopping';
+import { reportToTrial } from './callbacks/report-to-trial';
+import { saveCheckpoint } from './checkpoint/save-load';
+import type { HyperModel, Params, SuggestApi } from './hyper-model';
+
+export interface ObjectiveForOptions {
+  readonly epochs: number;
+  /** The epoch log to optimise: default 'val_acc' for classification, 'val_loss' for regression. */
+  readonly monitor?: string;
+  /** Stop a trial's fit when the monitor has not improved for `patience` epochs. */
+  readonly earlyStopping?: { readonly patience: number; readonly minDelta?: number } | false;
+  /** Batch size when the model's space has no `batch_size`. Default 32. */
+  readonly batchSize?: number;
+  /** Replaces the model's own search space (e.g. a config file's `parameters`). */
+  readonly space?: (trial: SuggestApi) => Params;
+  /** Fresh callbacks for each trial's fit (schedules, progress). */
+  readonly callbacks?: (trial: Trial) => tf.Callback[];
+  /** Save each trial's best-epoch model to `<checkpointDir>/trial_<number>` (user attr `checkpoint`). */
+  readonly checkpointDir?: string;
+}
+
+/** A study objective built from a zoo model and a dataset; carries the direction its monitor needs. */
+export interface ZooObjective extends Objective {
+  readonly monitor: string;
+  readonly direction: StudyDirection;
+}
+
+/**
+ * Turns a HyperModel and a dataset into a study objective: suggest → build → fit on `train`,
+ * validated on `val`, reporting the monitor each epoch so pruners act inside `fit` → return the
+ * monitor at the best epoch. Tensors and models are created per trial and disposed after it.
+ *
+ * @example
+ * ```ts
+ * const data = tune.datasets.syntheticCifar({ nTrain: 2000, nVal: 500, seed: 0 });
+ * const objective = tune.objectiveFor(tune.models.cnn, data, { epochs: 5 });
+ * const study = await tune.createStudy({ direction: objective.direction, pruner: new tune.MedianPruner() });
+ * await study.optimize(objective, { nTrials: 20 });
+ * ```
+ */
+export function objectiveFor(hyperModel: HyperModel, data: DatasetSplits, options: ObjectiveForOptions): ZooObjective {
+  if (!Number.isInteger(options.epochs) || options.epochs < 1)
+    throw new InvalidArgumentError('epochs', options.epochs, 'an integer >= 1');
+  const numClasses = data.train.numClasses;
+  const monitor = options.monitor ?? (numClasses === 0 ? 'val_loss' : 'val_acc');
+  const { direction } = resolveObjective(monitor);
+  const inputShape = data.train.xShape.slice(1);
+  const vocabSize = data.train.vocabulary?.length;
+  const objective = async (trial: Trial): Promise<number> => {
+    const params = (options.space ?? hyperModel.space)(trial);
+    const model = hyperModel.build(params, {
+      inputShape,
+      numClasses,
+      seed: trial.seed,
+      ...(vocabSize !== undefined ? { vocabSize } : {}),
+    });
+    // tfjs's own `shuffle` draws from Math.random; a seeded shuffle keeps the trial reproducible.
+    const train = toTensors(shuffleDataset(data.train, trial.rng.derive('data-order')), { oneHot: numClasses > 0 });
+    const val = toTensors(data.val, { oneHot: numClasses > 0 });
+    const tracker = new BestEpoch(monitor, direction);
+    const reporter = reportToTrial(trial, { monitor });
+    try {
+      const batch = params['batch_size'];
+      await model.fit(train.xs, train.ys, {
+        epochs: options.epochs,
+        batchSize: typeof batch === 'number' ? batch : (options.batchSize ?? 32),
+        validationData: [val.xs, val.ys],
+        shuffle: false,
+        verbose: 0,
+        callbacks: [
+          tracker,
+          reporter,
+          ...(options.earlyStopping
+            ? [
+                earlyStopping({
+                  monitor,
+                  patience: options.earlyStopping.patience,
+                  minDelta: options.earlyStopping.minDelta ?? 0,
+                }),
+              ]
+            : []),
+          ...(options.callbacks?.(trial) ?? []),
+        ],
+      });
+      reporter.throwIfPruned();
+      if (tracker.best === null)
+        throw new InvalidArgumentError('monitor', monitor, 'a metric that was finite in at least one epoch');
+      trial.setUserAttr('best_epoch', tracker.bestEpoch ?? 0);
+      if (options.checkpointDir !== undefined) {
+        const dir = join(options.checkpointDir, `trial_${trial.number}`);
+        tracker.restore(model);
+        await saveCheckpoint(model, dir, {
+          metadata: { trial: trial.number, epoch: tracker.bestEpoch ?? 0, [monitor]: tracker.best },
+        });
+        trial.setUserAttr('checkpoint', dir);
+      }
+      return tracker.best;
+    } finally {
+      tracker.dispose();
+      disposeModel(model);
+      for (const t of [train.xs, train.ys, val.xs, val.ys]) t.dispose();
+    }
+  };
+  return Object.assign(objective, { monitor, direction });
+}
