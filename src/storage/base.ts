@@ -78,3 +78,5 @@ export interface Storage {
 
 /** Sysattr key under which the reason for a FAIL is kept. */
 export const FAIL_REASON_KEY = 'fail_reason';
+/** Sysattr key naming the worker that runs a trial (see `Study.setOwnerTag`). */
+export const OWNER_KEY = 'owner';

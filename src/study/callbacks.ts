@@ -11,10 +11,7 @@ import type { StudyCallback } from './optimize';
  * await study.optimize(objective, { callbacks: [tune.maxTrialsCallback(100)] });
  * ```
  */
-export function maxTrialsCallback(
-  nTrials: number,
-  options: { states?: readonly TrialState[] } = {},
-): StudyCallback {
+export function maxTrialsCallback(nTrials: number, options: { states?: readonly TrialState[] } = {}): StudyCallback {
   const states = options.states ?? ['COMPLETE', 'PRUNED', 'FAIL'];
   return async (study) => {
     await study.refresh();

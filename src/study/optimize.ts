@@ -44,7 +44,10 @@ function checkOptions(options: OptimizeOptions): void {
   if (timeout !== undefined && !(typeof timeout === 'number' && timeout > 0)) {
     throw new InvalidArgumentError('timeout', timeout, 'a number of seconds > 0');
   }
-  if (options.maxTrialsInStudy !== undefined && (!Number.isInteger(options.maxTrialsInStudy) || options.maxTrialsInStudy < 0)) {
+  if (
+    options.maxTrialsInStudy !== undefined &&
+    (!Number.isInteger(options.maxTrialsInStudy) || options.maxTrialsInStudy < 0)
+  ) {
     throw new InvalidArgumentError('maxTrialsInStudy', options.maxTrialsInStudy, 'an integer >= 0');
   }
   if (concurrency !== undefined && (!Number.isInteger(concurrency) || concurrency < 1)) {

@@ -2,7 +2,7 @@ import { InvalidArgumentError, NoCompletedTrialsError, TfjsTuneError } from '../
 import type { Pruner } from '../pruners/base';
 import type { Sampler } from '../samplers/base';
 import type { Distribution, ParamValue } from '../space/distributions';
-import { FAIL_REASON_KEY, type Storage } from '../storage/base';
+import { FAIL_REASON_KEY, OWNER_KEY, type Storage } from '../storage/base';
 import type { FrozenTrial } from '../trial/frozen-trial';
 import type { JsonValue } from '../trial/json';
 import type { StudyDirection, TrialState } from '../trial/state';
@@ -75,6 +75,7 @@ export class Study implements StudyView {
   private usrAttrs: Record<string, JsonValue>;
   private lastStaleCheck = 0;
   private stopRequested = false;
+  private ownerTag: string | null = null;
 
   /** @internal Use `createStudy` or `loadStudy`. */
   constructor(init: StudyInit) {
@@ -180,6 +181,15 @@ export class Study implements StudyView {
     this.cache.upsert(trial.snapshot());
   }
 
+  /**
+   * @internal Tags every trial this study object starts (system attribute `owner`), written in the
+   * same step that creates the trial: a supervisor that kills this worker can then fail exactly
+   * the trials the worker was running, with no race against its messages.
+   */
+  setOwnerTag(tag: string): void {
+    this.ownerTag = tag;
+  }
+
   /** Ends the running `optimize` once the trials in flight finish. */
   stop(): void {
     this.stopRequested = true;
@@ -266,8 +276,11 @@ export class Study implements StudyView {
     if (frozen === null) {
       const limits = [this.sampler.maxTrials?.(this), maxTrialsInStudy].filter((v): v is number => v !== undefined);
       const maxTrials = limits.length === 0 ? undefined : Math.min(...limits);
-      frozen = await this.storage.createTrial(this.studyId, undefined, maxTrials === undefined ? {} : { maxTrials });
+      const template = this.ownerTag === null ? undefined : { systemAttrs: { [OWNER_KEY]: this.ownerTag } };
+      frozen = await this.storage.createTrial(this.studyId, template, maxTrials === undefined ? {} : { maxTrials });
       if (frozen === null) return null;
+    } else if (this.ownerTag !== null) {
+      await this.storage.setTrialSystemAttr(frozen.trialId, OWNER_KEY, this.ownerTag);
     }
     await this.heartbeat.start(frozen.trialId);
     try {
@@ -322,7 +335,12 @@ export class Study implements StudyView {
     }
     const frozen = await this.storage.getTrial(trial.trialId);
     this.cache.upsert(frozen);
-    this.sampler.afterTrial?.(this.pruner.filterStudyForSampler?.(this, frozen) ?? this, frozen, frozen.state, frozen.values);
+    this.sampler.afterTrial?.(
+      this.pruner.filterStudyForSampler?.(this, frozen) ?? this,
+      frozen,
+      frozen.state,
+      frozen.values,
+    );
     return frozen;
   }
 

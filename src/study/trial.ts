@@ -217,7 +217,12 @@ export class Trial {
       const rel = this.relative.params[name] as ParamValue;
       if (distributionsCompatible(relDist, dist) && this.contains(dist, rel)) return rel;
     }
-    const value = this.host.sampler.sampleIndependent(this.host.samplerView ?? this.host.view, this.snapshot(), name, dist);
+    const value = this.host.sampler.sampleIndependent(
+      this.host.samplerView ?? this.host.view,
+      this.snapshot(),
+      name,
+      dist,
+    );
     if (!this.contains(dist, value)) {
       throw new TfjsTuneError(`the sampler returned ${quote(value)} for ${quote(name)}, outside ${dist.describe()}`);
     }

@@ -1,5 +1,5 @@
 import { cpus } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 
 import { InvalidArgumentError } from '../../errors';
 import { storageFromUrl } from '../../storage/from-url';
@@ -112,7 +112,7 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<nu
   }
   await study.setUserAttr('config', JSON.parse(JSON.stringify(config)) as never);
   const target = config.trials === null ? null : existing + config.trials;
-  const checkpointDir = resolve(join('tfjs-tune-checkpoints', config.study));
+  const checkpointDir = checkpointDirFor(config);
   const display = new RunDisplay(io, {
     quiet,
     tty: process.stderr.isTTY === true,
@@ -136,6 +136,7 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<nu
       checkpointDir,
     },
     storage,
+    study.studyId,
     (m) => display.handle(m),
   );
   let interrupted = false;
@@ -159,6 +160,12 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<nu
   else io.stdout(summary.text);
   await study.storage.close();
   return interrupted ? 130 : 0;
+}
+
+/** Checkpoints live beside the study's SQLite file: `<dir of the db>/tfjs-tune-checkpoints/<study>`. */
+function checkpointDirFor(config: RunConfig): string {
+  const path = /^sqlite:(?:\/\/)?([^?]+)/.exec(config.storage)?.[1];
+  return resolve(join(path === undefined ? '.' : dirname(path), 'tfjs-tune-checkpoints', config.study));
 }
 
 function summarize(

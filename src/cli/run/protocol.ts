@@ -11,6 +11,8 @@ export interface WorkerJob {
   /** Epoch milliseconds after which no trial starts. */
   readonly deadline: number | null;
   readonly checkpointDir: string;
+  /** Written on every trial this worker starts (system attribute `owner`), so the parent can fail them if the worker dies. */
+  readonly ownerTag: string;
 }
 
 /** Messages from a worker to the parent. */

@@ -54,6 +54,7 @@ async function main(): Promise<void> {
     seed: config.seed,
     logger: silentLogger,
   });
+  study.setOwnerTag(job.ownerTag);
   const onStop = (m: unknown): void => {
     if (m === STOP_MESSAGE) study.stop();
   };

@@ -1,7 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import { extname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 
-import { FAIL_REASON_KEY, type Storage } from '../../storage/base';
+import { FAIL_REASON_KEY, OWNER_KEY, type Storage } from '../../storage/base';
 import { STOP_MESSAGE, type WorkerJob, type WorkerMessage } from './protocol';
 
 /** How many crashes in a row end the run instead of starting another worker. */
@@ -9,8 +10,8 @@ const MAX_CONSECUTIVE_CRASHES = 3;
 
 interface Slot {
   worker: Worker;
-  /** The trial this worker is running: failed by the parent if the worker dies. */
-  running: { number: number; trialId: number } | null;
+  /** Every trial this worker starts carries this tag, so the parent can fail them if it dies. */
+  ownerTag: string;
   done: boolean;
 }
 
@@ -26,10 +27,13 @@ export class WorkerPool {
   private stopping = false;
   private resolveAll: (() => void) | null = null;
   private failure: string | null = null;
+  private readonly runId = randomUUID();
+  private spawned = 0;
 
   constructor(
-    private readonly job: WorkerJob,
+    private readonly job: Omit<WorkerJob, 'ownerTag'>,
     private readonly storage: Storage,
+    private readonly studyId: number,
     private readonly onMessage: (message: WorkerMessage) => void,
   ) {}
 
@@ -51,14 +55,13 @@ export class WorkerPool {
   /** Terminates every worker now and fails the trials they were running. */
   async interrupt(reason: string): Promise<number[]> {
     this.stopping = true;
-    const failed: number[] = [];
-    for (const slot of [...this.slots]) {
-      const running = slot.running;
+    const slots = [...this.slots];
+    this.slots.clear();
+    for (const slot of slots) {
       slot.done = true;
       await slot.worker.terminate();
-      if (running !== null && (await this.failTrial(running.trialId, reason))) failed.push(running.number);
     }
-    this.slots.clear();
+    const failed = await this.failRunningTrials((owner) => owner.startsWith(`${this.runId}/`), reason);
     this.resolveAll?.();
     return failed;
   }
@@ -67,16 +70,16 @@ export class WorkerPool {
     const ext = extname(__filename);
     // Under ts-jest the sources are .ts: load the worker through the repo's transpile hook.
     const execArgv = ext === '.ts' ? ['-r', require.resolve('../../../test/helpers/register-ts.js')] : [];
-    const worker = new Worker(join(__dirname, `trial-worker${ext}`), { workerData: this.job, execArgv });
-    const slot: Slot = { worker, running: null, done: false };
+    const ownerTag = `${this.runId}/${this.spawned++}`;
+    const worker = new Worker(join(__dirname, `trial-worker${ext}`), {
+      workerData: { ...this.job, ownerTag },
+      execArgv,
+    });
+    const slot: Slot = { worker, ownerTag, done: false };
     this.slots.add(slot);
     let lastError = '';
     worker.on('message', (m: WorkerMessage) => {
-      if (m.type === 'trial-start') slot.running = { number: m.number, trialId: m.trialId };
-      if (m.type === 'trial-end') {
-        slot.running = null;
-        this.crashesInRow = 0;
-      }
+      if (m.type === 'trial-end') this.crashesInRow = 0;
       if (m.type === 'error') lastError = m.message;
       if (m.type === 'done') slot.done = true;
       this.onMessage(m);
@@ -90,7 +93,7 @@ export class WorkerPool {
     this.slots.delete(slot);
     if (!slot.done || code !== 0) {
       const reason = `worker crashed (exit code ${code})${lastError ? `: ${lastError}` : ''}`;
-      if (slot.running !== null) await this.failTrial(slot.running.trialId, reason);
+      await this.failRunningTrials((owner) => owner === slot.ownerTag, reason);
       this.crashesInRow++;
       if (this.crashesInRow >= MAX_CONSECUTIVE_CRASHES) {
         this.failure = `${MAX_CONSECUTIVE_CRASHES} workers crashed in a row; last: ${reason}`;
@@ -103,16 +106,20 @@ export class WorkerPool {
     if (this.slots.size === 0) this.resolveAll?.();
   }
 
-  /** Marks a trial FAIL unless it already finished; true when it was changed. */
-  private async failTrial(trialId: number, reason: string): Promise<boolean> {
-    try {
-      const trial = await this.storage.getTrial(trialId);
-      if (trial.state !== 'RUNNING') return false;
-      await this.storage.setTrialSystemAttr(trialId, FAIL_REASON_KEY, reason);
-      await this.storage.setTrialState(trialId, 'FAIL');
-      return true;
-    } catch {
-      return false; // it finished in the meantime: nothing to fail
+  /** Marks FAIL the RUNNING trials whose owner tag matches; returns their numbers. */
+  private async failRunningTrials(matches: (owner: string) => boolean, reason: string): Promise<number[]> {
+    const failed: number[] = [];
+    for (const t of await this.storage.getAllTrials(this.studyId, { states: ['RUNNING'] })) {
+      const owner = t.systemAttrs[OWNER_KEY];
+      if (typeof owner !== 'string' || !matches(owner)) continue;
+      try {
+        await this.storage.setTrialSystemAttr(t.trialId, FAIL_REASON_KEY, reason);
+        await this.storage.setTrialState(t.trialId, 'FAIL');
+        failed.push(t.number);
+      } catch {
+        // It finished in the meantime: nothing to fail.
+      }
     }
+    return failed;
   }
 }

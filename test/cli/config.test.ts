@@ -1,0 +1,55 @@
+import { validateConfig } from '../../src/cli/config/schema';
+import { checkParameterNames, gridFromConfig } from '../../src/cli/config/space';
+import { ZOO } from '../../src/cli/config/resolve';
+
+const good = {
+  model: 'cnn',
+  dataset: { name: 'synthetic-cifar', nTrain: 100, nVal: 50 },
+  metric: { name: 'val_acc', goal: 'maximize' },
+  method: 'random',
+  parameters: { learning_rate: { min: 1e-4, max: 1e-2, distribution: 'log_uniform' }, filters: { values: [8, 16] } },
+  epochs: 2,
+  trials: 3,
+};
+
+function check(raw: unknown): void {
+  const config = validateConfig(raw, { studyFromFile: 'x' });
+  checkParameterNames(ZOO[config.model], config);
+  if (config.method === 'grid') gridFromConfig(config);
+}
+
+describe('tfjs-tune run config validation', () => {
+  it('accepts a good config and fills the defaults', () => {
+    const c = validateConfig(good, { studyFromFile: 'from-file' });
+    expect(c.study).toBe('from-file');
+    expect(c.storage).toBe('sqlite:./tfjs-tune.db');
+    expect(c.pruner.type).toBe('none');
+    expect(c.parameters['filters']).toEqual({ kind: 'values', values: [8, 16] });
+    expect(() => check(good)).not.toThrow();
+  });
+
+  it.each([
+    [{ ...good, modle: 'cnn' }, /^modle: .*a known key/],
+    [{ ...good, model: 'resnet' }, /^model: got "resnet"; expected one of mlp, cnn, lstm/],
+    [{ ...good, dataset: 'mnist' }, /^dataset: got "mnist"/],
+    [{ ...good, dataset: { name: 'synthetic-cifar', ntrain: 5 } }, /^dataset\.ntrain/],
+    [{ ...good, dataset: { csv: 'x.csv' } }, /^dataset\.label/],
+    [{ ...good, metric: { name: 'val_acc', goal: 'up' } }, /^metric\.goal: got "up"; expected one of maximize, minimize/],
+    [{ ...good, method: 'bayes' }, /^method: got "bayes"; expected one of random, grid, tpe, qmc/],
+    [{ ...good, parameters: { learning_rate: { min: 1, max: 0.1 } } }, /^parameters\.learning_rate\.min/],
+    [{ ...good, parameters: { learning_rate: { min: 0, max: 0.1, distribution: 'log_uniform' } } }, /^parameters\.learning_rate\.min.*> 0 for log_uniform/],
+    [{ ...good, parameters: { learning_rate: { min: 0, max: 1, distribution: 'normal' } } }, /^parameters\.learning_rate\.distribution: got "normal"/],
+    [{ ...good, parameters: { filters: { values: [] } } }, /^parameters\.filters\.values/],
+    [{ ...good, parameters: { lerning_rate: { value: 0.1 } } }, /^parameters\.lerning_rate: .*a parameter of model cnn: one of .*learning_rate/],
+    [{ ...good, epochs: 0 }, /^epochs: got 0; expected an integer >= 1/],
+    [{ ...good, trials: 2.5 }, /^trials: got 2.5/],
+    [{ ...good, pruner: { type: 'hyperbandx' } }, /^pruner\.type/],
+    [{ ...good, pruner: { type: 'percentile', percentile: 150 } }, /^pruner\.percentile/],
+    [{ ...good, earlyStopping: { patience: -1 } }, /^earlyStopping\.patience/],
+    [{ ...good, method: 'grid' }, /^parameters\.learning_rate\.distribution.*under method: grid/],
+    [{ ...good, workers: 0 }, /^workers/],
+    [[1, 2], /^config: /],
+  ])('refuses bad config %#, naming the key', (raw, message) => {
+    expect(() => check(raw)).toThrow(message);
+  });
+});
