@@ -33,7 +33,13 @@ export class InvalidArgumentError extends TfjsTuneError {
   }
 }
 
-/** Raised by an objective (or by `reportToTrial`) to end the trial as PRUNED. */
+/** Raised by an objective (or by `reportToTrial`) to end the trial as PRUNED.
+ *
+ * @example
+ * ```ts
+ * if (trial.shouldPrune()) throw new tune.TrialPruned();
+ * ```
+ */
 export class TrialPruned extends TfjsTuneError {
   constructor(message = 'trial was pruned') {
     super(message);

@@ -19,8 +19,10 @@ export * from './study';
 export type { Storage, StudyRecord, TrialTemplate, CreateTrialOptions } from './storage/base';
 export { InMemoryStorage } from './storage/memory';
 export { SqliteStorage } from './storage/sqlite';
+export type { SqliteStorageOptions } from './storage/sqlite-open';
 export { storageFromUrl } from './storage/from-url';
 export { FrozenTrial } from './trial/frozen-trial';
+export type { FrozenTrialFields } from './trial/frozen-trial';
 export type { TrialState, StudyDirection } from './trial/state';
 export type { JsonValue } from './trial/json';
 export type { Logger } from './util/logger';
@@ -35,6 +37,7 @@ export type {
   CopyWeightsOptions,
   CheckpointExtras,
   CheckpointInfo,
+  ReadCheckpoint,
 } from './training/checkpoint';
 export { kFold, stratifiedKFold, timeSeriesSplit, crossValScore } from './training/cross-validation';
 export type {

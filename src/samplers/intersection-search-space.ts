@@ -15,6 +15,12 @@ export interface IntersectionSearchSpaceOptions {
  *
  * Incremental: finished trials never change, so each call only visits trials from the oldest one
  * that was unfinished last time. One instance follows one study; given another, it starts over.
+ *
+ * @example
+ * ```ts
+ * const space = new tune.IntersectionSearchSpace();
+ * const joint = space.calculate(study); // the parameters every finished trial shares
+ * ```
  */
 export class IntersectionSearchSpace {
   private readonly states: readonly TrialState[];

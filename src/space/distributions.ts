@@ -16,7 +16,7 @@ export type DistributionJson =
  * float and int, the index of the choice for categorical (Optuna's convention), so storages and
  * samplers deal in numbers alone.
  */
-interface DistributionBase {
+export interface DistributionBase {
   /** Internal number -> the value the objective sees. */
   toExternal(internal: number): ParamValue;
   /** Value the objective sees -> internal number; throws if the value is not in the distribution. */
@@ -53,7 +53,14 @@ function checkRange(name: string, low: number, high: number, log: boolean, step:
   }
 }
 
-/** A real-valued range, optionally log-scaled or discretised by `step` (`low + k * step`). */
+/** A real-valued range, optionally log-scaled or discretised by `step` (`low + k * step`).
+ *
+ * @example
+ * ```ts
+ * const lr = new tune.FloatDistribution(1e-4, 1e-1, true); // log-scaled
+ * lr.toInternal(0.01); // 0.01
+ * ```
+ */
 export class FloatDistribution implements DistributionBase {
   readonly type = 'float' as const;
   readonly step: number | null;
@@ -111,7 +118,14 @@ export class FloatDistribution implements DistributionBase {
   }
 }
 
-/** An integer range, optionally log-scaled or with a step (`low + k * step`). */
+/** An integer range, optionally log-scaled or with a step (`low + k * step`).
+ *
+ * @example
+ * ```ts
+ * const units = new tune.IntDistribution(16, 256, false, 16);
+ * units.containsInternal(48); // true
+ * ```
+ */
 export class IntDistribution implements DistributionBase {
   readonly type = 'int' as const;
 
@@ -167,7 +181,14 @@ export class IntDistribution implements DistributionBase {
   }
 }
 
-/** One of a list of JSON scalars; internally the index of the choice. */
+/** One of a list of JSON scalars; internally the index of the choice.
+ *
+ * @example
+ * ```ts
+ * const act = new tune.CategoricalDistribution(['relu', 'tanh']);
+ * act.toInternal('tanh'); // 1
+ * ```
+ */
 export class CategoricalDistribution implements DistributionBase {
   readonly type = 'categorical' as const;
   readonly choices: readonly CategoricalChoice[];

@@ -6,5 +6,5 @@ export {
   distributionsCompatible,
   distributionsEqual,
 } from './distributions';
-export type { CategoricalChoice, Distribution, DistributionJson, ParamValue } from './distributions';
+export type { CategoricalChoice, Distribution, DistributionBase, DistributionJson, ParamValue } from './distributions';
 export { sampleUniform } from './sample-uniform';

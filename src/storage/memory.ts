@@ -43,6 +43,12 @@ function copyJson(value: JsonValue): JsonValue {
 /**
  * Keeps everything in this process's memory: the default when no storage URL is given. Fast,
  * lost on exit, and not shared between processes.
+ *
+ * @example
+ * ```ts
+ * const storage = new tune.InMemoryStorage();
+ * const study = await tune.createStudy({ storage, studyName: 'scratch' });
+ * ```
  */
 export class InMemoryStorage implements Storage {
   private readonly studies = new Map<number, MutableStudy>();

@@ -1,4 +1,9 @@
-import { distributionFromJson, type Distribution, type DistributionJson, type ParamValue } from '../space/distributions';
+import {
+  distributionFromJson,
+  type Distribution,
+  type DistributionJson,
+  type ParamValue,
+} from '../space/distributions';
 import { FrozenTrial } from '../trial/frozen-trial';
 import type { JsonValue } from '../trial/json';
 import type { TrialState } from '../trial/state';
@@ -60,7 +65,11 @@ interface Parts {
  * Groups child rows under their trials in one pass each, so loading many trials costs a fixed
  * number of queries plus linear work. Child rows of trials not in `trials` are ignored.
  */
-export function assembleTrials(trials: readonly TrialRow[], rows: TrialChildRows, dists: DistributionCache): FrozenTrial[] {
+export function assembleTrials(
+  trials: readonly TrialRow[],
+  rows: TrialChildRows,
+  dists: DistributionCache,
+): FrozenTrial[] {
   const byId = new Map<number, Parts>();
   for (const row of trials) {
     byId.set(row.trial_id, {

@@ -103,7 +103,9 @@ function readVersion(db: Database.Database, path: string): number {
     .get(VERSION_TABLE);
   if (hasTable === undefined || hasTable.n === 0) {
     const other = db
-      .prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' LIMIT 1")
+      .prepare<[], { name: string }>(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' LIMIT 1",
+      )
       .get();
     if (other !== undefined) {
       throw new StorageError(
@@ -112,7 +114,9 @@ function readVersion(db: Database.Database, path: string): number {
     }
     return 0;
   }
-  const row = db.prepare<[], { schema_version: number }>(`SELECT schema_version FROM ${VERSION_TABLE} WHERE id = 1`).get();
+  const row = db
+    .prepare<[], { schema_version: number }>(`SELECT schema_version FROM ${VERSION_TABLE} WHERE id = 1`)
+    .get();
   return row?.schema_version ?? 0;
 }
 

@@ -111,7 +111,9 @@ function studyAttrStatements(db: Database.Database, table: string): StudyAttrSta
       `INSERT INTO ${table} (study_id, key, value_json) VALUES (?, ?, ?)
        ON CONFLICT (study_id, key) DO UPDATE SET value_json = excluded.value_json`,
     ),
-    ofStudy: db.prepare<[number], StudyAttrRow>(`SELECT study_id, key, value_json FROM ${table} WHERE study_id = ? ORDER BY attr_id`),
+    ofStudy: db.prepare<[number], StudyAttrRow>(
+      `SELECT study_id, key, value_json FROM ${table} WHERE study_id = ? ORDER BY attr_id`,
+    ),
     all: db.prepare<[], StudyAttrRow>(`SELECT study_id, key, value_json FROM ${table} ORDER BY attr_id`),
   };
 }
@@ -151,7 +153,9 @@ export function prepareStatements(db: Database.Database): Statements {
       'INSERT INTO trials (study_id, number, state, datetime_start) VALUES (?, ?, ?, ?)',
     ),
     trialById: db.prepare<[number], TrialRow>(`SELECT ${TRIAL_COLUMNS} FROM trials t WHERE t.trial_id = ?`),
-    trialsOfScope: db.prepare<TrialScope, TrialRow>(`SELECT ${TRIAL_COLUMNS} FROM trials t WHERE ${SCOPE} ORDER BY t.number`),
+    trialsOfScope: db.prepare<TrialScope, TrialRow>(
+      `SELECT ${TRIAL_COLUMNS} FROM trials t WHERE ${SCOPE} ORDER BY t.number`,
+    ),
     oldestWaiting: db.prepare<[number], { trial_id: number }>(
       "SELECT trial_id FROM trials WHERE study_id = ? AND state = 'WAITING' ORDER BY number LIMIT 1",
     ),
@@ -168,13 +172,23 @@ export function prepareStatements(db: Database.Database): Statements {
        ON CONFLICT (trial_id, name) DO UPDATE SET value_json = excluded.value_json,
          distribution_json = excluded.distribution_json`,
     ),
-    params: childReads<ParamRow>(db, 'c.trial_id, c.name, c.value_json, c.distribution_json', 'trial_params', 'c.param_id'),
+    params: childReads<ParamRow>(
+      db,
+      'c.trial_id, c.name, c.value_json, c.distribution_json',
+      'trial_params',
+      'c.param_id',
+    ),
 
     deleteValues: db.prepare<[number]>('DELETE FROM trial_values WHERE trial_id = ?'),
     insertValue: db.prepare<[number, number, number | null]>(
       'INSERT INTO trial_values (trial_id, objective, value) VALUES (?, ?, ?)',
     ),
-    values: childReads<NumberRow>(db, 'c.trial_id, c.objective AS key, c.value', 'trial_values', 'c.trial_id, c.objective'),
+    values: childReads<NumberRow>(
+      db,
+      'c.trial_id, c.objective AS key, c.value',
+      'trial_values',
+      'c.trial_id, c.objective',
+    ),
 
     upsertIntermediate: db.prepare<[number, number, number | null]>(
       `INSERT INTO trial_intermediate_values (trial_id, step, value) VALUES (?, ?, ?)

@@ -99,7 +99,11 @@ export class SqliteStorage implements Storage {
     });
   }
 
-  async createTrial(studyId: number, template?: TrialTemplate, options?: CreateTrialOptions): Promise<FrozenTrial | null> {
+  async createTrial(
+    studyId: number,
+    template?: TrialTemplate,
+    options?: CreateTrialOptions,
+  ): Promise<FrozenTrial | null> {
     const state = template?.state ?? 'RUNNING';
     return this.write(() => {
       this.requireStudy(studyId);

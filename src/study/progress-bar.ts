@@ -12,6 +12,13 @@ export interface ProgressBarOptions {
 /**
  * One line on stderr: `trials [#####-----] 12/50 | best 0.1234 | 00:12 elapsed, 00:40 left`.
  * Redraws in place on a terminal; elsewhere (CI logs, pipes) prints a line only every 10 %.
+ *
+ * @example
+ * ```ts
+ * const bar = new tune.ProgressBar({ total: 20, timeoutSeconds: null });
+ * bar.update(5, 0.42);
+ * bar.finish();
+ * ```
  */
 export class ProgressBar {
   private done = 0;

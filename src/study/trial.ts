@@ -49,6 +49,16 @@ export interface RelativeSample {
  * A running trial, handed to the objective (define-by-run, as in Optuna). `suggest*` and `report`
  * are synchronous; their storage writes are queued in order and the study awaits them (`flush`)
  * before it records the trial's end, so nothing is lost and nothing is written out of order.
+ *
+ * @example
+ * ```ts
+ * await study.optimize((trial: tune.Trial) => {
+ *   const x = trial.suggestFloat('x', -1, 1);
+ *   trial.report(x * x, 0);
+ *   if (trial.shouldPrune()) throw new tune.TrialPruned();
+ *   return x * x;
+ * });
+ * ```
  */
 export class Trial {
   private readonly suggested: Record<string, ParamValue> = {};

@@ -21,6 +21,11 @@ export interface FrozenTrialFields {
 /**
  * An immutable snapshot of a trial as the storage holds it. Storages hand out new snapshots and
  * never mutate one they returned (the contract Optuna's storages keep too).
+ *
+ * @example
+ * ```ts
+ * for (const t of study.trials) console.log(t.number, t.state, t.values, t.params);
+ * ```
  */
 export class FrozenTrial implements FrozenTrialFields {
   readonly trialId: number;

@@ -7,3 +7,8 @@ export { GridSearch } from './grid-search';
 export { enumerateGrid } from './grid-enumerator';
 export { resolveObjective } from './objective-spec';
 export type { TunerObjective, TunerObjectiveInput } from './objective-spec';
+export { BaseSearchCV } from './search-cv';
+export type { Estimator, ParamDistribution, SearchCVOptions } from './search-cv';
+export { GridSearchCV, RandomizedSearchCV, BayesSearchCV } from './search-cv-variants';
+export type { RandomizedSearchCVOptions } from './search-cv-variants';
+export type { CvResults } from './cv-results';

@@ -73,6 +73,14 @@ const TUNER_KEYS = [
  * study; `getBestModels` reloads the best checkpoints (no retraining). Subclasses choose the
  * sampler (`RandomSearch`, `GridSearch`, later `BayesianOptimization`) or own the schedule
  * (`Hyperband`).
+ *
+ * @example
+ * ```ts
+ * class MyTuner extends tune.Tuner {
+ *   protected createSampler() { return new tune.TPESampler({ seed: 1 }); }
+ * }
+ * await new MyTuner(buildModel, { objective: 'val_acc', maxTrials: 10 }).search(x, y, { epochs: 3, validationSplit: 0.2 });
+ * ```
  */
 export abstract class Tuner {
   readonly objective: TunerObjective;

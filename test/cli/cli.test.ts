@@ -29,7 +29,12 @@ describe('tfjs-tune CLI', () => {
       },
       { nTrials: 4 },
     );
-    await tune.createStudy({ studyName: 'beta', storage, directions: ['minimize', 'maximize'], logger: tune.silentLogger });
+    await tune.createStudy({
+      studyName: 'beta',
+      storage,
+      directions: ['minimize', 'maximize'],
+      logger: tune.silentLogger,
+    });
     await study.storage.close();
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -39,7 +44,11 @@ describe('tfjs-tune CLI', () => {
     expect(r.code).toBe(0);
     const alpha = r.out.split('\n').find((l) => l.startsWith('alpha')) ?? '';
     expect(alpha).toMatch(/alpha\s+minimize\s+4\s+3\/0\/1\/0\/0/);
-    const best = Math.min(...(await tune.loadStudy({ studyName: 'alpha', storage })).getTrials({ states: ['COMPLETE'] }).map((t) => t.value as number));
+    const best = Math.min(
+      ...(await tune.loadStudy({ studyName: 'alpha', storage }))
+        .getTrials({ states: ['COMPLETE'] })
+        .map((t) => t.value as number),
+    );
     expect(alpha).toContain(String(Number(best.toPrecision(5))));
     expect(r.out).toMatch(/beta\s+minimize,maximize\s+0/);
   });
@@ -72,7 +81,11 @@ describe('tfjs-tune CLI', () => {
     [['nope'], 2, /unknown command "nope"/],
     [['studies', '--storage', 'sqlite:/no/such/file.db'], 2, /--storage.*existing SQLite file/],
     [['studies', '--strage', 'x'], 2, /option: got "--strage"; expected one of --storage/],
-    [['trials', 'alpha', '--format', 'xml', '--storage', 'memory'], 2, /--format: got "xml"; expected table, csv, json/],
+    [
+      ['trials', 'alpha', '--format', 'xml', '--storage', 'memory'],
+      2,
+      /--format: got "xml"; expected table, csv, json/,
+    ],
     [['trials', 'missing', '--storage', 'PLACEHOLDER'], 1, /no study named "missing"/],
   ])('%j fails with one clear line', async (argv, code, message) => {
     const r = await cli(argv.map((a) => (a === 'PLACEHOLDER' ? storage : a)));

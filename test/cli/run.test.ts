@@ -38,7 +38,10 @@ describe('tfjs-tune run', () => {
     const first = await cli(['run', cfg, '--storage', storage, '--workers', '2', '--json']);
     expect(first.err).toBe('');
     expect(first.code).toBe(0);
-    const summary = JSON.parse(first.out) as { counts: { total: number }; best: { number: number; checkpoint: string } };
+    const summary = JSON.parse(first.out) as {
+      counts: { total: number };
+      best: { number: number; checkpoint: string };
+    };
     expect(summary.counts.total).toBe(3);
     expect(existsSync(join(summary.best.checkpoint, 'model.json'))).toBe(true);
     expect(summary.best.checkpoint.startsWith(join(dir, 'tfjs-tune-checkpoints', 'tab'))).toBe(true);
@@ -69,14 +72,18 @@ describe('tfjs-tune run', () => {
     writeFileSync(cfg, tabular('trials: 20\nstudy: slow\nepochs: 400'));
     const storage = `sqlite:${join(dir, 'slow.db')}`;
     const bin = join(__dirname, '..', '..', 'dist', 'src', 'cli', 'bin.js');
-    const child = spawn(process.execPath, [bin, 'run', cfg, '--storage', storage, '--workers', '1', '--quiet'], { stdio: 'ignore' });
+    const child = spawn(process.execPath, [bin, 'run', cfg, '--storage', storage, '--workers', '1', '--quiet'], {
+      stdio: 'ignore',
+    });
     let exitCode: number | null | undefined;
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve((exitCode = code))));
     // Wait until a trial is running, then interrupt.
     for (let i = 0; i < 400 && exitCode === undefined; i++) {
       await new Promise((r) => setTimeout(r, 100));
       if (!existsSync(join(dir, 'slow.db'))) continue;
-      const s = await tune.loadStudy({ studyName: 'slow', storage, logger: tune.silentLogger, heartbeatInterval: 0 }).catch(() => null);
+      const s = await tune
+        .loadStudy({ studyName: 'slow', storage, logger: tune.silentLogger, heartbeatInterval: 0 })
+        .catch(() => null);
       if (s?.trials.some((t) => t.state === 'RUNNING')) break;
     }
     child.kill('SIGINT');

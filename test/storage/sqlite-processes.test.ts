@@ -73,7 +73,10 @@ describe('SqliteStorage shared by several processes', () => {
     expect(capped.sort((a, b) => a - b)).toEqual(range(100));
 
     const storage = new SqliteStorage(file);
-    for (const [name, n] of [['free', 90], ['capped', 100]] as const) {
+    for (const [name, n] of [
+      ['free', 90],
+      ['capped', 100],
+    ] as const) {
       const trials = await storage.getAllTrials(await storage.getStudyIdByName(name));
       expect(trials.map((t) => t.number)).toEqual(range(n));
       expect(trials.every((t) => t.state === 'COMPLETE' && t.value === t.number && 'x' in t.params)).toBe(true);

@@ -37,7 +37,11 @@ describe('SqliteStorage on disk', () => {
     await a.setStudyUserAttr(studyId, 'note', { k: [1, 2] });
     await a.setStudySystemAttr(studyId, 'sampler', 'tpe');
     const t0 = await a.createTrial(studyId, { userAttrs: { u: 'v' } });
-    const t1 = await a.createTrial(studyId, { state: 'WAITING', params: { c: true }, distributions: { c: new CategoricalDistribution([true, false]) } });
+    const t1 = await a.createTrial(studyId, {
+      state: 'WAITING',
+      params: { c: true },
+      distributions: { c: new CategoricalDistribution([true, false]) },
+    });
     if (t0 === null || t1 === null) throw new Error('trial not created');
     await a.setTrialParam(t0.trialId, 'lr', 0.001, new FloatDistribution(1e-4, 1, true));
     await a.setTrialParam(t0.trialId, 'act', null, new CategoricalDistribution(['relu', null]));
@@ -77,7 +81,9 @@ describe('SqliteStorage on disk', () => {
     db.prepare(`UPDATE ${VERSION_TABLE} SET schema_version = ?`).run(SCHEMA_VERSION + 1);
     db.close();
     expect(() => new SqliteStorage(file)).toThrow(StorageError);
-    expect(() => new SqliteStorage(file)).toThrow(`schema version ${SCHEMA_VERSION + 1}, newer than the ${SCHEMA_VERSION}`);
+    expect(() => new SqliteStorage(file)).toThrow(
+      `schema version ${SCHEMA_VERSION + 1}, newer than the ${SCHEMA_VERSION}`,
+    );
   });
 
   it('refuses files that are not tfjs-tune databases', () => {

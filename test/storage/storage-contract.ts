@@ -123,7 +123,8 @@ export function describeStorageContract(name: string, makeStorage: () => Promise
         };
         const values = { lr: 3.0517578125e-5 + 1e-17, dropout: 0.30000000000000004, units: 48, layers: 7 };
         const t = await newTrial(id);
-        for (const [name, d] of Object.entries(dists)) await storage.setTrialParam(t.trialId, name, values[name as keyof typeof values], d);
+        for (const [name, d] of Object.entries(dists))
+          await storage.setTrialParam(t.trialId, name, values[name as keyof typeof values], d);
         const catTrials: FrozenTrial[] = [];
         for (const c of choices) {
           const ct = await newTrial(id);
@@ -194,7 +195,11 @@ export function describeStorageContract(name: string, makeStorage: () => Promise
         expect(got.systemAttrs).toEqual({ rung_0: 0.25, arr: [1, 'a'] });
         // Mutating a nested attribute of a snapshot must not reach the storage.
         ((got.userAttrs['obj'] as { a: unknown[] }).a as unknown[]).push('mutated');
-        expect((await storage.getTrial(t.trialId)).userAttrs['obj']).toEqual({ a: [1, 2, { b: 'c' }], d: null, e: false });
+        expect((await storage.getTrial(t.trialId)).userAttrs['obj']).toEqual({
+          a: [1, 2, { b: 'c' }],
+          d: null,
+          e: false,
+        });
       });
 
       it('creates a trial from a template', async () => {
@@ -267,7 +272,9 @@ export function describeStorageContract(name: string, makeStorage: () => Promise
       it('claims WAITING trials oldest first', async () => {
         const id = await storage.createStudy('queue', ['minimize']);
         const d = new FloatDistribution(0, 1);
-        const w0 = created(await storage.createTrial(id, { state: 'WAITING', params: { x: 0.1 }, distributions: { x: d } }));
+        const w0 = created(
+          await storage.createTrial(id, { state: 'WAITING', params: { x: 0.1 }, distributions: { x: d } }),
+        );
         await newTrial(id);
         const w2 = created(await storage.createTrial(id, { state: 'WAITING', params: { x: 0.2 } }));
         expect(w0).toMatchObject({ number: 0, state: 'WAITING', datetimeStart: null });

@@ -9,7 +9,9 @@ const hook = require.resolve('../helpers/register-ts.js');
 const workerScript = require.resolve('./fixtures/study-worker.ts');
 
 function startWorker(job: object): { child: ChildProcess; done: Promise<{ code: number | null; stderr: string }> } {
-  const child = spawn(process.execPath, ['-r', hook, workerScript, JSON.stringify(job)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['-r', hook, workerScript, JSON.stringify(job)], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
   const done = new Promise<{ code: number | null; stderr: string }>((resolve) =>
@@ -76,7 +78,9 @@ describe('several processes on one SQLite study', () => {
     expect(dead?.intermediateValues.get(0)).toBeDefined();
     expect(resumed.trials.slice(0, 4).map((t) => [t.params, t.values])).toEqual(completedBefore);
 
-    await resumed.optimize((t) => t.suggestFloat('x', -5, 5) ** 2, { callbacks: [tune.maxTrialsCallback(10, { states: ['COMPLETE'] })] });
+    await resumed.optimize((t) => t.suggestFloat('x', -5, 5) ** 2, {
+      callbacks: [tune.maxTrialsCallback(10, { states: ['COMPLETE'] })],
+    });
     expect(resumed.getTrials({ states: ['COMPLETE'] })).toHaveLength(10);
     // The retry re-ran the dead trial's parameters first.
     expect(resumed.trials[5]?.params['x']).toBe(dead?.params['x']);

@@ -34,8 +34,14 @@ const DepthwiseConv2DBase = (Object.getPrototypeOf(probe) as { constructor: unkn
  * `tf.layers.depthwiseConv2d` whose `dilationRate` is applied: the stock layer (tfjs 4.22) passes
  * `null` for the dilation, so its output equals the undilated conv's. Everything else (weights,
  * initialisers, regularisers, constraints, config) is the stock layer's; training a dilated one
- * needs {@link registerDilatedDepthwiseGradient} (called by `initBackend`). Serialisable under its
+ * needs `registerDilatedDepthwiseGradient()` (called by `initBackend`). Serialisable under its
  * own class name.
+ *
+ * @example
+ * ```ts
+ * const layer = tune.dilatedDepthwiseConv2d({ kernelSize: 3, dilationRate: 2, padding: 'same' });
+ * const y = layer.apply(tf.zeros([1, 16, 16, 8])) as tf.Tensor; // sees a 5x5 field
+ * ```
  */
 export class DilatedDepthwiseConv2D extends DepthwiseConv2DBase {
   static readonly className = 'DilatedDepthwiseConv2D';
