@@ -5,12 +5,16 @@
 import { askTellOverhead } from './ask-tell-overhead';
 import { surrogateBenchmark } from './multifidelity/surrogate';
 import { samplerBenchmark } from './samplers/run-samplers';
+import { workerScaling } from './workers';
+import { gpScaling } from './gp-scaling';
 import { saveResult, toMarkdown, type BenchResult } from './result';
 
 const BENCHMARKS: Readonly<Record<string, () => Promise<BenchResult>>> = {
   'ask-tell-overhead': askTellOverhead,
   'multifidelity-surrogate': () => surrogateBenchmark(),
   samplers: () => samplerBenchmark(),
+  'worker-scaling': () => workerScaling(),
+  'gp-scaling': gpScaling,
 };
 
 async function main(): Promise<void> {

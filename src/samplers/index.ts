@@ -10,3 +10,8 @@ export { QMCSampler } from './qmc';
 export type { QMCSamplerOptions, QMCType } from './qmc';
 export { IntersectionSearchSpace } from './intersection-search-space';
 export type { IntersectionSearchSpaceOptions } from './intersection-search-space';
+export { GPSampler } from './gp';
+export type { GPSamplerOptions } from './gp';
+export type { AcquisitionName } from '../gp/acquisition';
+export type { KernelName } from '../gp/kernels';
+export type { BatchStrategy } from '../gp/suggest';

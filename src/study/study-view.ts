@@ -1,6 +1,7 @@
 import type { FrozenTrial } from '../trial/frozen-trial';
 import type { JsonValue } from '../trial/json';
 import type { StudyDirection, TrialState } from '../trial/state';
+import type { Logger } from '../util/logger';
 
 /**
  * What samplers and pruners may see of a study: synchronous reads of the study's trial cache
@@ -12,6 +13,8 @@ export interface StudyView {
   /** The study's seed, from which every sampler without its own seed derives its streams. */
   readonly seed: number;
   readonly systemAttrs: Readonly<Record<string, JsonValue>>;
+  /** Where samplers and pruners report what the user should know (fallbacks, skipped steps). */
+  readonly logger?: Logger;
   /** Trials in number order, optionally filtered by state. */
   getTrials(options?: { states?: readonly TrialState[] }): readonly FrozenTrial[];
   /** Ends `optimize` after the trials now running. */

@@ -51,7 +51,11 @@ export function referencePosterior(
   points: number[][],
 ): { mean: number[]; variance: number[] } {
   const k = (a: number[], b: number[]): number =>
-    scale * kernel64(kernel, a.reduce((s, ai, d) => s + (weights[d] as number) * (ai - (b[d] as number)) ** 2, 0));
+    scale *
+    kernel64(
+      kernel,
+      a.reduce((s, ai, d) => s + (weights[d] as number) * (ai - (b[d] as number)) ** 2, 0),
+    );
   const n = x.length;
   const K = new Matrix(n, n);
   for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) K.set(i, j, k(x[i]!, x[j]!) + (i === j ? noise : 0));

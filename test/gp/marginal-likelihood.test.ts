@@ -14,7 +14,9 @@ const X = Array.from({ length: N }, () => [next(), next()]);
 const Y = standardize(X.map(([a]) => Math.sin(8 * (a as number)))).values;
 
 function spd(n: number): number[][] {
-  return Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => Math.exp(-((i - j) ** 2) / 8) + (i === j ? 0.1 : 0)));
+  return Array.from({ length: n }, (_, i) =>
+    Array.from({ length: n }, (_, j) => Math.exp(-((i - j) ** 2) / 8) + (i === j ? 0.1 : 0)),
+  );
 }
 
 describe.each(['cpu', 'wasm'] as const)('marginal likelihood on %s', (backend) => {
@@ -71,7 +73,12 @@ describe.each(['cpu', 'wasm'] as const)('marginal likelihood on %s', (backend) =
   it('fits MAP hyperparameters by L-BFGS on tfjs gradients: x0 gets the shorter lengthscale', () => {
     const x = tf.tensor2d(X);
     const hp = expectNoLeak(() =>
-      fitHyperparameters(x, Y, { kernel: 'matern52', columnParam: Int32Array.from([0, 1]), deterministic: false, rng: new Rng(1) }),
+      fitHyperparameters(x, Y, {
+        kernel: 'matern52',
+        columnParam: Int32Array.from([0, 1]),
+        deterministic: false,
+        rng: new Rng(1),
+      }),
     );
     const [w0, w1] = Array.from(hp.inverseSquaredLengthscales);
     expect(w0 as number).toBeGreaterThan(3 * (w1 as number));
@@ -116,8 +123,29 @@ describe('minimizeLbfgs', () => {
   });
 
   it('stops on a non-finite start without evaluating further', () => {
-    const r = minimizeLbfgs(() => ({ value: NaN, grad: new Float64Array(1) }), Float64Array.from([0]), { maxIterations: 5 });
+    const r = minimizeLbfgs(() => ({ value: NaN, grad: new Float64Array(1) }), Float64Array.from([0]), {
+      maxIterations: 5,
+    });
     expect(r.value).toBe(Infinity);
     expect(r.evaluations).toBe(1);
+  });
+});
+
+describe('gaussianNegLogLikelihood on a hopeless matrix', () => {
+  it('is +Infinity with a zero gradient, not an exception, and leaks nothing', () => {
+    const k = tf.tensor2d([
+      [1, NaN],
+      [NaN, 1],
+    ]);
+    const nll = gaussianNegLogLikelihood([1, 2]);
+    const { value, grad } = expectNoLeak(() =>
+      tf.tidy(() => {
+        const r = tf.valueAndGrad((t: tf.Tensor) => nll(t as tf.Tensor2D))(k);
+        return { value: r.value.dataSync()[0], grad: Array.from(r.grad.dataSync()) };
+      }),
+    );
+    expect(value).toBe(Infinity);
+    expect(grad).toEqual([0, 0, 0, 0]);
+    k.dispose();
   });
 });

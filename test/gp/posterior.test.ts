@@ -6,31 +6,54 @@ import { expectNoLeak, lcg, referencePosterior, useBackend } from './helpers';
 const next = lcg(11);
 const N = 30;
 const X = Array.from({ length: N }, () => [next(), next(), next()]);
-const Y = standardize(X.map(([a, b, c]) => Math.sin(6 * (a as number)) + (b as number) ** 2 - 0.5 * (c as number))).values;
+const Y = standardize(
+  X.map(([a, b, c]) => Math.sin(6 * (a as number)) + (b as number) ** 2 - 0.5 * (c as number)),
+).values;
 const POINTS = [...Array.from({ length: 40 }, () => [next(), next(), next()]), X[0] as number[], X[7] as number[]];
 const HP = { inverseSquaredLengthscales: Float64Array.from([4, 1.5, 0.7]), scale: 1.2, noise: 1e-4 };
 
 describe.each(['cpu', 'wasm'] as const)('GPPosterior on %s', (backend) => {
   beforeAll(async () => useBackend(backend));
 
-  it.each(['matern52', 'rbf'] as const)('%s: mean and variance agree with a float64 ml-matrix reference to 1e-3', (kernel) => {
-    const ref = referencePosterior(kernel, X, Array.from(Y), Array.from(HP.inverseSquaredLengthscales), HP.scale, HP.noise, POINTS);
-    const x = tf.tensor2d(X);
-    expectNoLeak(() => {
-      const posterior = GPPosterior.fit(kernel, x, Y, HP);
-      const { mean, variance } = posterior.predictArrays(POINTS);
-      POINTS.forEach((_, i) => {
-        expect(Math.abs((mean[i] as number) - (ref.mean[i] as number))).toBeLessThan(1e-3);
-        expect(Math.abs((variance[i] as number) - Math.max(ref.variance[i] as number, MIN_VARIANCE))).toBeLessThan(1e-3);
-        expect(variance[i]).toBeGreaterThanOrEqual(MIN_VARIANCE);
+  it.each(['matern52', 'rbf'] as const)(
+    '%s: mean and variance agree with a float64 ml-matrix reference to 1e-3',
+    (kernel) => {
+      const ref = referencePosterior(
+        kernel,
+        X,
+        Array.from(Y),
+        Array.from(HP.inverseSquaredLengthscales),
+        HP.scale,
+        HP.noise,
+        POINTS,
+      );
+      const x = tf.tensor2d(X);
+      expectNoLeak(() => {
+        const posterior = GPPosterior.fit(kernel, x, Y, HP);
+        const { mean, variance } = posterior.predictArrays(POINTS);
+        POINTS.forEach((_, i) => {
+          expect(Math.abs((mean[i] as number) - (ref.mean[i] as number))).toBeLessThan(1e-3);
+          expect(Math.abs((variance[i] as number) - Math.max(ref.variance[i] as number, MIN_VARIANCE))).toBeLessThan(
+            1e-3,
+          );
+          expect(variance[i]).toBeGreaterThanOrEqual(MIN_VARIANCE);
+        });
+        posterior.dispose();
       });
-      posterior.dispose();
-    });
-    x.dispose();
-  });
+      x.dispose();
+    },
+  );
 
   it('the same with the blocked float32 Cholesky (leaves of 8)', () => {
-    const ref = referencePosterior('matern52', X, Array.from(Y), Array.from(HP.inverseSquaredLengthscales), HP.scale, HP.noise, POINTS);
+    const ref = referencePosterior(
+      'matern52',
+      X,
+      Array.from(Y),
+      Array.from(HP.inverseSquaredLengthscales),
+      HP.scale,
+      HP.noise,
+      POINTS,
+    );
     const x = tf.tensor2d(X);
     expectNoLeak(() => {
       const posterior = GPPosterior.fit('matern52', x, Y, HP, { path: 'blocked', blockSize: 8 });
@@ -38,7 +61,9 @@ describe.each(['cpu', 'wasm'] as const)('GPPosterior on %s', (backend) => {
       const { mean, variance } = posterior.predictArrays(POINTS);
       POINTS.forEach((_, i) => {
         expect(Math.abs((mean[i] as number) - (ref.mean[i] as number))).toBeLessThan(1e-3);
-        expect(Math.abs((variance[i] as number) - Math.max(ref.variance[i] as number, MIN_VARIANCE))).toBeLessThan(1e-3);
+        expect(Math.abs((variance[i] as number) - Math.max(ref.variance[i] as number, MIN_VARIANCE))).toBeLessThan(
+          1e-3,
+        );
       });
       posterior.dispose();
     });

@@ -1,0 +1,193 @@
+import * as tf from '@tensorflow/tfjs';
+
+import { type AcquisitionOptions, acquisitionValue } from './acquisition';
+import type { GPPosterior } from './posterior';
+import type { SearchSpaceEncoding } from './search-space-encoding';
+
+export interface AcquisitionSearchOptions {
+  readonly posterior: GPPosterior;
+  readonly acquisition: AcquisitionOptions;
+  readonly encoding: SearchSpaceEncoding;
+  /** Encoded candidate points (quasi-random), scored in batches; the best few start local search. */
+  readonly candidates: readonly Float64Array[];
+  /** Further local-search starts (the incumbent). */
+  readonly extraStarts?: readonly Float64Array[];
+  /** Local searches from the best candidates. Default 10. */
+  readonly localStarts?: number;
+  /** Gradient steps per local search. Default 30. */
+  readonly steps?: number;
+  /** Adam step size in the unit cube. Default 0.03. */
+  readonly learningRate?: number;
+}
+
+export interface AcquisitionOptimum {
+  /** The encoded point, already on the parameters' grid. */
+  readonly x: Float64Array;
+  readonly value: number;
+  /** 'refined' from local search, 'candidate' when no refined point scored as well (or finitely). */
+  readonly source: 'refined' | 'candidate';
+}
+
+const BATCH = 2048;
+
+/** Acquisition values of encoded points, in batches of one tensor op each; NaN stays NaN. */
+export function scorePoints(
+  posterior: GPPosterior,
+  acquisition: AcquisitionOptions,
+  points: readonly Float64Array[],
+): Float64Array {
+  const out = new Float64Array(points.length);
+  if (points.length === 0) return out;
+  const dims = (points[0] as Float64Array).length;
+  for (let from = 0; from < points.length; from += BATCH) {
+    const rows = points.slice(from, from + BATCH);
+    const flat = new Float32Array(rows.length * dims);
+    rows.forEach((r, i) => flat.set(r, i * dims));
+    const values = tf.tidy(() => {
+      const { mean, variance } = posterior.predict(tf.tensor2d(flat, [rows.length, dims]));
+      return acquisitionValue(acquisition, mean, variance);
+    });
+    out.set(values.dataSync(), from);
+    values.dispose();
+  }
+  return out;
+}
+
+/**
+ * Maximises the acquisition over the unit cube: scores every candidate, then from the best few (and
+ * the extra starts) runs batched projected Adam on the numeric columns — the gradient comes from
+ * tfjs autodiff through the posterior — and a greedy pass over each categorical's choices. Returns
+ * the best point after snapping to the grid, or null when nothing scored finitely.
+ */
+export function optimizeAcquisition(options: AcquisitionSearchOptions): AcquisitionOptimum | null {
+  const { posterior, acquisition, encoding } = options;
+  const scores = scorePoints(posterior, acquisition, options.candidates);
+  const order = Array.from(scores.keys())
+    .filter((i) => Number.isFinite(scores[i]))
+    .sort((a, b) => (scores[b] as number) - (scores[a] as number) || a - b);
+  if (order.length === 0 && (options.extraStarts ?? []).length === 0) return null;
+  const starts = order.slice(0, options.localStarts ?? 10).map((i) => (options.candidates[i] as Float64Array).slice());
+  for (const s of options.extraStarts ?? []) starts.push(s.slice());
+  let refined = starts.length === 0 ? [] : gradientAscent(options, starts);
+  refined = categoricalSearch(options, refined);
+  const snapped = refined.map((x) => encoding.snap(x));
+  const bestCandidate = order[0];
+  if (bestCandidate !== undefined) snapped.push(encoding.snap(options.candidates[bestCandidate] as Float64Array));
+  const finalScores = scorePoints(posterior, acquisition, snapped);
+  let best = -1;
+  for (let i = 0; i < snapped.length; i++) {
+    const v = finalScores[i] as number;
+    if (Number.isFinite(v) && (best < 0 || v > (finalScores[best] as number))) best = i;
+  }
+  if (best < 0) return null;
+  const fromCandidate = bestCandidate !== undefined && best === snapped.length - 1;
+  return {
+    x: snapped[best] as Float64Array,
+    value: finalScores[best] as number,
+    source: fromCandidate ? 'candidate' : 'refined',
+  };
+}
+
+/** Projected Adam ascent of all starts at once (rows are independent, so the sum's gradient is theirs). */
+function gradientAscent(options: AcquisitionSearchOptions, starts: Float64Array[]): Float64Array[] {
+  const { posterior, acquisition, encoding } = options;
+  const k = starts.length;
+  const dims = encoding.dims;
+  const steps = options.steps ?? 30;
+  const lr = options.learningRate ?? 0.03;
+  const x = new Float64Array(k * dims);
+  starts.forEach((s, i) => x.set(s, i * dims));
+  const m = new Float64Array(k * dims);
+  const v = new Float64Array(k * dims);
+  const best = starts.map((s) => s.slice());
+  const bestValue = new Float64Array(k).fill(-Infinity);
+  // The per-row values, kept out of the gradient's scope so each step reads values and gradient at once.
+  const captured: { values: tf.Tensor | null } = { values: null };
+  const objective = (input: tf.Tensor): tf.Scalar => {
+    const { mean, variance } = posterior.predict(input as tf.Tensor2D);
+    const values = acquisitionValue(acquisition, mean, variance);
+    captured.values = tf.keep(values.clone());
+    return tf.sum(values);
+  };
+  const valueAndGrad = tf.valueAndGrad(objective);
+  for (let step = 0; step <= steps; step++) {
+    const read: { grad: Float32Array | null; values: Float32Array | null } = { grad: null, values: null };
+    tf.tidy(() => {
+      const { grad } = valueAndGrad(tf.tensor2d(Float32Array.from(x), [k, dims]));
+      read.grad = grad.dataSync() as Float32Array;
+    });
+    const kept = captured.values;
+    if (kept !== null) {
+      read.values = kept.dataSync() as Float32Array;
+      kept.dispose();
+      captured.values = null;
+    }
+    const { grad: g, values: vals } = read;
+    if (g === null || vals === null) break;
+    for (let i = 0; i < k; i++) {
+      const value = vals[i] as number;
+      if (Number.isFinite(value) && value > (bestValue[i] as number)) {
+        bestValue[i] = value;
+        best[i] = x.slice(i * dims, (i + 1) * dims);
+      }
+    }
+    if (step === steps) break;
+    // Adam, ascending, on numeric columns only; a NaN gradient freezes that coordinate.
+    const b1 = 0.9;
+    const b2 = 0.999;
+    const t = step + 1;
+    for (let i = 0; i < k * dims; i++) {
+      if (encoding.numericColumns[i % dims] !== 1) continue;
+      const gi = g[i] as number;
+      if (!Number.isFinite(gi)) continue;
+      m[i] = b1 * (m[i] as number) + (1 - b1) * gi;
+      v[i] = b2 * (v[i] as number) + (1 - b2) * gi * gi;
+      const mh = (m[i] as number) / (1 - b1 ** t);
+      const vh = (v[i] as number) / (1 - b2 ** t);
+      x[i] = Math.min(1, Math.max(0, (x[i] as number) + (lr * mh) / (Math.sqrt(vh) + 1e-8)));
+    }
+  }
+  return best;
+}
+
+/** Two greedy rounds: every start tries every other choice of every categorical, keeping the best. */
+function categoricalSearch(options: AcquisitionSearchOptions, points: Float64Array[]): Float64Array[] {
+  const { posterior, acquisition, encoding } = options;
+  const groups = encoding.params.filter((p) => p.distribution.type === 'categorical' && p.size > 1);
+  if (groups.length === 0 || points.length === 0) return points;
+  let current: Float64Array[] = points.map((p) => p.slice());
+  let currentScores = scorePoints(posterior, acquisition, current);
+  for (let round = 0; round < 2; round++) {
+    const variants: Float64Array[] = [];
+    const owner: number[] = [];
+    current.forEach((p, i) => {
+      for (const g of groups) {
+        for (let j = 0; j < g.size; j++) {
+          if (p[g.start + j] === 1) continue;
+          const q = p.slice();
+          q.fill(0, g.start, g.start + g.size);
+          q[g.start + j] = 1;
+          variants.push(q);
+          owner.push(i);
+        }
+      }
+    });
+    const scores = scorePoints(posterior, acquisition, variants);
+    let improved = false;
+    const next: Float64Array[] = current.map((p) => p.slice());
+    const nextScores = currentScores.slice();
+    variants.forEach((q, vi) => {
+      const i = owner[vi] as number;
+      const s = scores[vi] as number;
+      if (Number.isFinite(s) && !(s <= (nextScores[i] as number))) {
+        next[i] = q;
+        nextScores[i] = s;
+        improved = true;
+      }
+    });
+    current = next;
+    currentScores = nextScores;
+    if (!improved) break;
+  }
+  return current;
+}

@@ -1,0 +1,248 @@
+import { InvalidArgumentError, quote } from '../errors';
+import { ACQUISITION_NAMES, type AcquisitionName } from '../gp/acquisition';
+import { KERNEL_NAMES, type KernelName } from '../gp/kernels';
+import { SearchSpaceEncoding } from '../gp/search-space-encoding';
+import { BATCH_STRATEGIES, type BatchStrategy, suggestPoint } from '../gp/suggest';
+import { Rng } from '../random/rng';
+import { distributionsEqual, type Distribution, type ParamValue } from '../space/distributions';
+import type { StudyView } from '../study/study-view';
+import type { FrozenTrial } from '../trial/frozen-trial';
+import { stderrLogger, type Logger } from '../util/logger';
+import type { Sampler } from './base';
+import { IntersectionSearchSpace } from './intersection-search-space';
+import { SobolEngine } from './qmc/sobol';
+import { SOBOL_MAX_DIM } from './qmc/sobol-directions';
+import { fromUnit } from './qmc/unit-transform';
+import { RandomSampler } from './random';
+
+export interface GPSamplerOptions {
+  /** Defaults to the study's seed. */
+  readonly seed?: number;
+  /** Completed trials before the GP takes over; until then, a scrambled Sobol' design. Default 10. */
+  readonly nStartupTrials?: number;
+  /** Default 'logEI'. */
+  readonly acquisition?: AcquisitionName;
+  /** Default 'matern52'. */
+  readonly kernel?: KernelName;
+  /** The objective returns the same value for the same parameters: noise fixed at its floor. Default false. */
+  readonly deterministicObjective?: boolean;
+  /** How RUNNING trials enter the model. Default 'constantLiar'. */
+  readonly batchStrategy?: BatchStrategy;
+  /** Quasi-random candidates scored per suggestion. Default 2048. */
+  readonly nCandidates?: number;
+  /** Where fallbacks are reported. Default: the study's logger, else stderr. */
+  readonly logger?: Logger;
+}
+
+const KEYS = [
+  'seed',
+  'nStartupTrials',
+  'acquisition',
+  'kernel',
+  'deterministicObjective',
+  'batchStrategy',
+  'nCandidates',
+  'logger',
+];
+
+/**
+ * Bayesian optimisation with a Gaussian process (after Optuna's GPSampler): a Matérn 5/2 (or RBF)
+ * kernel with one lengthscale per parameter, hyperparameters fitted by maximum a posteriori, and the
+ * next point chosen by maximising log expected improvement (or UCB, or PI). Kernels, posterior and
+ * acquisition are tfjs tensor ops, so they run on whatever backend is active (see src/gp).
+ *
+ * - The joint space is the one all completed trials share (continuous, int, log, stepped,
+ *   categorical); other parameters are drawn by an owned {@link RandomSampler}.
+ * - The first `nStartupTrials` points come from a scrambled Sobol' sequence (point = trial number).
+ * - RUNNING trials are handled by a constant liar or a Kriging believer, so parallel workers spread.
+ * - It never suggests NaN: if the GP step fails, it falls back to the Sobol' point, then to random,
+ *   and logs why.
+ * - Single objective only: a study with several directions gets an InvalidArgumentError.
+ * - Reproducible: every draw derives from the seed and the trial number, and the model from the
+ *   completed trials alone, so the same seed gives the same trials.
+ *
+ * @example
+ * ```ts
+ * const study = await tune.createStudy({ sampler: new tune.GPSampler({ seed: 1 }), direction: 'minimize' });
+ * await study.optimize((t) => (t.suggestFloat('x', -5, 5) - 1) ** 2, { nTrials: 30 });
+ * ```
+ */
+export class GPSampler implements Sampler {
+  readonly nStartupTrials: number;
+  readonly acquisition: AcquisitionName;
+  readonly kernel: KernelName;
+  readonly deterministicObjective: boolean;
+  readonly batchStrategy: BatchStrategy;
+  readonly nCandidates: number;
+  private seed: number | undefined;
+  private readonly logger: Logger | undefined;
+  private readonly random: RandomSampler;
+  private readonly space = new IntersectionSearchSpace();
+
+  constructor(options: GPSamplerOptions = {}) {
+    for (const key of Object.keys(options)) {
+      if (!KEYS.includes(key))
+        throw new InvalidArgumentError(`GPSampler options.${key}`, key, `one of ${KEYS.join(', ')}`);
+    }
+    this.nStartupTrials = options.nStartupTrials ?? 10;
+    if (!Number.isInteger(this.nStartupTrials) || this.nStartupTrials < 1) {
+      throw new InvalidArgumentError('nStartupTrials', this.nStartupTrials, 'an integer >= 1');
+    }
+    this.acquisition = oneOf('acquisition', options.acquisition ?? 'logEI', ACQUISITION_NAMES);
+    this.kernel = oneOf('kernel', options.kernel ?? 'matern52', KERNEL_NAMES);
+    this.batchStrategy = oneOf('batchStrategy', options.batchStrategy ?? 'constantLiar', BATCH_STRATEGIES);
+    this.deterministicObjective = options.deterministicObjective ?? false;
+    if (typeof this.deterministicObjective !== 'boolean') {
+      throw new InvalidArgumentError('deterministicObjective', this.deterministicObjective, 'true or false');
+    }
+    this.nCandidates = options.nCandidates ?? 2048;
+    if (!Number.isInteger(this.nCandidates) || this.nCandidates < 1) {
+      throw new InvalidArgumentError('nCandidates', this.nCandidates, 'a positive integer');
+    }
+    if (options.seed !== undefined && !Number.isFinite(options.seed)) {
+      throw new InvalidArgumentError('GPSampler seed', options.seed, 'a finite number');
+    }
+    this.seed = options.seed;
+    this.logger = options.logger;
+    this.random = new RandomSampler(options.seed === undefined ? {} : { seed: options.seed });
+  }
+
+  bindStudySeed(seed: number): void {
+    this.seed ??= seed;
+    this.random.bindStudySeed(seed);
+  }
+
+  inferRelativeSearchSpace(study: StudyView): Record<string, Distribution> {
+    if (study.directions.length !== 1) {
+      throw new InvalidArgumentError(
+        'GPSampler study directions',
+        study.directions,
+        'a single direction (GPSampler is single-objective; use TPESampler or NSGAIISampler for several)',
+      );
+    }
+    const out: Record<string, Distribution> = {};
+    for (const [name, d] of Object.entries(this.space.calculate(study))) if (!d.single()) out[name] = d;
+    return out;
+  }
+
+  sampleRelative(
+    study: StudyView,
+    trial: FrozenTrial,
+    searchSpace: Record<string, Distribution>,
+  ): Record<string, ParamValue> {
+    const names = Object.keys(searchSpace).sort();
+    if (names.length === 0) return {};
+    const encoding = new SearchSpaceEncoding(searchSpace);
+    const completed = study.getTrials({ states: ['COMPLETE'] });
+    const observed: Float64Array[] = [];
+    const values: number[] = [];
+    const sign = study.directions[0] === 'maximize' ? 1 : -1; // internally everything is maximised
+    for (const t of completed) {
+      const v = t.values?.[0];
+      const x = v !== undefined && Number.isFinite(v) ? encodeTrial(encoding, t) : null;
+      if (x === null) continue;
+      observed.push(x);
+      values.push(sign * (v as number));
+    }
+    if (observed.length < this.nStartupTrials) return this.sobolPoint(study, trial, searchSpace, names);
+    const root = this.root(study).derive(trial.number);
+    try {
+      const pending = study
+        .getTrials({ states: ['RUNNING'] })
+        .filter((t) => t.number !== trial.number)
+        .map((t) => encodeTrial(encoding, t))
+        .filter((x): x is Float64Array => x !== null);
+      const out = suggestPoint({
+        encoding,
+        observed,
+        values,
+        pending,
+        kernel: this.kernel,
+        acquisition: this.acquisition,
+        deterministic: this.deterministicObjective,
+        batchStrategy: this.batchStrategy,
+        candidates: this.candidates(root, encoding),
+        rng: root.derive('hyperparameters'),
+      });
+      if (out === null) throw new Error('no candidate had a finite acquisition value');
+      const params = encoding.decode(out.x);
+      const bad = names.find((n) => !valid(searchSpace[n] as Distribution, params[n] as ParamValue));
+      if (bad !== undefined) throw new Error(`the GP suggested ${quote(params[bad])} for "${bad}"`);
+      return params;
+    } catch (error) {
+      this.log(study).warn(
+        `GPSampler: trial ${trial.number} falls back to a Sobol' point: ${error instanceof Error ? error.message : String(error)}`,
+      );
+      return this.sobolPoint(study, trial, searchSpace, names);
+    }
+  }
+
+  sampleIndependent(study: StudyView, trial: FrozenTrial, name: string, distribution: Distribution): ParamValue {
+    return this.random.sampleIndependent(study, trial, name, distribution);
+  }
+
+  private root(study: StudyView): Rng {
+    return new Rng(this.seed ?? study.seed).derive('gp-sampler');
+  }
+
+  /** Point `trial.number` of a scrambled Sobol' sequence over the space (random past 53 dimensions). */
+  private sobolPoint(
+    study: StudyView,
+    trial: FrozenTrial,
+    space: Record<string, Distribution>,
+    names: readonly string[],
+  ): Record<string, ParamValue> {
+    try {
+      const root = this.root(study).derive('startup');
+      const dims = Math.min(names.length, SOBOL_MAX_DIM);
+      const u = new SobolEngine((d) => root.derive(d)).point(trial.number, dims);
+      const out: Record<string, ParamValue> = {};
+      names.slice(0, dims).forEach((n, d) => (out[n] = fromUnit(space[n] as Distribution, u[d] as number)));
+      return out;
+    } catch (error) {
+      // Every parameter is then drawn by sampleIndependent, i.e. at random.
+      this.log(study).warn(`GPSampler: trial ${trial.number} is sampled at random: ${String(error)}`);
+      return {};
+    }
+  }
+
+  /** `nCandidates` encoded points of a Sobol' sequence scrambled for this trial. */
+  private candidates(rng: Rng, encoding: SearchSpaceEncoding): Float64Array[] {
+    const p = encoding.params.length;
+    const dims = Math.min(p, SOBOL_MAX_DIM);
+    const engine = new SobolEngine((d) => rng.derive('candidates', d));
+    const extra = rng.derive('candidates', 'extra');
+    const out: Float64Array[] = [];
+    for (let i = 0; i < this.nCandidates; i++) {
+      const u = new Float64Array(p);
+      u.set(engine.point(i, dims));
+      for (let d = dims; d < p; d++) u[d] = extra.next();
+      out.push(encoding.fromUnit(u));
+    }
+    return out;
+  }
+
+  private log(study: StudyView): Logger {
+    return this.logger ?? study.logger ?? stderrLogger;
+  }
+}
+
+/** A trial's point, if it used every parameter of the space with the same distribution. */
+function encodeTrial(encoding: SearchSpaceEncoding, t: FrozenTrial): Float64Array | null {
+  for (const p of encoding.params) {
+    const d = t.distributions[p.name];
+    if (d === undefined || !distributionsEqual(d, p.distribution)) return null;
+  }
+  return encoding.encode(t.params);
+}
+
+function valid(d: Distribution, v: ParamValue): boolean {
+  if (d.type === 'categorical') return d.choices.includes(v);
+  return typeof v === 'number' && Number.isFinite(v) && d.containsInternal(v);
+}
+
+function oneOf<T extends string>(field: string, value: T, allowed: readonly T[]): T {
+  if (!allowed.includes(value))
+    throw new InvalidArgumentError(field, value, `one of ${allowed.map((a) => quote(a)).join(', ')}`);
+  return value;
+}
