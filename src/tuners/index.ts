@@ -12,3 +12,5 @@ export type { Estimator, ParamDistribution, SearchCVOptions } from './search-cv'
 export { GridSearchCV, RandomizedSearchCV, BayesSearchCV } from './search-cv-variants';
 export type { RandomizedSearchCVOptions } from './search-cv-variants';
 export type { CvResults } from './cv-results';
+export { BayesianOptimization } from './bayesian-optimization';
+export type { BayesianOptimizationOptions } from './bayesian-optimization';

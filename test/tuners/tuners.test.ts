@@ -8,6 +8,7 @@ import * as tune from '../../src';
 import type { HyperParameters } from '../../src/tuners/hyperparameters';
 import { RandomSearch } from '../../src/tuners/random-search';
 import { GridSearch } from '../../src/tuners/grid-search';
+import { BayesianOptimization } from '../../src/tuners/bayesian-optimization';
 import { disposeModel } from '../../src/training/backend/dispose-model';
 
 /** Two noisy Gaussian blobs in 4-D: learnable in a few epochs by a tiny net. */
@@ -144,6 +145,24 @@ describe('KerasTuner-style tuners', () => {
         { epochs: 1, validationSplit: 0.2 },
       ),
     ).rejects.toThrow(/"lr".*step/);
+  });
+
+  it('BayesianOptimization: a GP proposes after the initial points; trials and checkpoints as for any tuner', async () => {
+    const tuner = new BayesianOptimization(buildModel, {
+      objective: 'val_loss',
+      maxTrials: 4,
+      numInitialPoints: 2,
+      seed: 2,
+      directory: dir,
+      studyName: 'bo',
+    });
+    await tuner.search(train.x, train.y, { epochs: 2, validationData: [val.x, val.y] });
+    const study = await tuner.study();
+    expect(study.sampler.constructor.name).toBe('GPSampler');
+    expect(study.getTrials({ states: ['COMPLETE'] })).toHaveLength(4);
+    const [best] = await tuner.getBestModels(1);
+    expect(best!.countParams()).toBeGreaterThan(0);
+    disposeModel(best!);
   });
 
   it('refuses bad options naming the field', () => {

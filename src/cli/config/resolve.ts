@@ -14,6 +14,7 @@ import { MedianPruner } from '../../pruners/median';
 import { NopPruner } from '../../pruners/nop';
 import { PercentilePruner } from '../../pruners/percentile';
 import type { Sampler } from '../../samplers/base';
+import { GPSampler } from '../../samplers/gp';
 import { GridSampler } from '../../samplers/grid';
 import { QMCSampler } from '../../samplers/qmc';
 import { RandomSampler } from '../../samplers/random';
@@ -101,6 +102,8 @@ export function samplerFor(config: RunConfig): Sampler {
       return new TPESampler({ seed: config.seed, constantLiar: true });
     case 'qmc':
       return new QMCSampler({ seed: config.seed });
+    case 'gp':
+      return new GPSampler({ seed: config.seed });
   }
 }
 
