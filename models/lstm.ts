@@ -15,6 +15,17 @@ function vocabSizeOf(context: BuildContext): number {
   return context.vocabSize;
 }
 
+/** The token embedding both text models start with. */
+function embeddingLayer(params: Params, context: BuildContext, seed: number): tf.layers.Layer {
+  return tf.layers.embedding({
+    inputDim: vocabSizeOf(context),
+    outputDim: num(params, 'embedding_dim', 32),
+    inputLength: context.inputShape[0] as number,
+    inputShape: context.inputShape.slice(),
+    embeddingsInitializer: tf.initializers.randomUniform({ minval: -0.05, maxval: 0.05, seed }),
+  });
+}
+
 /**
  * An embedding + LSTM text classifier for token sequences (IMDb-style): embedding size, recurrent
  * units, bidirectional or not, dropout on the LSTM's inputs and before the head.
@@ -49,15 +60,7 @@ export const lstm: HyperModel = {
   build(params: Params, context: BuildContext): tf.LayersModel {
     const nextSeed = seedStream(context.seed);
     const model = tf.sequential();
-    model.add(
-      tf.layers.embedding({
-        inputDim: vocabSizeOf(context),
-        outputDim: num(params, 'embedding_dim', 32),
-        inputLength: context.inputShape[0] as number,
-        inputShape: context.inputShape.slice(),
-        embeddingsInitializer: tf.initializers.randomUniform({ minval: -0.05, maxval: 0.05, seed: nextSeed() }),
-      }),
-    );
+    model.add(embeddingLayer(params, context, nextSeed()));
     const cell = {
       units: num(params, 'units', 32),
       kernelInitializer: tf.initializers.glorotUniform({ seed: nextSeed() }),
@@ -94,15 +97,7 @@ export const bagOfEmbeddings: HyperModel = {
   build(params: Params, context: BuildContext): tf.LayersModel {
     const nextSeed = seedStream(context.seed);
     const model = tf.sequential();
-    model.add(
-      tf.layers.embedding({
-        inputDim: vocabSizeOf(context),
-        outputDim: num(params, 'embedding_dim', 32),
-        inputLength: context.inputShape[0] as number,
-        inputShape: context.inputShape.slice(),
-        embeddingsInitializer: tf.initializers.randomUniform({ minval: -0.05, maxval: 0.05, seed: nextSeed() }),
-      }),
-    );
+    model.add(embeddingLayer(params, context, nextSeed()));
     model.add(tf.layers.globalAveragePooling1d({}));
     model.add(
       tf.layers.dense({
