@@ -13,6 +13,8 @@ import { join } from 'node:path';
 
 import { createStudy, silentLogger } from '../../src';
 import type { Sampler } from '../../src/samplers/base';
+import { CmaEsSampler } from '../../src/samplers/cmaes/sampler';
+import { EvolutionSampler } from '../../src/samplers/evolution/sampler';
 import { QMCSampler } from '../../src/samplers/qmc';
 import { RandomSampler } from '../../src/samplers/random';
 import { TPESampler } from '../../src/samplers/tpe/sampler';
@@ -25,6 +27,8 @@ export const SAMPLER_FACTORIES: Readonly<Record<string, (seed: number) => Sample
   random: (seed) => new RandomSampler({ seed }),
   tpe: (seed) => new TPESampler({ seed }),
   qmc: (seed) => new QMCSampler({ seed }),
+  cmaes: (seed) => new CmaEsSampler({ seed, warnIndependentSampling: false }),
+  evolution: (seed) => new EvolutionSampler({ seed }),
 };
 
 export interface SamplerBenchmarkOptions {

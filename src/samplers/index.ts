@@ -15,3 +15,8 @@ export type { GPSamplerOptions } from './gp';
 export type { AcquisitionName } from '../gp/acquisition';
 export type { KernelName } from '../gp/kernels';
 export type { BatchStrategy } from '../gp/suggest';
+export { CmaEsSampler } from './cmaes/sampler';
+export type { CmaEsSamplerOptions } from './cmaes/options';
+export type { CmaEsState } from './cmaes/replay';
+export { EvolutionSampler } from './evolution/sampler';
+export type { EvolutionSamplerOptions, EvolutionSelection, EvolutionCrossover } from './evolution/options';

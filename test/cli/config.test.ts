@@ -38,7 +38,10 @@ describe('tfjs-tune run config validation', () => {
       { ...good, metric: { name: 'val_acc', goal: 'up' } },
       /^metric\.goal: got "up"; expected one of maximize, minimize/,
     ],
-    [{ ...good, method: 'bayes' }, /^method: got "bayes"; expected one of random, grid, tpe, qmc, gp/],
+    [
+      { ...good, method: 'bayes' },
+      /^method: got "bayes"; expected one of random, grid, tpe, qmc, gp, cmaes, evolution/,
+    ],
     [{ ...good, parameters: { learning_rate: { min: 1, max: 0.1 } } }, /^parameters\.learning_rate\.min/],
     [
       { ...good, parameters: { learning_rate: { min: 0, max: 0.1, distribution: 'log_uniform' } } },

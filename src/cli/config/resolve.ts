@@ -14,6 +14,8 @@ import { MedianPruner } from '../../pruners/median';
 import { NopPruner } from '../../pruners/nop';
 import { PercentilePruner } from '../../pruners/percentile';
 import type { Sampler } from '../../samplers/base';
+import { CmaEsSampler } from '../../samplers/cmaes/sampler';
+import { EvolutionSampler } from '../../samplers/evolution/sampler';
 import { GPSampler } from '../../samplers/gp';
 import { GridSampler } from '../../samplers/grid';
 import { QMCSampler } from '../../samplers/qmc';
@@ -104,6 +106,10 @@ export function samplerFor(config: RunConfig): Sampler {
       return new QMCSampler({ seed: config.seed });
     case 'gp':
       return new GPSampler({ seed: config.seed });
+    case 'cmaes':
+      return new CmaEsSampler({ seed: config.seed });
+    case 'evolution':
+      return new EvolutionSampler({ seed: config.seed });
   }
 }
 

@@ -4,7 +4,7 @@ import type { StudyDirection } from '../../trial/state';
 import { checkKeys, isObj, optInt, optNumber, optString, type Obj } from './check';
 
 export const MODELS = ['mlp', 'cnn', 'lstm'] as const;
-export const METHODS = ['random', 'grid', 'tpe', 'qmc', 'gp'] as const;
+export const METHODS = ['random', 'grid', 'tpe', 'qmc', 'gp', 'cmaes', 'evolution'] as const;
 export const PRUNERS = ['none', 'median', 'percentile'] as const;
 export const SYNTHETIC_DATASETS = ['synthetic-cifar', 'synthetic-imdb', 'synthetic-tabular'] as const;
 export const FILE_DATASETS = ['cifar10', 'imdb', 'csv'] as const;
