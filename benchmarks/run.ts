@@ -7,6 +7,9 @@ import { surrogateBenchmark } from './multifidelity/surrogate';
 import { samplerBenchmark } from './samplers/run-samplers';
 import { workerScaling } from './workers';
 import { gpScaling } from './gp-scaling';
+import { trainingThroughput } from './training/throughput';
+import { tunerOverhead } from './training/tuner-overhead';
+import { trainingStepProfile } from './training/step-profile';
 import { saveResult, toMarkdown, type BenchResult } from './result';
 
 const BENCHMARKS: Readonly<Record<string, () => Promise<BenchResult>>> = {
@@ -15,6 +18,9 @@ const BENCHMARKS: Readonly<Record<string, () => Promise<BenchResult>>> = {
   samplers: () => samplerBenchmark(),
   'worker-scaling': () => workerScaling(),
   'gp-scaling': gpScaling,
+  'training-throughput': () => trainingThroughput(),
+  'tuner-overhead': () => tunerOverhead(),
+  'training-step-profile': () => trainingStepProfile(),
 };
 
 async function main(): Promise<void> {

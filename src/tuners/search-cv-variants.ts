@@ -2,7 +2,7 @@ import { InvalidArgumentError } from '../errors';
 import type { Sampler } from '../samplers/base';
 import { GridSampler } from '../samplers/grid';
 import { RandomSampler } from '../samplers/random';
-import { TPESampler } from '../samplers/tpe/sampler';
+import { GPSampler } from '../samplers/gp';
 import type { CategoricalChoice } from '../space/distributions';
 import { BaseSearchCV, type Estimator, type ParamDistribution, type SearchCVOptions } from './search-cv';
 
@@ -78,8 +78,8 @@ export class RandomizedSearchCV extends BaseSearchCV {
 }
 
 /**
- * `nIter` candidates proposed by Bayesian optimisation (scikit-optimize's BayesSearchCV): TPE over
- * the search spaces, each new candidate chosen from the cross-validated scores so far.
+ * `nIter` candidates proposed by Bayesian optimisation (scikit-optimize's BayesSearchCV): a Gaussian
+ * process over the search spaces, each new candidate chosen from the cross-validated scores so far.
  *
  * @example
  * ```ts
@@ -99,7 +99,7 @@ export class BayesSearchCV extends BaseSearchCV {
   }
 
   protected createSampler(seed: number): Sampler {
-    return new TPESampler({ seed, nStartupTrials: Math.min(10, Math.max(2, Math.floor(this.nIter / 3))) });
+    return new GPSampler({ seed, nStartupTrials: Math.min(10, Math.max(2, Math.floor(this.nIter / 3))) });
   }
 
   protected candidates(): number {

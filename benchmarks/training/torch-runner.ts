@@ -1,0 +1,67 @@
+/**
+ * Runs ./torch_anchor.py with `/usr/bin/python3` (one thread: OMP/OpenBLAS/MKL and torch's own) and
+ * reads its JSON line. Never installs anything: the benchmark set-up may `apt-get install -y
+ * python3-torch`; without it every call returns the reason as a string.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+import type { CaseName } from './zoo-cases';
+
+const PYTHON = '/usr/bin/python3';
+const ONE_THREAD = { OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1', MKL_NUM_THREADS: '1' };
+
+export interface TorchTiming {
+  readonly torch: string;
+  readonly threads: number;
+  readonly params: number;
+  readonly steps: number;
+  readonly msPerStep: number;
+  readonly samplesPerSec: number;
+}
+
+/** The script's path, whether this runs from the sources or from dist/ (where no .py is copied). */
+function scriptPath(): string | undefined {
+  return [join(__dirname, 'torch_anchor.py'), join(process.cwd(), 'benchmarks', 'training', 'torch_anchor.py')].find(
+    (p) => existsSync(p),
+  );
+}
+
+/** Why torch cannot run here, or undefined when it can. */
+export function torchUnavailable(): string | undefined {
+  if (!existsSync(PYTHON)) return `${PYTHON} not found`;
+  if (scriptPath() === undefined) return 'torch_anchor.py not found';
+  const probe = spawnSync(PYTHON, ['-c', 'import torch'], { encoding: 'utf8', env: { ...process.env, ...ONE_THREAD } });
+  return probe.status === 0 ? undefined : `${PYTHON} cannot import torch (apt-get install -y python3-torch)`;
+}
+
+/** Times `steps` Adam steps (after `warmup` more) of the torch twin of `model`; a string says why not. */
+export function runTorchAnchor(model: CaseName, warmup: number, steps: number, batch: number): TorchTiming | string {
+  const script = scriptPath();
+  if (script === undefined) return 'torch_anchor.py not found';
+  const args = [
+    script,
+    '--model',
+    model,
+    '--warmup',
+    String(warmup),
+    '--steps',
+    String(steps),
+    '--batch',
+    String(batch),
+  ];
+  const res = spawnSync(PYTHON, args, { encoding: 'utf8', env: { ...process.env, ...ONE_THREAD } });
+  const line = res.stdout.trim().split('\n').pop() ?? '';
+  if (res.status !== 0) return `torch_anchor.py failed (${res.status}): ${(line || res.stderr).slice(-300)}`;
+  const out = JSON.parse(line) as Record<string, unknown>;
+  const num = (key: string): number => (typeof out[key] === 'number' ? out[key] : Number.NaN);
+  return {
+    torch: String(out['torch']),
+    threads: num('threads'),
+    params: num('params'),
+    steps: num('steps'),
+    msPerStep: num('ms_per_step'),
+    samplesPerSec: num('samples_per_sec'),
+  };
+}

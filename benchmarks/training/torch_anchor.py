@@ -1,0 +1,196 @@
+"""PyTorch anchor for the training-throughput benchmark (run by throughput.ts with /usr/bin/python3,
+never by tests). One thread, like wasm in Node: torch.set_num_threads(1), and OMP/OpenBLAS/MKL limited
+to one thread before torch is imported.
+
+    OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 /usr/bin/python3 torch_anchor.py --model cnn --steps 10 --batch 32
+
+Builds the same model as benchmarks/training/zoo-cases.ts (same layers, sizes and trainable parameter
+count; printed so the two sides can be compared), trains `--warmup` untimed steps, then times
+`--steps` Adam steps on one fixed random batch. Writes one JSON object on stdout:
+  {"model": ..., "torch": version, "threads": 1, "params": n, "warmup": n, "steps": n, "batch": n,
+   "ms_per_step": ms, "samples_per_sec": s}
+or {"error": "..."} with exit status 2 when torch is missing.
+
+Where tfjs and torch differ in ways that cost little: the tfjs LSTM gates use hard sigmoid (Keras 2
+default) where torch uses sigmoid; tfjs applies softmax then cross-entropy where torch uses the fused
+log-softmax loss. The tfjs L2 kernel regularisers (1e-5, mlp and cnn) are added to the loss here too.
+"""
+
+import argparse
+import json
+import os
+import sys
+import time
+
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ[_var] = "1"
+
+try:
+    import torch
+    from torch import nn
+    import torch.nn.functional as F
+except ImportError as exc:  # pragma: no cover - reported to the caller
+    print(json.dumps({"error": f"torch not importable: {exc}"}))
+    sys.exit(2)
+
+L2 = 1e-5
+
+
+class Mlp(nn.Module):
+    """models/mlp.ts defaults on 64 features: 128 → 64 (relu, dropout 0.1, L2) → 2 softmax."""
+
+    def __init__(self, features=64, classes=2):
+        super().__init__()
+        self.d0 = nn.Linear(features, 128)
+        self.d1 = nn.Linear(128, 64)
+        self.out = nn.Linear(64, classes)
+        self.drop = nn.Dropout(0.1)
+
+    def forward(self, x):
+        x = self.drop(F.relu(self.d0(x)))
+        x = self.drop(F.relu(self.d1(x)))
+        return self.out(x)
+
+    def regularised(self):
+        return [self.d0.weight, self.d1.weight]
+
+
+class Cnn(nn.Module):
+    """models/cnn.ts defaults: 2 × (conv 3×3 same, relu, L2 → max-pool 2) with 16, 32 filters,
+    global average pooling, dense 64 relu, dropout 0.1, dense 10."""
+
+    def __init__(self, classes=10):
+        super().__init__()
+        self.c0 = nn.Conv2d(3, 16, 3, padding=1)
+        self.c1 = nn.Conv2d(16, 32, 3, padding=1)
+        self.dense = nn.Linear(32, 64)
+        self.out = nn.Linear(64, classes)
+        self.drop = nn.Dropout(0.1)
+
+    def forward(self, x):
+        x = F.max_pool2d(F.relu(self.c0(x)), 2)
+        x = F.max_pool2d(F.relu(self.c1(x)), 2)
+        x = x.mean(dim=(2, 3))
+        return self.out(self.drop(F.relu(self.dense(x))))
+
+    def regularised(self):
+        return [self.c0.weight, self.c1.weight]
+
+
+class Lstm(nn.Module):
+    """models/lstm.ts defaults: embedding(1000, 32), LSTM(32) with input dropout 0.1, dropout 0.1,
+    dense 2. Keras has one bias per gate, torch two: bias_hh is zeroed and frozen so both train the
+    same 8,320 LSTM parameters."""
+
+    def __init__(self, vocab=1000, classes=2):
+        super().__init__()
+        self.emb = nn.Embedding(vocab, 32)
+        self.lstm = nn.LSTM(32, 32, batch_first=True)
+        with torch.no_grad():
+            self.lstm.bias_hh_l0.zero_()
+        self.lstm.bias_hh_l0.requires_grad_(False)
+        self.out = nn.Linear(32, classes)
+        self.drop = nn.Dropout(0.1)
+
+    def forward(self, x):
+        _, (h, _) = self.lstm(self.drop(self.emb(x)))
+        return self.out(self.drop(h[-1]))
+
+    def regularised(self):
+        return []
+
+
+def relu_conv_bn(c, dilation):
+    """DARTS' ReLU → depthwise 3×3 (dilated) → pointwise 1×1 → batch norm, no conv biases."""
+    return [
+        nn.ReLU(),
+        nn.Conv2d(c, c, 3, padding=dilation, dilation=dilation, groups=c, bias=False),
+        nn.Conv2d(c, c, 1, bias=False),
+        nn.BatchNorm2d(c),
+    ]
+
+
+class DartsEdge(nn.Module):
+    """DARTS' dil_conv_3x3 (dilation 2) then sep_conv_3x3 (twice ReLU → dw 3×3 → pw 1×1 → BN) on
+    32×32×C maps, global average pooling, dense 10."""
+
+    def __init__(self, c=16, classes=10):
+        super().__init__()
+        self.body = nn.Sequential(*relu_conv_bn(c, 2), *relu_conv_bn(c, 1), *relu_conv_bn(c, 1))
+        self.out = nn.Linear(c, classes)
+
+    def forward(self, x):
+        return self.out(self.body(x).mean(dim=(2, 3)))
+
+    def regularised(self):
+        return []
+
+
+def make_case(name, batch):
+    g = torch.Generator().manual_seed(0)
+    if name == "mlp":
+        return Mlp(), torch.randn(batch, 64, generator=g), torch.randint(0, 2, (batch,), generator=g), 1e-3
+    if name == "cnn":
+        x = torch.rand(batch, 3, 32, 32, generator=g)
+        return Cnn(), x, torch.randint(0, 10, (batch,), generator=g), 2e-3
+    if name == "lstm":
+        x = torch.randint(0, 1000, (batch, 50), generator=g)
+        return Lstm(), x, torch.randint(0, 2, (batch,), generator=g), 5e-3
+    if name == "darts":
+        x = torch.randn(batch, 16, 32, 32, generator=g)
+        return DartsEdge(), x, torch.randint(0, 10, (batch,), generator=g), 1e-3
+    raise ValueError(f"unknown model {name!r}")
+
+
+def train_step(model, opt, x, y):
+    opt.zero_grad(set_to_none=True)
+    logits = model(x)
+    loss = F.cross_entropy(logits, y)
+    for w in model.regularised():
+        loss = loss + L2 * (w * w).sum()
+    loss.backward()
+    opt.step()
+    # tfjs's trainOnBatch also returns the accuracy metric and reads the loss back.
+    acc = (logits.argmax(dim=1) == y).float().mean()
+    return loss.item(), acc.item()
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--model", required=True, choices=["mlp", "cnn", "lstm", "darts"])
+    parser.add_argument("--warmup", type=int, default=1)
+    parser.add_argument("--steps", type=int, default=10)
+    parser.add_argument("--batch", type=int, default=32)
+    args = parser.parse_args()
+    torch.set_num_threads(1)
+    torch.set_num_interop_threads(1)
+    torch.manual_seed(0)
+    model, x, y, lr = make_case(args.model, args.batch)
+    model.train()
+    opt = torch.optim.Adam(model.parameters(), lr=lr)
+    params = sum(p.numel() for p in model.parameters() if p.requires_grad)
+    for _ in range(max(1, args.warmup)):
+        train_step(model, opt, x, y)
+    start = time.perf_counter()
+    for _ in range(args.steps):
+        train_step(model, opt, x, y)
+    elapsed = time.perf_counter() - start
+    print(
+        json.dumps(
+            {
+                "model": args.model,
+                "torch": torch.__version__,
+                "threads": torch.get_num_threads(),
+                "params": params,
+                "warmup": args.warmup,
+                "steps": args.steps,
+                "batch": args.batch,
+                "ms_per_step": 1000 * elapsed / args.steps,
+                "samples_per_sec": args.batch * args.steps / elapsed,
+            }
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()
