@@ -4,6 +4,7 @@
  */
 import { askTellOverhead } from './ask-tell-overhead';
 import { surrogateBenchmark } from './multifidelity/surrogate';
+import { realTrainingBenchmark } from './multifidelity/real-training';
 import { samplerBenchmark } from './samplers/run-samplers';
 import { workerScaling } from './workers';
 import { gpScaling } from './gp-scaling';
@@ -15,6 +16,7 @@ import { saveResult, toMarkdown, type BenchResult } from './result';
 const BENCHMARKS: Readonly<Record<string, () => Promise<BenchResult>>> = {
   'ask-tell-overhead': askTellOverhead,
   'multifidelity-surrogate': () => surrogateBenchmark(),
+  'multifidelity-real': () => realTrainingBenchmark(),
   samplers: () => samplerBenchmark(),
   'worker-scaling': () => workerScaling(),
   'gp-scaling': gpScaling,

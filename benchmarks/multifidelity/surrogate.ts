@@ -9,6 +9,7 @@
  * the best observed value) is within 1 point of error of the best final value random search finds;
  * and the incumbent's true final error at a quarter, half and all of the budget.
  */
+import { tunerMethods } from './hyperband-methods';
 import { MAX_EPOCHS, finalError, observedError, suggestConfig } from './learning-curves';
 import { TrialPruned } from '../../src/errors';
 import type { Pruner } from '../../src/pruners/base';
@@ -90,6 +91,8 @@ export const DEFAULT_METHODS: readonly MultiFidelityMethod[] = [
   // The same with its first rung at 9 epochs, past the point where the fast starters are overtaken.
   prunerMethod('asha-r9', () => new SuccessiveHalvingPruner({ minResource: 9, reductionFactor: 3 })),
   prunerMethod('hyperband', () => new HyperbandPruner({ minResource: 1, maxResource: MAX_EPOCHS, reductionFactor: 3 })),
+  // Synchronous Hyperband as the tuners run it (promoted configurations resume), and BOHB.
+  ...tunerMethods(),
 ];
 
 /** The incumbent's true final error among trials ended within `epochLimit` epochs (NaN: none complete). */

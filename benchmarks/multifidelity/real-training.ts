@@ -1,0 +1,137 @@
+/**
+ * Multi-fidelity speed-up with real training: the zoo's `cnn` on synthetic CIFAR and `lstm` on
+ * synthetic IMDb (small, so a CPU run takes minutes), random search at full epochs against median
+ * pruning, ASHA, and the Hyperband and BOHB tuners, each given the epochs random search uses for
+ * `fullTrials` trials. One seed: real training is too slow for many, so read differences of a few
+ * points as noise.
+ *
+ * Reported per case and method: trials and epochs trained; epochs and wall time until a trial trained
+ * to maxEpochs first reaches within 1 point of the best final val_acc random search finds with its
+ * whole budget; and the best final val_acc within the shared budget (the tuners resume checkpoints,
+ * so each of their epochs is a new one; they may end one trial past the budget, which is not counted).
+ */
+import { prunerMethod, tunerMethod, type RealMethod, type TrainingCase, type TrialEnd } from './real-training-methods';
+import { syntheticCifar } from '../../datasets/synthetic-cifar';
+import { syntheticImdb } from '../../datasets/synthetic-imdb';
+import { cnn } from '../../models/cnn';
+import { lstm } from '../../models/lstm';
+import { MedianPruner } from '../../src/pruners/median';
+import { SuccessiveHalvingPruner } from '../../src/pruners/successive-halving';
+import { initBackend } from '../../src/training/backend';
+import { BOHB } from '../../src/tuners/bohb';
+import { Hyperband } from '../../src/tuners/hyperband';
+import type { BenchResult } from '../result';
+
+export type CaseName = 'cnn' | 'lstm';
+
+export interface RealTrainingOptions {
+  /** Default both. */
+  readonly cases?: readonly CaseName[];
+  /** Trials of full-epoch random search; every method gets their epochs. Default 10. */
+  readonly fullTrials?: number;
+  /** Default 9. */
+  readonly maxEpochs?: number;
+  /** eta of ASHA, Hyperband and BOHB. Default 3. */
+  readonly factor?: number;
+  readonly seed?: number;
+  /** Replaces the methods compared; the first is the baseline. */
+  readonly methods?: readonly RealMethod[];
+  /** Progress lines (one per method run). */
+  readonly log?: (message: string) => void;
+}
+
+export const DEFAULT_REAL_METHODS: readonly RealMethod[] = [
+  prunerMethod('random-full', () => undefined),
+  prunerMethod('median', () => new MedianPruner({ nStartupTrials: 3, nWarmupSteps: 2 })),
+  prunerMethod('asha', (c) => new SuccessiveHalvingPruner({ minResource: 1, reductionFactor: c.factor })),
+  tunerMethod('hyperband-tuner', Hyperband),
+  tunerMethod('bohb', BOHB),
+];
+
+function makeCase(name: CaseName, seed: number, maxEpochs: number, factor: number): TrainingCase {
+  if (name === 'cnn') {
+    // 16-pixel images: about 1 s an epoch on one wasm thread, and still a task the space separates.
+    const data = syntheticCifar({ nTrain: 800, nVal: 300, classes: 4, imageSize: 16, seed });
+    return { name, model: cnn, data, maxEpochs, factor };
+  }
+  const data = syntheticImdb({ nTrain: 800, nVal: 300, maxLen: 30, vocabSize: 500, seed });
+  return { name, model: lstm, data, maxEpochs, factor };
+}
+
+/** The first trial end at which the best final accuracy so far is within `tolerance` of `target`. */
+function firstReach(ends: readonly TrialEnd[], target: number, tolerance: number): TrialEnd | null {
+  let best = -Infinity;
+  for (const e of ends) {
+    if (e.finalAcc !== null) best = Math.max(best, e.finalAcc);
+    if (best >= target - tolerance) return e;
+  }
+  return null;
+}
+
+function bestWithin(ends: readonly TrialEnd[], epochBudget: number): number {
+  let best = NaN;
+  for (const e of ends) {
+    if (e.epochs > epochBudget || e.finalAcc === null) continue;
+    if (!(e.finalAcc <= best)) best = e.finalAcc;
+  }
+  return best;
+}
+
+export async function realTrainingBenchmark(options: RealTrainingOptions = {}): Promise<BenchResult> {
+  const cases = options.cases ?? ['cnn', 'lstm'];
+  const fullTrials = options.fullTrials ?? 10;
+  const maxEpochs = options.maxEpochs ?? 9;
+  const factor = options.factor ?? 3;
+  const seed = options.seed ?? 0;
+  const methods = options.methods ?? DEFAULT_REAL_METHODS;
+  const log = options.log ?? (() => undefined);
+  const budget = fullTrials * maxEpochs;
+  const tolerance = 0.01; // one point of accuracy
+  const backend = await initBackend();
+
+  const rows: Record<string, string | number>[] = [];
+  const ratios: Record<string, number> = {};
+  for (const caseName of cases) {
+    const c = makeCase(caseName, seed, maxEpochs, factor);
+    const traces: (readonly TrialEnd[])[] = [];
+    for (const m of methods) {
+      const ends = await m.run(c, budget, seed);
+      traces.push(ends);
+      const last = ends.at(-1);
+      log(
+        `${caseName}/${m.name}: ${ends.length} trials, ${last?.epochs ?? 0} epochs, ${((last?.ms ?? 0) / 1000).toFixed(0)} s`,
+      );
+    }
+    const target = bestWithin(traces[0] ?? [], budget);
+    const baseReach = firstReach(traces[0] ?? [], target, tolerance);
+    methods.forEach((m, i) => {
+      const ends = traces[i] ?? [];
+      const reach = firstReach(ends, target, tolerance);
+      const last = ends.at(-1);
+      rows.push({
+        case: caseName,
+        method: m.name,
+        trials: ends.length,
+        epochs: last?.epochs ?? 0,
+        wallSeconds: (last?.ms ?? 0) / 1000,
+        epochsToTarget: reach === null ? `>${last?.epochs ?? 0}` : reach.epochs,
+        secondsToTarget: reach === null ? 'never' : reach.ms / 1000,
+        bestFinalAccAtBudget: bestWithin(ends, budget),
+      });
+      if (i > 0 && baseReach !== null) {
+        ratios[`${caseName}-${m.name}-epochSpeedUpToTarget`] = reach === null ? 0 : baseReach.epochs / reach.epochs;
+        ratios[`${caseName}-${m.name}-timeSpeedUpToTarget`] = reach === null ? 0 : baseReach.ms / reach.ms;
+      }
+    });
+    ratios[`${caseName}-target`] = target;
+  }
+  return {
+    name: 'multifidelity-real-training',
+    description:
+      `Real training on ${backend.name}: ${cases.join(', ')} (synthetic data, ${maxEpochs} epochs, factor ${factor}), ` +
+      `seed ${seed}, budget ${budget} epochs (${fullTrials} full trials) per method; target = best val_acc after ` +
+      `${maxEpochs} epochs that random-full finds, within ${tolerance * 100} point; 0 in a ratio: never reached.`,
+    rows,
+    ratios,
+  };
+}

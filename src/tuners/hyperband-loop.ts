@@ -1,0 +1,238 @@
+import { InvalidArgumentError, TfjsTuneError, TrialPruned } from '../errors';
+import { FAIL_REASON_KEY } from '../storage/base';
+import type { Study } from '../study/study';
+import type { Trial } from '../study/trial';
+import type { FrozenTrial } from '../trial/frozen-trial';
+import type { JsonValue } from '../trial/json';
+import type { StudyDirection } from '../trial/state';
+import { silentLogger, type Logger } from '../util/logger';
+import { hyperbandSchedule, type HyperbandBracket } from './hyperband-schedule';
+
+/**
+ * Where a trial sits in the Hyperband schedule, kept as its system attribute `hyperband` (never in
+ * its params — KerasTuner's wart), so any process can rebuild the state of a search from storage.
+ */
+export interface HyperbandSlot {
+  readonly iteration: number;
+  /** The bracket's s (s + 1 rounds; the largest s is the most aggressive bracket). */
+  readonly bracket: number;
+  readonly round: number;
+  /** The epoch training starts from: 0 for a new configuration, the parent's epochs for a promoted one. */
+  readonly initialEpoch: number;
+  /** The epoch count reached at the end of the round (the trial's budget). */
+  readonly epochs: number;
+  /** The trial of the previous round whose checkpoint this one continues; null for a new configuration. */
+  readonly parent: number | null;
+}
+
+/** Trial system attribute holding the {@link HyperbandSlot}; study system attribute holding the schedule. */
+export const HYPERBAND_KEY = 'hyperband';
+/** Study system attribute: brackets finished so far, counted across iterations. */
+export const BRACKETS_DONE_KEY = 'hyperband_brackets_done';
+/** Set on trials left RUNNING by a process that died; their slot is run again. */
+export const INTERRUPTED_KEY = 'hyperband_interrupted';
+
+/** Trains `trial` as `slot` says and returns its objective value at `slot.epochs`. */
+export type TrainSlot = (trial: Trial, slot: HyperbandSlot) => Promise<number>;
+
+export interface HyperbandLoopOptions {
+  readonly maxEpochs: number;
+  readonly factor: number;
+  /** The smallest budget a bracket starts at. Default 1. */
+  readonly minEpochs?: number;
+  readonly iterations: number;
+  readonly logger?: Logger;
+  /** Called with a bracket's trials once it has finished (the tuner deletes checkpoints no one needs). */
+  readonly onBracketEnd?: (trials: readonly FrozenTrial[]) => void | Promise<void>;
+}
+
+/** The slot of a trial, or null for a trial the loop did not create. */
+export function slotOf(trial: FrozenTrial): HyperbandSlot | null {
+  const raw = trial.systemAttrs[HYPERBAND_KEY];
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return null;
+  const r = raw as Record<string, JsonValue>;
+  const ints = ['iteration', 'bracket', 'round', 'initialEpoch', 'epochs'] as const;
+  if (!ints.every((k) => Number.isInteger(r[k]))) return null;
+  const parent = r['parent'];
+  return {
+    iteration: r['iteration'] as number,
+    bracket: r['bracket'] as number,
+    round: r['round'] as number,
+    initialEpoch: r['initialEpoch'] as number,
+    epochs: r['epochs'] as number,
+    parent: typeof parent === 'number' ? parent : null,
+  };
+}
+
+/**
+ * Synchronous Hyperband over a study: for each iteration, each bracket (most aggressive first) and
+ * each round, the round's trials are created, trained by `train` and told; the next round promotes
+ * the top `configs` COMPLETE trials of this one. Each trial is one configuration trained for one
+ * round (option (a), as KerasTuner): a promoted configuration is a new trial created WAITING with its
+ * parent's params and distributions and a `parent` link, whose training resumes the parent's
+ * checkpoint. One trial per configuration across rounds (option (b)) would keep trials RUNNING while
+ * they wait for the rest of their round, which heartbeats would fail and which storage forbids
+ * changing once finished; with (a) every finished trial is a final, durable record.
+ *
+ * Resumable: the state is recomputed from the trials' `hyperband` attributes, so a search reloaded
+ * from storage skips finished slots and runs the rest. A trial found RUNNING when the loop starts was
+ * left by a dead process (the loop is meant for one process at a time): it is marked FAIL and its slot
+ * runs again. `study.stop()` ends the loop after the trial in flight.
+ */
+export async function runHyperband(study: Study, options: HyperbandLoopOptions, train: TrainSlot): Promise<void> {
+  const schedule = hyperbandSchedule(options.maxEpochs, options.factor, options.minEpochs ?? 1);
+  if (!Number.isInteger(options.iterations) || options.iterations < 1)
+    throw new InvalidArgumentError('hyperbandIterations', options.iterations, 'an integer >= 1');
+  study.clearStop();
+  await study.refresh();
+  await checkStoredSchedule(study, options);
+  await failInterrupted(study);
+  const logger = options.logger ?? silentLogger;
+  let bracketIndex = 0;
+  for (let iteration = 0; iteration < options.iterations; iteration++) {
+    for (const bracket of schedule) {
+      bracketIndex++;
+      for (let round = 0; round < bracket.rounds.length; round++) {
+        if (await runRound(study, iteration, bracket, round, train, logger)) return;
+      }
+      const done = study.systemAttrs[BRACKETS_DONE_KEY];
+      if (typeof done !== 'number' || done < bracketIndex) await study.setSystemAttr(BRACKETS_DONE_KEY, bracketIndex);
+      await options.onBracketEnd?.(trialsOf(study, iteration, bracket.s, null));
+    }
+  }
+}
+
+/** The slot's trials that count (interrupted ones do not), in number order; `round` null: all rounds. */
+function trialsOf(study: Study, iteration: number, bracket: number, round: number | null): FrozenTrial[] {
+  return study.getTrials().filter((t) => {
+    const slot = slotOf(t);
+    return (
+      slot !== null &&
+      slot.iteration === iteration &&
+      slot.bracket === bracket &&
+      (round === null || slot.round === round) &&
+      !wasInterrupted(t)
+    );
+  });
+}
+
+/**
+ * Left RUNNING by a dead process: marked by this loop at start, or failed by the study's heartbeat
+ * check first (storages word that reason "no heartbeat ..."). Such a slot runs again.
+ */
+function wasInterrupted(t: FrozenTrial): boolean {
+  return t.systemAttrs[INTERRUPTED_KEY] === true || (t.state === 'FAIL' && /^no heartbeat/.test(t.failReason ?? ''));
+}
+
+/** COMPLETE trials best first (ties: lower number first). */
+export function rankTrials(trials: readonly FrozenTrial[], direction: StudyDirection): FrozenTrial[] {
+  const sign = direction === 'maximize' ? -1 : 1;
+  return trials
+    .filter((t) => t.state === 'COMPLETE' && Number.isFinite(t.value))
+    .sort((a, b) => sign * ((a.value as number) - (b.value as number)) || a.number - b.number);
+}
+
+/** Runs the missing trials of one round; true when the study was asked to stop. */
+async function runRound(
+  study: Study,
+  iteration: number,
+  bracket: HyperbandBracket,
+  round: number,
+  train: TrainSlot,
+  logger: Logger,
+): Promise<boolean> {
+  const spec = bracket.rounds[round] as HyperbandBracket['rounds'][number];
+  const existing = trialsOf(study, iteration, bracket.s, round);
+  const parents: (FrozenTrial | null)[] =
+    round === 0
+      ? Array.from({ length: spec.configs }, () => null)
+      : rankTrials(trialsOf(study, iteration, bracket.s, round - 1), study.direction).slice(0, spec.configs);
+  for (let j = 0; j < parents.length; j++) {
+    const parent = parents[j] ?? null;
+    const found = parent === null ? existing[j] : existing.find((t) => slotOf(t)?.parent === parent.number);
+    if (found !== undefined && found.state !== 'WAITING') continue; // finished in this or an earlier run
+    const slot: HyperbandSlot = {
+      iteration,
+      bracket: bracket.s,
+      round,
+      initialEpoch: parent === null ? 0 : (slotOf(parent) as HyperbandSlot).epochs,
+      epochs: spec.epochs,
+      parent: parent?.number ?? null,
+    };
+    const expected = found?.number ?? (await createWaiting(study, slot, parent));
+    const trial = await study.ask();
+    if (trial.number !== expected) {
+      const reason =
+        `Hyperband expected to run trial ${expected} but the study handed out trial ${trial.number}; ` +
+        'another process or an enqueued trial is using this study';
+      await study.tell(trial, null, { state: 'FAIL', failReason: reason }); // no RUNNING orphan left behind
+      throw new TfjsTuneError(reason);
+    }
+    await runOne(study, trial, slot, train, logger);
+    if (study.isStopRequested) return true;
+  }
+  return false;
+}
+
+/** Creates the slot's trial WAITING, in one storage write with its slot (and a promoted one's params). */
+async function createWaiting(study: Study, slot: HyperbandSlot, parent: FrozenTrial | null): Promise<number> {
+  const created = await study.storage.createTrial(study.studyId, {
+    state: 'WAITING',
+    systemAttrs: { [HYPERBAND_KEY]: { ...slot } },
+    ...(parent === null ? {} : { params: parent.params, distributions: parent.distributions }),
+  });
+  if (created === null) throw new TfjsTuneError('the storage refused to create a Hyperband trial');
+  return created.number;
+}
+
+async function runOne(
+  study: Study,
+  trial: Trial,
+  slot: HyperbandSlot,
+  train: TrainSlot,
+  logger: Logger,
+): Promise<void> {
+  let value: number;
+  try {
+    value = await train(trial, slot);
+  } catch (e) {
+    if (e instanceof TrialPruned) {
+      await study.tell(trial, null, { state: 'PRUNED' });
+      return;
+    }
+    const reason = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+    logger.warn(`trial ${trial.number} failed: ${reason}`);
+    await study.tell(trial, null, { state: 'FAIL', failReason: reason });
+    return;
+  }
+  const frozen = await study.tell(trial, value);
+  if (frozen.state === 'FAIL') logger.warn(`trial ${trial.number} failed: ${frozen.failReason ?? 'bad value'}`);
+}
+
+/** The schedule is part of the study: resuming with another one would mix brackets. */
+async function checkStoredSchedule(study: Study, options: HyperbandLoopOptions): Promise<void> {
+  const wanted = { maxEpochs: options.maxEpochs, factor: options.factor, minEpochs: options.minEpochs ?? 1 };
+  const stored = study.systemAttrs[HYPERBAND_KEY];
+  if (stored === undefined) {
+    await study.setSystemAttr(HYPERBAND_KEY, wanted);
+    return;
+  }
+  if (JSON.stringify(stored) !== JSON.stringify(wanted)) {
+    throw new InvalidArgumentError(
+      'Hyperband schedule',
+      wanted,
+      `the stored study's ${JSON.stringify(stored)} (or overwrite: true, or another studyName)`,
+    );
+  }
+}
+
+/** Marks FAIL the trials a dead process left RUNNING, so their slots run again. */
+async function failInterrupted(study: Study): Promise<void> {
+  const orphans = study.getTrials({ states: ['RUNNING'] }).filter((t) => slotOf(t) !== null);
+  for (const t of orphans) {
+    await study.storage.setTrialSystemAttr(t.trialId, INTERRUPTED_KEY, true);
+    await study.storage.setTrialSystemAttr(t.trialId, FAIL_REASON_KEY, 'interrupted: its process stopped');
+    await study.storage.setTrialState(t.trialId, 'FAIL');
+  }
+  if (orphans.length > 0) await study.refresh();
+}
