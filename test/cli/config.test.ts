@@ -1,6 +1,9 @@
 import { validateConfig } from '../../src/cli/config/schema';
 import { checkParameterNames, gridFromConfig } from '../../src/cli/config/space';
-import { ZOO } from '../../src/cli/config/resolve';
+import { ZOO, prunerFor, samplerFor } from '../../src/cli/config/resolve';
+import { HyperbandPruner } from '../../src/pruners/hyperband';
+import { SuccessiveHalvingPruner } from '../../src/pruners/successive-halving';
+import { GPSampler } from '../../src/samplers/gp';
 
 const good = {
   model: 'cnn',
@@ -26,6 +29,14 @@ describe('tfjs-tune run config validation', () => {
     expect(c.pruner.type).toBe('none');
     expect(c.parameters['filters']).toEqual({ kind: 'values', values: [8, 16] });
     expect(() => check(good)).not.toThrow();
+  });
+
+  it('resolves methods and pruners to the samplers and pruners they name', () => {
+    const asha = validateConfig({ ...good, pruner: { type: 'asha', minResource: 2 } }, { studyFromFile: 'x' });
+    expect(prunerFor(asha)).toBeInstanceOf(SuccessiveHalvingPruner);
+    const hb = validateConfig({ ...good, method: 'gp', pruner: 'hyperband', epochs: 9 }, { studyFromFile: 'x' });
+    expect(prunerFor(hb)).toBeInstanceOf(HyperbandPruner);
+    expect(samplerFor(hb)).toBeInstanceOf(GPSampler);
   });
 
   it.each([
@@ -63,6 +74,10 @@ describe('tfjs-tune run config validation', () => {
     [{ ...good, earlyStopping: { patience: -1 } }, /^earlyStopping\.patience/],
     [{ ...good, method: 'grid' }, /^parameters\.learning_rate\.distribution.*under method: grid/],
     [{ ...good, workers: 0 }, /^workers/],
+    [
+      { ...good, pruner: { type: 'asha', reductionFactor: 1 } },
+      /^pruner\.reductionFactor: got 1; expected an integer >= 2/,
+    ],
     [[1, 2], /^config: /],
   ])('refuses bad config %#, naming the key', (raw, message) => {
     expect(() => check(raw)).toThrow(message);

@@ -13,6 +13,8 @@ import type { Pruner } from '../../pruners/base';
 import { MedianPruner } from '../../pruners/median';
 import { NopPruner } from '../../pruners/nop';
 import { PercentilePruner } from '../../pruners/percentile';
+import { SuccessiveHalvingPruner } from '../../pruners/successive-halving';
+import { HyperbandPruner } from '../../pruners/hyperband';
 import type { Sampler } from '../../samplers/base';
 import { CmaEsSampler } from '../../samplers/cmaes/sampler';
 import { EvolutionSampler } from '../../samplers/evolution/sampler';
@@ -114,7 +116,7 @@ export function samplerFor(config: RunConfig): Sampler {
 }
 
 export function prunerFor(config: RunConfig): Pruner {
-  const { type, nStartupTrials, nWarmupSteps, percentile } = config.pruner;
+  const { type, nStartupTrials, nWarmupSteps, percentile, minResource, reductionFactor } = config.pruner;
   switch (type) {
     case 'none':
       return new NopPruner();
@@ -122,5 +124,10 @@ export function prunerFor(config: RunConfig): Pruner {
       return new MedianPruner({ nStartupTrials, nWarmupSteps });
     case 'percentile':
       return new PercentilePruner(percentile, { nStartupTrials, nWarmupSteps });
+    case 'asha':
+      return new SuccessiveHalvingPruner({ minResource, reductionFactor });
+    case 'hyperband':
+      // Reports are per epoch (steps 0 .. epochs - 1), so the largest budget is the config's epochs.
+      return new HyperbandPruner({ minResource, maxResource: config.epochs, reductionFactor });
   }
 }

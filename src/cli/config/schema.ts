@@ -5,7 +5,7 @@ import { checkKeys, isObj, optInt, optNumber, optString, type Obj } from './chec
 
 export const MODELS = ['mlp', 'cnn', 'lstm'] as const;
 export const METHODS = ['random', 'grid', 'tpe', 'qmc', 'gp', 'cmaes', 'evolution'] as const;
-export const PRUNERS = ['none', 'median', 'percentile'] as const;
+export const PRUNERS = ['none', 'median', 'percentile', 'asha', 'hyperband'] as const;
 export const SYNTHETIC_DATASETS = ['synthetic-cifar', 'synthetic-imdb', 'synthetic-tabular'] as const;
 export const FILE_DATASETS = ['cifar10', 'imdb', 'csv'] as const;
 const DISTRIBUTIONS = ['uniform', 'log_uniform', 'int_uniform', 'q_uniform'] as const;
@@ -39,6 +39,9 @@ export interface RunConfig {
     readonly nStartupTrials: number;
     readonly nWarmupSteps: number;
     readonly percentile: number;
+    /** asha / hyperband: epochs of the first rung, and the rungs' reduction factor. */
+    readonly minResource: number;
+    readonly reductionFactor: number;
   };
   readonly trials: number | null;
   readonly timeout: number | null;
@@ -173,7 +176,14 @@ function parseMetric(raw: unknown): RunConfig['metric'] {
 }
 
 function parsePruner(raw: unknown): RunConfig['pruner'] {
-  const defaults = { type: 'none' as const, nStartupTrials: 5, nWarmupSteps: 1, percentile: 25 };
+  const defaults = {
+    type: 'none' as const,
+    nStartupTrials: 5,
+    nWarmupSteps: 1,
+    percentile: 25,
+    minResource: 1,
+    reductionFactor: 3,
+  };
   if (raw === undefined || raw === false || raw === 'none') return defaults;
   if (typeof raw === 'string') {
     if (!(PRUNERS as readonly string[]).includes(raw))
@@ -184,9 +194,9 @@ function parsePruner(raw: unknown): RunConfig['pruner'] {
     throw new InvalidArgumentError(
       'pruner',
       raw,
-      `one of ${PRUNERS.join(', ')} or { type, nStartupTrials, nWarmupSteps, percentile }`,
+      `one of ${PRUNERS.join(', ')} or { type, nStartupTrials, nWarmupSteps, percentile, minResource, reductionFactor }`,
     );
-  checkKeys(raw, ['type', 'nStartupTrials', 'nWarmupSteps', 'percentile'], 'pruner');
+  checkKeys(raw, ['type', 'nStartupTrials', 'nWarmupSteps', 'percentile', 'minResource', 'reductionFactor'], 'pruner');
   const type = (optString(raw, 'type', 'pruner.', PRUNERS) ?? 'median') as (typeof PRUNERS)[number];
   const percentile = optNumber(raw, 'percentile', 'pruner.', 0) ?? defaults.percentile;
   if (percentile > 100) throw new InvalidArgumentError('pruner.percentile', percentile, 'a number from 0 to 100');
@@ -195,6 +205,8 @@ function parsePruner(raw: unknown): RunConfig['pruner'] {
     nStartupTrials: optInt(raw, 'nStartupTrials', 'pruner.', 0) ?? defaults.nStartupTrials,
     nWarmupSteps: optInt(raw, 'nWarmupSteps', 'pruner.', 0) ?? defaults.nWarmupSteps,
     percentile,
+    minResource: optInt(raw, 'minResource', 'pruner.', 1) ?? defaults.minResource,
+    reductionFactor: optInt(raw, 'reductionFactor', 'pruner.', 2) ?? defaults.reductionFactor,
   };
 }
 
