@@ -35,6 +35,8 @@ export class WorkerPool {
     private readonly storage: Storage,
     private readonly studyId: number,
     private readonly onMessage: (message: WorkerMessage) => void,
+    /** The worker script; tests put a fake one here. Default: the trial worker beside this file. */
+    private readonly entry: string = join(__dirname, `trial-worker${extname(__filename)}`),
   ) {}
 
   /** Resolves when every worker has finished; rejects with the reason when the run cannot go on. */
@@ -67,11 +69,11 @@ export class WorkerPool {
   }
 
   private spawn(): void {
-    const ext = extname(__filename);
     // Under ts-jest the sources are .ts: load the worker through the repo's transpile hook.
-    const execArgv = ext === '.ts' ? ['-r', require.resolve('../../../test/helpers/register-ts.js')] : [];
+    const execArgv =
+      extname(this.entry) === '.ts' ? ['-r', require.resolve('../../../test/helpers/register-ts.js')] : [];
     const ownerTag = `${this.runId}/${this.spawned++}`;
-    const worker = new Worker(join(__dirname, `trial-worker${ext}`), {
+    const worker = new Worker(this.entry, {
       workerData: { ...this.job, ownerTag },
       execArgv,
     });
