@@ -10,9 +10,9 @@ module.exports = {
   moduleFileExtensions: ['ts', 'js', 'json'],
   testTimeout: 60000,
   collectCoverageFrom: ['src/**/*.ts', 'models/**/*.ts', 'datasets/**/*.ts', '!src/cli/bin.ts'],
-  // The floor rises with the project and is never lowered (measured 2026-11-25: lines 91.8,
-  // statements 89.8, functions 85.3, branches 72.0).
+  // The floor rises with the project and is never lowered (measured 2026-11-25 at the end of the
+  // first session: lines 94.9, statements 93.7, functions 89.8, branches 79.1).
   coverageThreshold: {
-    global: { lines: 88, statements: 86, functions: 82, branches: 68 },
+    global: { lines: 92, statements: 91, functions: 87, branches: 76 },
   },
 };

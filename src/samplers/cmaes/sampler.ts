@@ -23,7 +23,7 @@ type Numeric = Exclude<Distribution, { type: 'categorical' }>;
  * keeps int and stepped parameters from collapsing onto one value.
  *
  * - Nothing is stored: the CMA-ES state is replayed from the completed trials in number order (see
- *   {@link CmaReplay}), cached in memory and advanced as trials finish, so every process that
+ *   `CmaReplay`), cached in memory and advanced as trials finish, so every process that
  *   reads the same storage samples from the same state, and a reloaded study resumes where it was.
  * - Reproducible: trial n's draw comes from a stream derived from the seed and n.
  * - Single objective only: a study with several directions gets an InvalidArgumentError.
