@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import { InvalidArgumentError } from '../src/errors';
 import type { BuildContext, HyperModel, Params, SuggestApi } from '../src/training/hyper-model';
 import { OPTIMIZERS, bool, compileModel, num, outputLayer, seedStream } from './common';
+import { seededDropout } from './seeded-dropout';
 
 function vocabSizeOf(context: BuildContext): number {
   if (context.vocabSize === undefined || !Number.isInteger(context.vocabSize) || context.vocabSize < 2) {
@@ -61,19 +62,21 @@ export const lstm: HyperModel = {
     const nextSeed = seedStream(context.seed);
     const model = tf.sequential();
     model.add(embeddingLayer(params, context, nextSeed()));
+    // Dropout on the LSTM's inputs as a layer of its own: the cell's `dropout` option draws its
+    // masks from an unseeded source, which would make the study irreproducible.
+    const dropout = num(params, 'dropout', 0);
+    if (dropout > 0) model.add(seededDropout({ rate: dropout, seed: nextSeed() }));
     const cell = {
       units: num(params, 'units', 32),
       kernelInitializer: tf.initializers.glorotUniform({ seed: nextSeed() }),
       recurrentInitializer: tf.initializers.orthogonal({ seed: nextSeed() }),
-      dropout: num(params, 'dropout', 0),
     };
     model.add(
       bool(params, 'bidirectional')
         ? tf.layers.bidirectional({ layer: tf.layers.lstm(cell), mergeMode: 'concat' })
         : tf.layers.lstm(cell),
     );
-    const dropout = num(params, 'dropout', 0);
-    if (dropout > 0) model.add(tf.layers.dropout({ rate: dropout, seed: nextSeed() }));
+    if (dropout > 0) model.add(seededDropout({ rate: dropout, seed: nextSeed() }));
     model.add(outputLayer(context, nextSeed()));
     return compileModel(model, params, context);
   },

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 
 import type { BuildContext, HyperModel, Params, SuggestApi } from '../src/training/hyper-model';
 import { OPTIMIZERS, bool, compileModel, l2, num, outputLayer, seedStream, str } from './common';
+import { seededDropout } from './seeded-dropout';
 
 const ACTIVATIONS = ['relu', 'tanh', 'elu'] as const;
 
@@ -67,7 +68,7 @@ export const mlp: HyperModel = {
         model.add(tf.layers.batchNormalization());
         model.add(tf.layers.activation({ activation }));
       }
-      if (dropout > 0) model.add(tf.layers.dropout({ rate: dropout, seed: nextSeed() }));
+      if (dropout > 0) model.add(seededDropout({ rate: dropout, seed: nextSeed() }));
     }
     model.add(outputLayer(context, nextSeed()));
     return compileModel(model, params, context);
