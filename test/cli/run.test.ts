@@ -95,3 +95,32 @@ describe('tfjs-tune run', () => {
     expect(interrupted).toHaveLength(1);
   });
 });
+
+describe('tfjs-tune run on a CSV file', () => {
+  it('tunes a regression table read from CSV, minimising val_loss when the config names no metric', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tfjs-tune-csv-'));
+    try {
+      const rng = new tune.Rng(9);
+      const rows = ['a,b,target'];
+      for (let i = 0; i < 120; i++) {
+        const a = rng.uniform(-1, 1);
+        const b = rng.uniform(-1, 1);
+        rows.push(`${a},${b},${2 * a - b}`);
+      }
+      writeFileSync(join(dir, 'table.csv'), `${rows.join('\n')}\n`);
+      writeFileSync(
+        join(dir, 'reg.yaml'),
+        `study: reg\nmodel: mlp\ndataset: { csv: ${join(dir, 'table.csv')}, label: target }\nparameters:\n  num_layers: { value: 1 }\nepochs: 2\ntrials: 2\n`,
+      );
+      const storage = `sqlite:${join(dir, 'reg.db')}`;
+      const r = await cli(['run', join(dir, 'reg.yaml'), '--storage', storage, '--workers', '1', '--json']);
+      expect(r.err).toBe('');
+      expect(r.code).toBe(0);
+      const study = await tune.loadStudy({ studyName: 'reg', storage, logger: tune.silentLogger });
+      expect(study.direction).toBe('minimize');
+      expect(study.getTrials({ states: ['COMPLETE'] })).toHaveLength(2);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -65,7 +65,7 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<nu
   });
   const file = args.positionals[0];
   if (file === undefined) throw new InvalidArgumentError('CONFIG', null, 'a config file (see examples/*.yaml)');
-  const config = withFlags(loadConfig(file), args);
+  let config = withFlags(loadConfig(file), args);
   const json = flagBool(args, 'json');
   const quiet = json || flagBool(args, 'quiet');
   const resume = flagBool(args, 'resume');
@@ -82,6 +82,8 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<nu
     );
   }
   const data = await loadConfiguredData(config.dataset, config.seed);
+  if (!config.metricGiven && data.train.numClasses === 0)
+    config = { ...config, metric: { name: 'val_loss', goal: 'minimize' } };
   const allowed = data.train.numClasses === 0 ? METRICS_REGRESSION : METRICS_CLASSIFICATION;
   if (!allowed.includes(config.metric.name))
     throw new InvalidArgumentError('metric.name', config.metric.name, `one of ${allowed.join(', ')}`);

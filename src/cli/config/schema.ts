@@ -30,6 +30,8 @@ export interface RunConfig {
   readonly model: (typeof MODELS)[number];
   readonly dataset: DatasetSpec;
   readonly metric: { readonly name: string; readonly goal: StudyDirection };
+  /** False when the config left `metric` out: the run then picks val_acc, or val_loss for regression data. */
+  readonly metricGiven: boolean;
   readonly method: (typeof METHODS)[number];
   readonly parameters: Readonly<Record<string, ParameterSpec>>;
   readonly epochs: number;
@@ -254,6 +256,7 @@ export function validateConfig(raw: unknown, defaults: { studyFromFile: string }
     model,
     dataset: parseDataset(raw['dataset']),
     metric: parseMetric(raw['metric']),
+    metricGiven: raw['metric'] !== undefined,
     method: (optString(raw, 'method', '', METHODS) ?? 'random') as RunConfig['method'],
     parameters,
     epochs: optInt(raw, 'epochs', '', 1) ?? 3,
