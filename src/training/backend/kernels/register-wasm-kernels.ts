@@ -6,6 +6,7 @@ import { conv3DBackpropFilter } from './conv3d-backprop-filter';
 import { conv3DBackpropInput } from './conv3d-backprop-input';
 import { depthwiseConv2dNativeBackpropFilter, depthwiseConv2dNativeBackpropInput } from './depthwise-backprop';
 import { sliceKernel, splitKernel, unpackKernel } from './heap-slice';
+import { heapTile } from './heap-tile';
 import { maxPoolGrad } from './max-pool-grad';
 import { sharedIdentity } from './shared-identity';
 import { unsortedSegmentSum } from './unsorted-segment-sum';
@@ -61,6 +62,7 @@ const WASM_PATCHES: readonly KernelPatch[] = [
   faster('Slice', sliceKernel),
   faster('Unpack', unpackKernel),
   faster('SplitV', splitKernel),
+  faster('Tile', () => heapTile),
 ];
 
 function isPatched(config: tf.KernelConfig | undefined): config is PatchedKernelConfig {
