@@ -1,7 +1,7 @@
 import { distributionsEqual, type Distribution } from '../space/distributions';
 import type { StudyView } from '../study/study-view';
 import type { FrozenTrial } from '../trial/frozen-trial';
-import { isFinished, type TrialState } from '../trial/state';
+import { FinishedTrialScan } from './finished-trial-scan';
 
 export interface IntersectionSearchSpaceOptions {
   /** Count PRUNED trials as well as COMPLETE ones (TPE does; QMC does not). */
@@ -23,34 +23,20 @@ export interface IntersectionSearchSpaceOptions {
  * ```
  */
 export class IntersectionSearchSpace {
-  private readonly states: readonly TrialState[];
+  private readonly finished: FinishedTrialScan;
   private space: Map<string, Distribution> | null = null;
-  /** Every trial below this number was finished, and folded in, at the last call. */
-  private cursor = 0;
-  private studyName: string | null = null;
 
   constructor(options: IntersectionSearchSpaceOptions = {}) {
-    this.states = options.includePruned === true ? ['COMPLETE', 'PRUNED'] : ['COMPLETE'];
+    this.finished = new FinishedTrialScan(options.includePruned === true ? ['COMPLETE', 'PRUNED'] : ['COMPLETE']);
   }
 
   /** The intersection, names sorted; `{}` before any trial of interest has finished. */
   calculate(study: StudyView): Record<string, Distribution> {
-    if (this.studyName !== study.studyName) {
-      this.studyName = study.studyName;
-      this.space = null;
-      this.cursor = 0;
-    }
-    const trials = study.getTrials();
-    let next: number | null = null;
-    for (const t of trials) {
-      if (t.number < this.cursor) continue;
-      if (!isFinished(t.state)) {
-        next ??= t.number;
-        continue;
-      }
-      if (this.states.includes(t.state)) this.fold(t);
-    }
-    this.cursor = next ?? (trials.length === 0 ? 0 : (trials[trials.length - 1] as FrozenTrial).number + 1);
+    this.finished.scan(
+      study,
+      () => (this.space = null),
+      (t) => this.fold(t),
+    );
     const out: Record<string, Distribution> = {};
     if (this.space === null) return out;
     for (const name of [...this.space.keys()].sort()) out[name] = this.space.get(name) as Distribution;

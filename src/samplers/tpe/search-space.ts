@@ -1,6 +1,6 @@
 import type { Distribution } from '../../space/distributions';
 import type { StudyView } from '../../study/study-view';
-import { isFinished, type TrialState } from '../../trial/state';
+import { FinishedTrialScan } from '../finished-trial-scan';
 
 /**
  * Optuna's group-decomposed search space: parameters are grouped so that every finished trial used
@@ -14,33 +14,19 @@ import { isFinished, type TrialState } from '../../trial/state';
  */
 export class GroupDecomposedSearchSpace {
   private groups: Map<string, Distribution>[] = [];
-  private readonly states: readonly TrialState[];
-  private cursor = 0;
-  private studyName: string | null = null;
+  private readonly finished: FinishedTrialScan;
 
   constructor(includePruned = true) {
-    this.states = includePruned ? ['COMPLETE', 'PRUNED'] : ['COMPLETE'];
+    this.finished = new FinishedTrialScan(includePruned ? ['COMPLETE', 'PRUNED'] : ['COMPLETE']);
   }
 
   /** The groups, each with sorted names, ordered by their first name. */
   calculate(study: StudyView): Record<string, Distribution>[] {
-    if (this.studyName !== study.studyName) {
-      this.studyName = study.studyName;
-      this.groups = [];
-      this.cursor = 0;
-    }
-    const trials = study.getTrials();
-    let next: number | null = null;
-    for (const t of trials) {
-      if (t.number < this.cursor) continue;
-      if (!isFinished(t.state)) {
-        next ??= t.number;
-        continue;
-      }
-      if (this.states.includes(t.state)) this.add(t.distributions);
-    }
-    const last = trials[trials.length - 1];
-    this.cursor = next ?? (last === undefined ? 0 : last.number + 1);
+    this.finished.scan(
+      study,
+      () => (this.groups = []),
+      (t) => this.add(t.distributions),
+    );
     return this.groups
       .map((g) => {
         const out: Record<string, Distribution> = {};
