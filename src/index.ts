@@ -66,3 +66,5 @@ export * as datasets from '../datasets';
 export * as models from '../models';
 export { objectiveFor } from './training/objective-for';
 export type { ObjectiveForOptions, ZooObjective } from './training/objective-for';
+export { slotTrainerFor } from './training/slot-trainer';
+export type { SlotTrainerOptions, ZooSlotTrainer } from './training/slot-trainer';

@@ -12,7 +12,7 @@ import type { Sampler } from '../../src/samplers/base';
 import { RandomSampler } from '../../src/samplers/random';
 import { createStudy } from '../../src/study/create-study';
 import { BOHBSampler, type BOHBSamplerOptions } from '../../src/tuners/bohb';
-import { runHyperband } from '../../src/tuners/hyperband-loop';
+import { inProcessRounds, runHyperband } from '../../src/tuners/hyperband-loop';
 import { silentLogger } from '../../src/util/logger';
 
 /** Hyperband iterations are repeated until the epoch budget is spent (the loop stops mid-iteration). */
@@ -45,7 +45,7 @@ export function hyperbandLoopMethod(
           minEpochs: schedule.minEpochs ?? 1,
           iterations: ENOUGH_ITERATIONS,
         },
-        async (trial, slot) => {
+        inProcessRounds(async (trial, slot) => {
           const config = suggestConfig(trial); // a promoted trial already holds its parent's values
           const root = slot.parent === null ? trial.number : (rootOf.get(slot.parent) ?? slot.parent);
           rootOf.set(trial.number, root);
@@ -63,7 +63,7 @@ export function hyperbandLoopMethod(
           });
           if (epochs >= epochBudget) study.stop();
           return value;
-        },
+        }),
       );
       return finished;
     },

@@ -269,10 +269,14 @@ export class Study implements StudyView {
     await optimizeStudy(this, objective, options);
   }
 
-  /** @internal Starts a trial; null when the sampler's (grid) or the caller's trial budget is used up. */
-  async askOrNull(maxTrialsInStudy?: number): Promise<Trial | null> {
+  /**
+   * @internal Starts a trial; null when the sampler's (grid) or the caller's trial budget is used up,
+   * or, with `waitingOnly`, when no WAITING trial is left to claim (a scheduler's worker never creates one).
+   */
+  async askOrNull(maxTrialsInStudy?: number, options: { waitingOnly?: boolean } = {}): Promise<Trial | null> {
     await this.failStaleTrialsIfDue();
     let frozen = await this.storage.claimWaitingTrial(this.studyId);
+    if (frozen === null && options.waitingOnly === true) return null;
     if (frozen === null) {
       const limits = [this.sampler.maxTrials?.(this), maxTrialsInStudy].filter((v): v is number => v !== undefined);
       const maxTrials = limits.length === 0 ? undefined : Math.min(...limits);

@@ -35,13 +35,19 @@ export const INTERRUPTED_KEY = 'hyperband_interrupted';
 /** Trains `trial` as `slot` says and returns its objective value at `slot.epochs`. */
 export type TrainSlot = (trial: Trial, slot: HyperbandSlot) => Promise<number>;
 
+/**
+ * Runs a round's WAITING trials (their numbers, oldest first) to the end: each is claimed with
+ * `study.ask()`, trained as its `hyperband` attribute says and told. {@link inProcessRounds} does it
+ * one at a time in this process; `tfjs-tune run` hands them to worker threads.
+ */
+export type RoundExecutor = (study: Study, waiting: readonly number[]) => Promise<void>;
+
 export interface HyperbandLoopOptions {
   readonly maxEpochs: number;
   readonly factor: number;
   /** The smallest budget a bracket starts at. Default 1. */
   readonly minEpochs?: number;
   readonly iterations: number;
-  readonly logger?: Logger;
   /** Called with a bracket's trials once it has finished (the tuner deletes checkpoints no one needs). */
   readonly onBracketEnd?: (trials: readonly FrozenTrial[]) => void | Promise<void>;
 }
@@ -79,7 +85,7 @@ export function slotOf(trial: FrozenTrial): HyperbandSlot | null {
  * left by a dead process (the loop is meant for one process at a time): it is marked FAIL and its slot
  * runs again. `study.stop()` ends the loop after the trial in flight.
  */
-export async function runHyperband(study: Study, options: HyperbandLoopOptions, train: TrainSlot): Promise<void> {
+export async function runHyperband(study: Study, options: HyperbandLoopOptions, execute: RoundExecutor): Promise<void> {
   const schedule = hyperbandSchedule(options.maxEpochs, options.factor, options.minEpochs ?? 1);
   if (!Number.isInteger(options.iterations) || options.iterations < 1)
     throw new InvalidArgumentError('hyperbandIterations', options.iterations, 'an integer >= 1');
@@ -87,13 +93,12 @@ export async function runHyperband(study: Study, options: HyperbandLoopOptions, 
   await study.refresh();
   await checkStoredSchedule(study, options);
   await failInterrupted(study);
-  const logger = options.logger ?? silentLogger;
   let bracketIndex = 0;
   for (let iteration = 0; iteration < options.iterations; iteration++) {
     for (const bracket of schedule) {
       bracketIndex++;
       for (let round = 0; round < bracket.rounds.length; round++) {
-        if (await runRound(study, iteration, bracket, round, train, logger)) return;
+        if (await runRound(study, iteration, bracket, round, execute)) return;
       }
       const done = study.systemAttrs[BRACKETS_DONE_KEY];
       if (typeof done !== 'number' || done < bracketIndex) await study.setSystemAttr(BRACKETS_DONE_KEY, bracketIndex);
@@ -132,14 +137,16 @@ export function rankTrials(trials: readonly FrozenTrial[], direction: StudyDirec
     .sort((a, b) => sign * ((a.value as number) - (b.value as number)) || a.number - b.number);
 }
 
-/** Runs the missing trials of one round; true when the study was asked to stop. */
+/**
+ * Creates the round's missing trials WAITING (all of them first, so several workers can train the
+ * round at once), then has `execute` run every WAITING one; true when the study was asked to stop.
+ */
 async function runRound(
   study: Study,
   iteration: number,
   bracket: HyperbandBracket,
   round: number,
-  train: TrainSlot,
-  logger: Logger,
+  execute: RoundExecutor,
 ): Promise<boolean> {
   const spec = bracket.rounds[round] as HyperbandBracket['rounds'][number];
   const existing = trialsOf(study, iteration, bracket.s, round);
@@ -147,6 +154,7 @@ async function runRound(
     round === 0
       ? Array.from({ length: spec.configs }, () => null)
       : rankTrials(trialsOf(study, iteration, bracket.s, round - 1), study.direction).slice(0, spec.configs);
+  const waiting: number[] = [];
   for (let j = 0; j < parents.length; j++) {
     const parent = parents[j] ?? null;
     const found = parent === null ? existing[j] : existing.find((t) => slotOf(t)?.parent === parent.number);
@@ -159,19 +167,13 @@ async function runRound(
       epochs: spec.epochs,
       parent: parent?.number ?? null,
     };
-    const expected = found?.number ?? (await createWaiting(study, slot, parent));
-    const trial = await study.ask();
-    if (trial.number !== expected) {
-      const reason =
-        `Hyperband expected to run trial ${expected} but the study handed out trial ${trial.number}; ` +
-        'another process or an enqueued trial is using this study';
-      await study.tell(trial, null, { state: 'FAIL', failReason: reason }); // no RUNNING orphan left behind
-      throw new TfjsTuneError(reason);
-    }
-    await runOne(study, trial, slot, train, logger);
-    if (study.isStopRequested) return true;
+    waiting.push(found?.number ?? (await createWaiting(study, slot, parent)));
   }
-  return false;
+  if (waiting.length > 0) {
+    await execute(study, waiting);
+    await study.refresh();
+  }
+  return study.isStopRequested;
 }
 
 /** Creates the slot's trial WAITING, in one storage write with its slot (and a promoted one's params). */
@@ -185,28 +187,48 @@ async function createWaiting(study: Study, slot: HyperbandSlot, parent: FrozenTr
   return created.number;
 }
 
-async function runOne(
-  study: Study,
-  trial: Trial,
-  slot: HyperbandSlot,
-  train: TrainSlot,
-  logger: Logger,
-): Promise<void> {
+/**
+ * The executor of one process: asks for each WAITING trial in turn (the oldest WAITING trial is
+ * handed out first, so they come in the order given) and trains it; stops early on `study.stop()`.
+ */
+export function inProcessRounds(train: TrainSlot, logger: Logger = silentLogger): RoundExecutor {
+  return async (study, waiting) => {
+    for (const expected of waiting) {
+      const trial = await study.ask();
+      if (trial.number !== expected) {
+        const reason =
+          `Hyperband expected to run trial ${expected} but the study handed out trial ${trial.number}; ` +
+          'another process or an enqueued trial is using this study';
+        await study.tell(trial, null, { state: 'FAIL', failReason: reason }); // no RUNNING orphan left behind
+        throw new TfjsTuneError(reason);
+      }
+      await runSlotTrial(study, trial, train, logger);
+      if (study.isStopRequested) return;
+    }
+  };
+}
+
+/**
+ * Trains a claimed Hyperband trial as its slot says and tells the result: PRUNED when a pruner
+ * stopped it, FAIL (with the reason, logged) when training throws, else its value at `slot.epochs`.
+ */
+export async function runSlotTrial(study: Study, trial: Trial, train: TrainSlot, logger: Logger): Promise<FrozenTrial> {
+  const slot = slotOf(trial.snapshot());
+  if (slot === null) {
+    return study.tell(trial, null, { state: 'FAIL', failReason: `trial ${trial.number} has no Hyperband slot` });
+  }
   let value: number;
   try {
     value = await train(trial, slot);
   } catch (e) {
-    if (e instanceof TrialPruned) {
-      await study.tell(trial, null, { state: 'PRUNED' });
-      return;
-    }
+    if (e instanceof TrialPruned) return study.tell(trial, null, { state: 'PRUNED' });
     const reason = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
     logger.warn(`trial ${trial.number} failed: ${reason}`);
-    await study.tell(trial, null, { state: 'FAIL', failReason: reason });
-    return;
+    return study.tell(trial, null, { state: 'FAIL', failReason: reason });
   }
   const frozen = await study.tell(trial, value);
   if (frozen.state === 'FAIL') logger.warn(`trial ${trial.number} failed: ${frozen.failReason ?? 'bad value'}`);
+  return frozen;
 }
 
 /** The schedule is part of the study: resuming with another one would mix brackets. */

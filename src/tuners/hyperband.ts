@@ -11,7 +11,7 @@ import { disposeModel } from '../training/backend/dispose-model';
 import { reportToTrial } from '../training/callbacks/report-to-trial';
 import { loadCheckpoint, saveCheckpoint } from '../training/checkpoint/save-load';
 import type { FrozenTrial } from '../trial/frozen-trial';
-import { runHyperband, rankTrials, slotOf, type HyperbandSlot } from './hyperband-loop';
+import { inProcessRounds, runHyperband, rankTrials, slotOf, type HyperbandSlot } from './hyperband-loop';
 import { hyperbandSchedule, type HyperbandBracket } from './hyperband-schedule';
 import { HyperParameters } from './hyperparameters';
 import { Tuner, type BuildModelFn, type SearchArgs, type TunerOptions } from './tuner';
@@ -114,10 +114,9 @@ export class Hyperband extends Tuner {
         factor: this.factor,
         minEpochs: this.minEpochs,
         iterations: this.hyperbandIterations,
-        ...(this.options.logger !== undefined ? { logger: this.options.logger } : {}),
         onBracketEnd: (trials) => this.dropPartialCheckpoints(trials),
       },
-      (trial) => this.runTrial(trial, x, y, fitArgs),
+      inProcessRounds((trial) => this.runTrial(trial, x, y, fitArgs), this.options.logger),
     );
   }
 

@@ -20,3 +20,5 @@ export { hyperbandSchedule } from './hyperband-schedule';
 export type { HyperbandBracket, HyperbandRound } from './hyperband-schedule';
 export { BOHB, BOHBSampler } from './bohb';
 export type { BOHBOptions, BOHBModelOptions, BOHBSamplerOptions } from './bohb';
+export { runHyperband, inProcessRounds, runSlotTrial, slotOf, HYPERBAND_KEY } from './hyperband-loop';
+export type { HyperbandSlot, HyperbandLoopOptions, TrainSlot, RoundExecutor } from './hyperband-loop';

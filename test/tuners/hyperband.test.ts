@@ -237,8 +237,13 @@ describe('Hyperband tuner', () => {
     const firstStudy = await first.study();
     const stopper = new Recorder((n) => (n === 10 ? firstStudy.stop() : undefined));
     await first.search(train.x, train.y, { ...fitArgs, callbacks: [stopper] });
-    expect(firstStudy.trials).toHaveLength(10); // 9 in round 0, one of round 1
-    const before = firstStudy.trials.map((t) => [t.number, t.value, t.datetimeComplete?.getTime()]);
+    // 9 in round 0; round 1's 3 were created WAITING at its start, and one of them ran.
+    expect(firstStudy.trials.map((t) => t.state)).toEqual([
+      ...Array<string>(10).fill('COMPLETE'),
+      'WAITING',
+      'WAITING',
+    ]);
+    const before = firstStudy.trials.slice(0, 10).map((t) => [t.number, t.value, t.datetimeComplete?.getTime()]);
     // A process that died mid-trial leaves a RUNNING trial behind: it must be failed and its slot rerun.
     const slot = { iteration: 0, bracket: 1, round: 0, initialEpoch: 0, epochs: 3, parent: null };
     await firstStudy.storage.createTrial(firstStudy.studyId, { systemAttrs: { hyperband: slot } });
@@ -248,7 +253,7 @@ describe('Hyperband tuner', () => {
     await second.search(train.x, train.y, { ...fitArgs, callbacks: [recorder] });
     const trials = (await second.study()).trials;
     expect(trials.slice(0, 10).map((t) => [t.number, t.value, t.datetimeComplete?.getTime()])).toEqual(before);
-    const orphan = trials[10] as FrozenTrial;
+    const orphan = trials[12] as FrozenTrial;
     expect([orphan.state, orphan.systemAttrs[INTERRUPTED_KEY]]).toEqual(['FAIL', true]);
     const counted = trials.filter((t) => t.systemAttrs[INTERRUPTED_KEY] !== true);
     expect(counted).toHaveLength(22);

@@ -13,6 +13,7 @@ import type { RunConfig } from '../config/schema';
 import { checkParameterNames } from '../config/space';
 import type { CliIo } from '../io';
 import { RunDisplay } from '../run/run-display';
+import { bestFullyTrained, markInterrupted, runSchedule, scheduledTrials } from '../run/run-schedule';
 import { WorkerPool } from '../run/worker-pool';
 
 export const runHelp = `Usage: tfjs-tune run CONFIG [options]
@@ -51,6 +52,16 @@ function withFlags(config: RunConfig, args: ReturnType<typeof parseArgs>): RunCo
   };
 }
 
+/** `--trials` cannot override what Hyperband's schedule decides (the config's own `trials` is refused on load). */
+function checkFlagsAgainstSchedule(config: RunConfig): void {
+  if (config.scheduler.type === 'hyperband' && config.trials !== null)
+    throw new InvalidArgumentError(
+      '--trials',
+      config.trials,
+      'left out with scheduler hyperband (its schedule sets the trials; raise scheduler.iterations for more)',
+    );
+}
+
 export async function runCommand(argv: readonly string[], io: CliIo): Promise<number> {
   const args = parseArgs(argv, {
     trials: true,
@@ -66,6 +77,8 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<nu
   const file = args.positionals[0];
   if (file === undefined) throw new InvalidArgumentError('CONFIG', null, 'a config file (see examples/*.yaml)');
   let config = withFlags(loadConfig(file), args);
+  checkFlagsAgainstSchedule(config);
+  const hyperband = config.scheduler.type === 'hyperband';
   const json = flagBool(args, 'json');
   const quiet = json || flagBool(args, 'quiet');
   const resume = flagBool(args, 'resume');
@@ -118,43 +131,43 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<nu
   const display = new RunDisplay(io, {
     quiet,
     tty: process.stderr.isTTY === true,
-    total: config.trials,
+    total: hyperband ? scheduledTrials(config) : config.trials,
     timeout: config.timeout,
     maximize: config.metric.goal === 'maximize',
     metric: config.metric.name,
   });
   if (!quiet)
     io.stderr(
-      `study "${config.study}" in ${config.storage}: ${config.model} on ${config.dataset.kind}, method ${config.method}, ${workers} worker(s)\n`,
+      `study "${config.study}" in ${config.storage}: ${config.model} on ${config.dataset.kind}, method ${config.method}${hyperband ? ` on a Hyperband schedule (max ${config.epochs} epochs, factor ${config.scheduler.factor})` : ''}, ${workers} worker(s)\n`,
     );
 
   const storage = storageFromUrl(config.storage);
+  const deadline = config.timeout === null ? null : Date.now() + config.timeout * 1000;
   const pool = new WorkerPool(
-    {
-      config,
-      data,
-      maxTrialsInStudy: target,
-      deadline: config.timeout === null ? null : Date.now() + config.timeout * 1000,
-      checkpointDir,
-    },
+    { config, data, maxTrialsInStudy: hyperband ? null : target, deadline, checkpointDir },
     storage,
     study.studyId,
     (m) => display.handle(m),
   );
   let interrupted = false;
+  let interruption: Promise<void> = Promise.resolve();
   const onSigint = (): void => {
     interrupted = true;
-    void pool.interrupt('interrupted (Ctrl-C)').then((failed) => {
+    if (hyperband) study.stop();
+    interruption = pool.interrupt('interrupted (Ctrl-C)').then(async (failed) => {
+      if (hyperband) await markInterrupted(study, failed);
       if (!quiet && failed.length > 0) io.stderr(`\ninterrupted: trial(s) ${failed.join(', ')} marked FAIL\n`);
     });
   };
   process.once('SIGINT', onSigint);
   try {
-    await pool.run(config.trials === null ? workers : Math.min(workers, config.trials));
+    if (hyperband) await runSchedule(study, pool, config, { workers, deadline, checkpointDir });
+    else await pool.run(config.trials === null ? workers : Math.min(workers, config.trials));
   } finally {
     process.removeListener('SIGINT', onSigint);
     display.finish();
   }
+  await interruption;
   await study.refresh();
   await storage.close();
   const summary = summarize(study, config, checkpointDir, file, interrupted);
@@ -184,14 +197,15 @@ function summarize(
     pruned: study.getTrials({ states: ['PRUNED'] }).length,
     failed: study.getTrials({ states: ['FAIL'] }).length,
   };
-  const resumeHint = `tfjs-tune run ${file} --resume --trials N${config.storage === 'sqlite:./tfjs-tune.db' ? '' : ` --storage ${config.storage}`}`;
+  const more = config.scheduler.type === 'hyperband' ? '' : ' --trials N';
+  const resumeHint = `tfjs-tune run ${file} --resume${more}${config.storage === 'sqlite:./tfjs-tune.db' ? '' : ` --storage ${config.storage}`}`;
   if (complete.length === 0) {
     return {
       text: `no trial completed (${counts.total} trials: ${counts.pruned} pruned, ${counts.failed} failed)\nresume with: ${resumeHint}\n`,
       json: { study: config.study, interrupted, counts, best: null },
     };
   }
-  const best = study.bestTrial;
+  const best = (config.scheduler.type === 'hyperband' ? bestFullyTrained(study, config) : null) ?? study.bestTrial;
   const checkpoint =
     typeof best.userAttrs['checkpoint'] === 'string'
       ? best.userAttrs['checkpoint']

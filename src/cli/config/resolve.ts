@@ -23,6 +23,7 @@ import { GridSampler } from '../../samplers/grid';
 import { QMCSampler } from '../../samplers/qmc';
 import { RandomSampler } from '../../samplers/random';
 import { TPESampler } from '../../samplers/tpe/sampler';
+import { BOHBSampler } from '../../tuners/bohb';
 import type { HyperModel } from '../../training/hyper-model';
 import type { DatasetSpec, RunConfig } from './schema';
 import { gridFromConfig } from './space';
@@ -112,6 +113,9 @@ export function samplerFor(config: RunConfig): Sampler {
       return new CmaEsSampler({ seed: config.seed });
     case 'evolution':
       return new EvolutionSampler({ seed: config.seed });
+    case 'bohb':
+      // Proposes Hyperband's new configurations from the trials every worker has written.
+      return new BOHBSampler({ seed: config.seed });
   }
 }
 

@@ -4,8 +4,16 @@ import type { StudyDirection } from '../../trial/state';
 import { checkKeys, isObj, optInt, optNumber, optString, type Obj } from './check';
 
 export const MODELS = ['mlp', 'cnn', 'lstm'] as const;
-export const METHODS = ['random', 'grid', 'tpe', 'qmc', 'gp', 'cmaes', 'evolution'] as const;
+export const METHODS = ['random', 'grid', 'tpe', 'qmc', 'gp', 'cmaes', 'evolution', 'bohb'] as const;
 export const PRUNERS = ['none', 'median', 'percentile', 'asha', 'hyperband'] as const;
+/**
+ * Ray Tune's word for what decides how long each trial trains. `asha` is the asynchronous pruner
+ * (the same as `pruner: asha`); `hyperband` is KerasTuner's synchronous Hyperband, whose promoted
+ * trials continue from their checkpoints, with new configurations from `method: random | bohb`.
+ */
+export const SCHEDULERS = ['none', 'asha', 'hyperband'] as const;
+/** The methods that can propose Hyperband's new configurations. */
+export const HYPERBAND_METHODS = ['random', 'bohb'] as const;
 export const SYNTHETIC_DATASETS = ['synthetic-cifar', 'synthetic-imdb', 'synthetic-tabular'] as const;
 export const FILE_DATASETS = ['cifar10', 'imdb', 'csv'] as const;
 const DISTRIBUTIONS = ['uniform', 'log_uniform', 'int_uniform', 'q_uniform'] as const;
@@ -45,6 +53,13 @@ export interface RunConfig {
     readonly minResource: number;
     readonly reductionFactor: number;
   };
+  /** Synchronous Hyperband (`type: 'hyperband'`, `epochs` its maxEpochs), or none: trials run to `epochs`. */
+  readonly scheduler: {
+    readonly type: 'none' | 'hyperband';
+    readonly factor: number;
+    readonly minEpochs: number;
+    readonly iterations: number;
+  };
   readonly trials: number | null;
   readonly timeout: number | null;
   readonly seed: number;
@@ -62,6 +77,7 @@ const TOP_KEYS = [
   'epochs',
   'earlyStopping',
   'pruner',
+  'scheduler',
   'trials',
   'timeout',
   'seed',
@@ -212,6 +228,76 @@ function parsePruner(raw: unknown): RunConfig['pruner'] {
   };
 }
 
+const SCHEDULER_FORMS = `one of ${SCHEDULERS.join(', ')}, { type: hyperband, factor, minEpochs, iterations } or { type: asha, minResource, reductionFactor }`;
+
+/** `scheduler`: Hyperband's own settings, or ASHA given as a pruner (returned as `asPruner`). */
+function parseScheduler(raw: unknown): { scheduler: RunConfig['scheduler']; asPruner: unknown } {
+  const none = { type: 'none' as const, factor: 3, minEpochs: 1, iterations: 1 };
+  if (raw === undefined || raw === false || raw === 'none') return { scheduler: none, asPruner: undefined };
+  if (raw === 'asha') return { scheduler: none, asPruner: 'asha' };
+  if (raw === 'hyperband') return { scheduler: { ...none, type: 'hyperband' }, asPruner: undefined };
+  if (!isObj(raw)) throw new InvalidArgumentError('scheduler', raw, SCHEDULER_FORMS);
+  const type = optString(raw, 'type', 'scheduler.', SCHEDULERS);
+  if (type === undefined)
+    throw new InvalidArgumentError('scheduler.type', undefined, `one of ${SCHEDULERS.join(', ')}`);
+  if (type === 'none') {
+    checkKeys(raw, ['type'], 'scheduler');
+    return { scheduler: none, asPruner: undefined };
+  }
+  if (type === 'asha') {
+    checkKeys(raw, ['type', 'minResource', 'reductionFactor'], 'scheduler');
+    return { scheduler: none, asPruner: raw };
+  }
+  checkKeys(raw, ['type', 'factor', 'minEpochs', 'iterations'], 'scheduler');
+  return {
+    scheduler: {
+      type: 'hyperband',
+      factor: optInt(raw, 'factor', 'scheduler.', 2) ?? none.factor,
+      minEpochs: optInt(raw, 'minEpochs', 'scheduler.', 1) ?? none.minEpochs,
+      iterations: optInt(raw, 'iterations', 'scheduler.', 1) ?? none.iterations,
+    },
+    asPruner: undefined,
+  };
+}
+
+/** The rules between method, pruner, scheduler and the other keys, checked on the whole config. */
+function checkScheduling(config: RunConfig, prunerGiven: boolean): RunConfig {
+  let c = config;
+  if (c.method === 'bohb' && c.scheduler.type === 'none') {
+    if (prunerGiven)
+      throw new InvalidArgumentError('method', 'bohb', 'used without a pruner: BOHB runs its own Hyperband schedule');
+    c = { ...c, scheduler: { ...c.scheduler, type: 'hyperband' } };
+  }
+  if (c.scheduler.type !== 'hyperband') return c;
+  if (!(HYPERBAND_METHODS as readonly string[]).includes(c.method))
+    throw new InvalidArgumentError(
+      'method',
+      c.method,
+      `one of ${HYPERBAND_METHODS.join(', ')} with scheduler hyperband`,
+    );
+  if (prunerGiven)
+    throw new InvalidArgumentError(
+      'pruner',
+      c.pruner.type,
+      'left out with scheduler hyperband (its rounds stop trials)',
+    );
+  if (c.earlyStopping !== null)
+    throw new InvalidArgumentError(
+      'earlyStopping',
+      c.earlyStopping,
+      'left out with scheduler hyperband (its rounds stop trials)',
+    );
+  if (c.trials !== null)
+    throw new InvalidArgumentError(
+      'trials',
+      c.trials,
+      'left out with scheduler hyperband (its schedule sets the trials)',
+    );
+  if (c.scheduler.minEpochs > c.epochs)
+    throw new InvalidArgumentError('scheduler.minEpochs', c.scheduler.minEpochs, `<= epochs (${c.epochs})`);
+  return c;
+}
+
 function parseEarlyStopping(raw: unknown): RunConfig['earlyStopping'] {
   if (raw === undefined || raw === false) return null;
   if (raw === true) return { patience: 2, minDelta: 0 };
@@ -251,7 +337,17 @@ export function validateConfig(raw: unknown, defaults: { studyFromFile: string }
   const storage = optString(raw, 'storage', '') ?? 'sqlite:./tfjs-tune.db';
   const study = optString(raw, 'study', '') ?? defaults.studyFromFile;
   if (study.length === 0) throw new InvalidArgumentError('study', study, 'a non-empty name');
-  return {
+  const { scheduler, asPruner } = parseScheduler(raw['scheduler']);
+  const prunerGiven = raw['pruner'] !== undefined && raw['pruner'] !== false && raw['pruner'] !== 'none';
+  if (asPruner !== undefined && prunerGiven)
+    throw new InvalidArgumentError(
+      'scheduler',
+      raw['scheduler'],
+      'left out when pruner is given (scheduler asha is pruner asha)',
+    );
+  if (asPruner !== undefined && isObj(asPruner))
+    checkKeys(asPruner, ['type', 'minResource', 'reductionFactor'], 'scheduler');
+  const config: RunConfig = {
     study,
     model,
     dataset: parseDataset(raw['dataset']),
@@ -261,13 +357,15 @@ export function validateConfig(raw: unknown, defaults: { studyFromFile: string }
     parameters,
     epochs: optInt(raw, 'epochs', '', 1) ?? 3,
     earlyStopping: parseEarlyStopping(raw['earlyStopping']),
-    pruner: parsePruner(raw['pruner']),
+    pruner: parsePruner(asPruner ?? raw['pruner']),
+    scheduler,
     trials: optInt(raw, 'trials', '', 1) ?? null,
     timeout: optNumber(raw, 'timeout', '', Number.MIN_VALUE) ?? null,
     seed: optInt(raw, 'seed', '', 0) ?? 0,
     storage,
     workers: optInt(raw, 'workers', '', 1) ?? null,
   };
+  return checkScheduling(config, prunerGiven);
 }
 
 export type { Obj };

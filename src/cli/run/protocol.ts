@@ -15,14 +15,23 @@ export interface WorkerJob {
   readonly ownerTag: string;
 }
 
-/** Messages from a worker to the parent. */
+/**
+ * Messages from a worker to the parent. A worker of a Hyperband run (config scheduler hyperband)
+ * says `ready` when it can take a trial; the others run trials on their own until the study is full.
+ */
 export type WorkerMessage =
   | { type: 'backend'; description: string }
   | { type: 'trial-start'; number: number; trialId: number }
   | { type: 'epoch'; number: number; epoch: number; epochs: number; value: number | null }
   | { type: 'trial-end'; number: number; state: TrialState; value: number | null; failReason: string | null }
+  | { type: 'ready' }
   | { type: 'done' }
   | { type: 'error'; message: string };
 
-/** The parent's only message to a worker: finish the trial in flight, then stop. */
+/** From the parent: finish the trial in flight, then stop. */
 export const STOP_MESSAGE = 'stop';
+/**
+ * From the parent, to a worker of a Hyperband run that said `ready`: claim one WAITING trial (the
+ * parent created it with its slot), train it, then say `ready` again.
+ */
+export const RUN_WAITING_MESSAGE = 'run-waiting';

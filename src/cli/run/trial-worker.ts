@@ -9,11 +9,14 @@ import * as tf from '@tensorflow/tfjs';
 
 import { describeBackend, initBackend } from '../../training/backend/select-backend';
 import { objectiveFor } from '../../training/objective-for';
+import { slotTrainerFor } from '../../training/slot-trainer';
 import { loadStudy } from '../../study/create-study';
+import type { Study } from '../../study/study';
+import { runSlotTrial } from '../../tuners/hyperband-loop';
 import { silentLogger } from '../../util/logger';
 import { ZOO, prunerFor, samplerFor } from '../config/resolve';
 import { configuredSpace } from '../config/space';
-import { STOP_MESSAGE, type WorkerJob, type WorkerMessage } from './protocol';
+import { RUN_WAITING_MESSAGE, STOP_MESSAGE, type WorkerJob, type WorkerMessage } from './protocol';
 
 function post(message: WorkerMessage): void {
   parentPort?.postMessage(message);
@@ -55,6 +58,11 @@ async function main(): Promise<void> {
     logger: silentLogger,
   });
   study.setOwnerTag(job.ownerTag);
+  if (config.scheduler.type === 'hyperband') {
+    await serveRounds(study, job);
+    await study.storage.close();
+    return;
+  }
   const onStop = (m: unknown): void => {
     if (m === STOP_MESSAGE) study.stop();
   };
@@ -96,6 +104,53 @@ async function main(): Promise<void> {
   // A listening port keeps the thread alive: let go of it so the worker exits when done.
   parentPort?.off('message', onStop);
   await study.storage.close();
+}
+
+/**
+ * Hyperband: the parent schedules the rounds and creates their trials WAITING; this worker claims one
+ * whenever the parent says so, trains it as its slot says (a promoted trial continues its parent's
+ * checkpoint), and says `ready` again. Ends on the stop message, after the trial in flight.
+ */
+async function serveRounds(study: Study, job: WorkerJob): Promise<void> {
+  const { config } = job;
+  const model = ZOO[config.model];
+  const train = slotTrainerFor(model, job.data, {
+    monitor: config.metric.name,
+    space: configuredSpace(model, config),
+    checkpointDir: job.checkpointDir,
+    callbacks: (trial, slot) => [new EpochProgress(trial.number, slot.epochs, config.metric.name)],
+  });
+  const runOne = async (): Promise<void> => {
+    const trial = await study.askOrNull(undefined, { waitingOnly: true });
+    if (trial !== null) {
+      post({ type: 'trial-start', number: trial.number, trialId: trial.trialId });
+      const t = await runSlotTrial(study, trial, train, silentLogger);
+      post({
+        type: 'trial-end',
+        number: t.number,
+        state: t.state,
+        value: t.values?.[0] ?? null,
+        failReason: t.failReason,
+      });
+    }
+    post({ type: 'ready' });
+  };
+  await new Promise<void>((resolve, reject) => {
+    let inFlight = Promise.resolve();
+    // A listening port keeps the thread alive: let go of it so the worker exits when done (or broken,
+    // which the parent sees as a crash: it fails the trial and starts a fresh worker).
+    const finish = (error?: unknown): void => {
+      parentPort?.off('message', onMessage);
+      if (error === undefined) resolve();
+      else reject(error instanceof Error ? error : new Error(`worker failed: ${JSON.stringify(error)}`));
+    };
+    const onMessage = (m: unknown): void => {
+      if (m === RUN_WAITING_MESSAGE) inFlight = inFlight.then(runOne).catch(finish);
+      if (m === STOP_MESSAGE) void inFlight.then(() => finish());
+    };
+    parentPort?.on('message', onMessage);
+    post({ type: 'ready' });
+  });
 }
 
 main().then(

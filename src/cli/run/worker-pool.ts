@@ -3,7 +3,7 @@ import { extname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 
 import { FAIL_REASON_KEY, OWNER_KEY, type Storage } from '../../storage/base';
-import { STOP_MESSAGE, type WorkerJob, type WorkerMessage } from './protocol';
+import { RUN_WAITING_MESSAGE, STOP_MESSAGE, type WorkerJob, type WorkerMessage } from './protocol';
 
 /** How many crashes in a row end the run instead of starting another worker. */
 const MAX_CONSECUTIVE_CRASHES = 3;
@@ -13,6 +13,18 @@ interface Slot {
   /** Every trial this worker starts carries this tag, so the parent can fail them if it dies. */
   ownerTag: string;
   done: boolean;
+  /** Hyperband runs: the worker said `ready` and holds no job. */
+  idle: boolean;
+  /** Hyperband runs: the worker is training a job handed out by `runWaiting`. */
+  busy: boolean;
+}
+
+/** The jobs of one `runWaiting` call still to hand out and to finish. */
+interface JobBatch {
+  toStart: number;
+  running: number;
+  shouldStart: () => boolean;
+  resolve: () => void;
 }
 
 /**
@@ -20,6 +32,10 @@ interface Slot {
  * keeps the run alive when one crashes — the crashed worker's trial is marked FAIL and a fresh
  * worker takes its place. `interrupt` (Ctrl-C) terminates the workers and fails the trials they
  * were running; nothing else is lost, because every finished trial is already in storage.
+ *
+ * Workers either run trials on their own until the study is full, or (Hyperband, whose rounds the
+ * parent schedules) wait for jobs: {@link WorkerPool.runWaiting} hands each WAITING trial of a round
+ * to an idle worker and resolves when all of them have ended.
  */
 export class WorkerPool {
   private readonly slots = new Set<Slot>();
@@ -29,6 +45,7 @@ export class WorkerPool {
   private failure: string | null = null;
   private readonly runId = randomUUID();
   private spawned = 0;
+  private batch: JobBatch | null = null;
 
   constructor(
     private readonly job: Omit<WorkerJob, 'ownerTag'>,
@@ -48,10 +65,59 @@ export class WorkerPool {
     });
   }
 
+  /** Why the run cannot go on (workers kept crashing), or null. */
+  get failureReason(): string | null {
+    return this.failure;
+  }
+
   /** Asks workers to stop after their current trial. */
   stop(): void {
     this.stopping = true;
     for (const s of this.slots) s.worker.postMessage(STOP_MESSAGE);
+    this.endBatchIfIdle();
+  }
+
+  /**
+   * Has the workers claim and train `count` WAITING trials, at most one per worker at a time;
+   * resolves when every job has ended (trained, or its worker crashed). No job starts once
+   * `shouldStart` says false or the pool is stopping: the rest stay WAITING for a later run.
+   */
+  runWaiting(count: number, shouldStart: () => boolean = () => true): Promise<void> {
+    if (this.batch !== null) throw new Error('runWaiting: the previous batch has not ended');
+    return new Promise<void>((resolve) => {
+      this.batch = { toStart: count, running: 0, shouldStart, resolve };
+      this.dispatch();
+    });
+  }
+
+  private dispatch(): void {
+    const batch = this.batch;
+    if (batch === null) return;
+    for (const slot of this.slots) {
+      if (batch.toStart === 0 || this.stopping || !batch.shouldStart()) break;
+      if (!slot.idle) continue;
+      slot.idle = false;
+      slot.busy = true;
+      batch.toStart--;
+      batch.running++;
+      slot.worker.postMessage(RUN_WAITING_MESSAGE);
+    }
+    this.endBatchIfIdle();
+  }
+
+  /** A job ended (its worker is ready again, or crashed). */
+  private jobEnded(slot: Slot): void {
+    if (!slot.busy) return;
+    slot.busy = false;
+    if (this.batch !== null) this.batch.running--;
+  }
+
+  private endBatchIfIdle(): void {
+    const batch = this.batch;
+    if (batch === null || batch.running > 0) return;
+    if (batch.toStart > 0 && !this.stopping && batch.shouldStart() && this.slots.size > 0) return;
+    this.batch = null;
+    batch.resolve();
   }
 
   /** Terminates every worker now and fails the trials they were running. */
@@ -64,6 +130,9 @@ export class WorkerPool {
       await slot.worker.terminate();
     }
     const failed = await this.failRunningTrials((owner) => owner.startsWith(`${this.runId}/`), reason);
+    const batch = this.batch;
+    this.batch = null;
+    batch?.resolve();
     this.resolveAll?.();
     return failed;
   }
@@ -77,13 +146,19 @@ export class WorkerPool {
       workerData: { ...this.job, ownerTag },
       execArgv,
     });
-    const slot: Slot = { worker, ownerTag, done: false };
+    const slot: Slot = { worker, ownerTag, done: false, idle: false, busy: false };
     this.slots.add(slot);
     let lastError = '';
     worker.on('message', (m: WorkerMessage) => {
       if (m.type === 'trial-end') this.crashesInRow = 0;
       if (m.type === 'error') lastError = m.message;
       if (m.type === 'done') slot.done = true;
+      if (m.type === 'ready') {
+        this.jobEnded(slot);
+        slot.idle = true;
+        this.dispatch();
+        return;
+      }
       this.onMessage(m);
     });
     worker.on('error', (e) => (lastError = e.message));
@@ -93,18 +168,23 @@ export class WorkerPool {
   private async onExit(slot: Slot, code: number, lastError: string): Promise<void> {
     if (!this.slots.has(slot)) return;
     this.slots.delete(slot);
+    slot.idle = false;
     if (!slot.done || code !== 0) {
       const reason = `worker crashed (exit code ${code})${lastError ? `: ${lastError}` : ''}`;
       await this.failRunningTrials((owner) => owner === slot.ownerTag, reason);
+      this.jobEnded(slot);
       this.crashesInRow++;
       if (this.crashesInRow >= MAX_CONSECUTIVE_CRASHES) {
         this.failure = `${MAX_CONSECUTIVE_CRASHES} workers crashed in a row; last: ${reason}`;
         this.stop();
       } else if (!this.stopping) {
         this.spawn();
+        this.endBatchIfIdle();
         return;
       }
     }
+    this.jobEnded(slot);
+    this.endBatchIfIdle();
     if (this.slots.size === 0) this.resolveAll?.();
   }
 

@@ -1,0 +1,107 @@
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import * as tune from '../../src';
+import { main } from '../../src/cli/main';
+import { validateConfig } from '../../src/cli/config/schema';
+import { slotOf } from '../../src/tuners/hyperband-loop';
+
+async function cli(argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const code = await main(argv, { stdout: (t) => (out += t), stderr: (t) => (err += t) });
+  return { code, out, err };
+}
+
+const base = {
+  model: 'mlp',
+  dataset: { name: 'synthetic-tabular', n: 240, nFeatures: 6, nInformative: 3, classes: 2 },
+  metric: { name: 'val_acc', goal: 'maximize' },
+  parameters: { num_layers: { value: 1 }, batch_size: { value: 32 } },
+  seed: 3,
+};
+
+describe('tfjs-tune run with scheduler hyperband / method bohb', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'tfjs-tune-hb-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('runs BOHB across 2 workers: the schedule exactly, promoted trials continuing their parents', async () => {
+    const cfg = join(dir, 'bohb.json');
+    writeFileSync(cfg, JSON.stringify({ ...base, study: 'hb', method: 'bohb', epochs: 3 }));
+    const storage = `sqlite:${join(dir, 'hb.db')}`;
+    const run = await cli(['run', cfg, '--storage', storage, '--workers', '2', '--json']);
+    expect(run.err).toBe('');
+    expect(run.code).toBe(0);
+    const summary = JSON.parse(run.out) as { counts: { total: number; complete: number }; best: { number: number } };
+    // maxEpochs 3, factor 3: a bracket of 3 configurations at 1 epoch (the best continues to 3), one of 2 at 3.
+    expect(summary.counts).toMatchObject({ total: 6, complete: 6 });
+
+    const study = await tune.loadStudy({ studyName: 'hb', storage, logger: tune.silentLogger });
+    const slots = study.trials.map((t) => slotOf(t));
+    expect(slots.map((s) => [s?.bracket, s?.round, s?.initialEpoch, s?.epochs])).toEqual([
+      [1, 0, 0, 1],
+      [1, 0, 0, 1],
+      [1, 0, 0, 1],
+      [1, 1, 1, 3],
+      [0, 0, 0, 3],
+      [0, 0, 0, 3],
+    ]);
+    const [a, b, c, promoted] = study.trials;
+    const round0 = [a, b, c] as tune.FrozenTrial[];
+    const parent = round0.reduce((best, t) => ((t.value as number) > (best.value as number) ? t : best));
+    expect(slots[3]?.parent).toBe(parent.number);
+    expect(promoted?.params).toEqual(parent.params);
+    // It trained epochs 2 and 3 only: its reports continue the parent's step numbers.
+    expect([...(promoted?.intermediateValues.keys() ?? [])]).toEqual([1, 2]);
+    // The best is fully trained; partial checkpoints are gone once their bracket ended.
+    expect(slotOf(study.trials[summary.best.number] as tune.FrozenTrial)?.epochs).toBe(3);
+    const kept = readdirSync(join(dir, 'tfjs-tune-checkpoints', 'hb')).sort();
+    expect(kept).toEqual(['trial_3', 'trial_4', 'trial_5']);
+    expect(existsSync(join(dir, 'tfjs-tune-checkpoints', 'hb', 'trial_3', 'model.json'))).toBe(true);
+
+    // The schedule is done: resuming runs nothing more; --trials cannot override the schedule.
+    const again = await cli(['run', cfg, '--storage', storage, '--resume', '--quiet']);
+    expect(again.code).toBe(0);
+    expect(again.out).toMatch(/done: 6 trials/);
+    const trials = await cli(['run', cfg, '--storage', storage, '--resume', '--trials', '2', '--quiet']);
+    expect(trials.code).toBe(2);
+    expect(trials.err).toMatch(/--trials: got 2; expected left out with scheduler hyperband/);
+  });
+
+  it('refuses configs that mix Hyperband with what it replaces, naming the key', () => {
+    const check = (extra: Record<string, unknown>): void =>
+      void validateConfig({ ...base, ...extra }, { studyFromFile: 'x' });
+    expect(() => check({ method: 'tpe', scheduler: 'hyperband' })).toThrow(
+      /^method: got "tpe"; expected one of random, bohb/,
+    );
+    expect(() => check({ scheduler: 'hyperband', pruner: 'median' })).toThrow(/^pruner: got "median"/);
+    expect(() => check({ method: 'bohb', pruner: 'median' })).toThrow(/^method: got "bohb"/);
+    expect(() => check({ scheduler: 'hyperband', trials: 5 })).toThrow(/^trials: got 5/);
+    expect(() => check({ scheduler: 'hyperband', earlyStopping: true })).toThrow(/^earlyStopping/);
+    expect(() => check({ scheduler: { type: 'hyperband', minEpochs: 9 }, epochs: 3 })).toThrow(
+      /^scheduler.minEpochs: got 9/,
+    );
+    expect(() => check({ scheduler: { type: 'hyperband', factr: 3 } })).toThrow(/^scheduler.factr/);
+    expect(() => check({ scheduler: 'fifo' })).toThrow(/^scheduler: got "fifo"; expected one of none, asha, hyperband/);
+    expect(() => check({ scheduler: 'asha', pruner: 'median' })).toThrow(/^scheduler/);
+  });
+
+  it('reads scheduler defaults, and scheduler asha as the ASHA pruner', () => {
+    const bohb = validateConfig({ ...base, method: 'bohb', epochs: 9 }, { studyFromFile: 'x' });
+    expect(bohb.scheduler).toEqual({ type: 'hyperband', factor: 3, minEpochs: 1, iterations: 1 });
+    const hb = validateConfig(
+      { ...base, scheduler: { type: 'hyperband', factor: 2, minEpochs: 2, iterations: 2 }, epochs: 8 },
+      { studyFromFile: 'x' },
+    );
+    expect([hb.method, hb.scheduler]).toEqual([
+      'random',
+      { type: 'hyperband', factor: 2, minEpochs: 2, iterations: 2 },
+    ]);
+    const asha = validateConfig({ ...base, scheduler: { type: 'asha', minResource: 2 } }, { studyFromFile: 'x' });
+    expect([asha.scheduler.type, asha.pruner.type, asha.pruner.minResource]).toEqual(['none', 'asha', 2]);
+  });
+});
