@@ -3,7 +3,7 @@
  * it to benchmarks/results. Speed goals live here as ratios, never as timed assertions in tests.
  */
 import { askTellOverhead } from './ask-tell-overhead';
-import { surrogateBenchmark } from './multifidelity/surrogate';
+import { HARD_CURVES, surrogateBenchmark } from './multifidelity/surrogate';
 import { realTrainingBenchmark } from './multifidelity/real-training';
 import { samplerBenchmark } from './samplers/run-samplers';
 import { workerScaling } from './workers';
@@ -16,6 +16,7 @@ import { saveResult, toMarkdown, type BenchResult } from './result';
 const BENCHMARKS: Readonly<Record<string, () => Promise<BenchResult>>> = {
   'ask-tell-overhead': askTellOverhead,
   'multifidelity-surrogate': () => surrogateBenchmark(),
+  'multifidelity-surrogate-hard': () => surrogateBenchmark({ curves: HARD_CURVES }),
   'multifidelity-real': () => realTrainingBenchmark(),
   samplers: () => samplerBenchmark(),
   'worker-scaling': () => workerScaling(),

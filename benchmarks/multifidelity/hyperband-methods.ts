@@ -26,7 +26,7 @@ export function hyperbandLoopMethod(
 ): MultiFidelityMethod {
   return {
     name,
-    async run(seed, epochBudget) {
+    async run(seed, epochBudget, curves) {
       const study = await createStudy({
         studyName: `surrogate-${name}-${seed}`,
         seed,
@@ -52,14 +52,14 @@ export function hyperbandLoopMethod(
           let value = NaN;
           for (let epoch = slot.initialEpoch + 1; epoch <= slot.epochs; epoch++) {
             epochs++;
-            value = observedError(config, epoch, noise.derive(root, epoch));
+            value = observedError(config, epoch, noise.derive(root, epoch), curves);
             trial.report(value, epoch);
           }
           finished.push({
             epochsUsed: epochs,
             complete: slot.epochs === MAX_EPOCHS,
             observed: value,
-            trueFinal: finalError(config),
+            trueFinal: finalError(config, curves),
           });
           if (epochs >= epochBudget) study.stop();
           return value;

@@ -10,7 +10,15 @@
  * and the incumbent's true final error at a quarter, half and all of the budget.
  */
 import { tunerMethods } from './hyperband-methods';
-import { MAX_EPOCHS, finalError, observedError, suggestConfig } from './learning-curves';
+import {
+  HARD_CURVES,
+  MAX_EPOCHS,
+  TYPICAL_CURVES,
+  finalError,
+  observedError,
+  suggestConfig,
+  type CurveProfile,
+} from './learning-curves';
 import { TrialPruned } from '../../src/errors';
 import type { Pruner } from '../../src/pruners/base';
 import { HyperbandPruner } from '../../src/pruners/hyperband';
@@ -39,14 +47,14 @@ export interface FinishedTrial {
  */
 export interface MultiFidelityMethod {
   readonly name: string;
-  run(seed: number, epochBudget: number): Promise<readonly FinishedTrial[]>;
+  run(seed: number, epochBudget: number, curves: CurveProfile): Promise<readonly FinishedTrial[]>;
 }
 
 /** A method that is a pruner on a random-search study, trained epoch by epoch. */
 export function prunerMethod(name: string, makePruner: () => Pruner): MultiFidelityMethod {
   return {
     name,
-    async run(seed, epochBudget) {
+    async run(seed, epochBudget, curves) {
       const study = await createStudy({
         studyName: `surrogate-${seed}`,
         seed,
@@ -62,15 +70,20 @@ export function prunerMethod(name: string, makePruner: () => Pruner): MultiFidel
           let value = NaN;
           for (let epoch = 1; epoch <= MAX_EPOCHS; epoch++) {
             epochs++;
-            value = observedError(config, epoch, rng);
+            value = observedError(config, epoch, rng, curves);
             trial.report(value, epoch);
             // After the last epoch there is nothing left to save, so no pruning there.
             if (epoch < MAX_EPOCHS && trial.shouldPrune()) {
-              finished.push({ epochsUsed: epochs, complete: false, observed: value, trueFinal: finalError(config) });
+              finished.push({
+                epochsUsed: epochs,
+                complete: false,
+                observed: value,
+                trueFinal: finalError(config, curves),
+              });
               throw new TrialPruned();
             }
           }
-          finished.push({ epochsUsed: epochs, complete: true, observed: value, trueFinal: finalError(config) });
+          finished.push({ epochsUsed: epochs, complete: true, observed: value, trueFinal: finalError(config, curves) });
           return value;
         },
         {
@@ -82,6 +95,12 @@ export function prunerMethod(name: string, makePruner: () => Pruner): MultiFidel
     },
   };
 }
+
+const CURVE_WORDS: Record<CurveProfile['name'], string> = {
+  typical: 'Spearman of the error at 1/3/9/27 epochs with the final 0.24/0.65/0.93/0.99',
+  hard: 'Spearman at 1/3/9/27 epochs -0.06/0.19/0.69/0.96, early rungs uninformative',
+};
+export { HARD_CURVES, TYPICAL_CURVES };
 
 /** The methods compared by default; pass more to {@link surrogateBenchmark}. */
 export const DEFAULT_METHODS: readonly MultiFidelityMethod[] = [
@@ -131,12 +150,15 @@ export interface SurrogateOptions {
   readonly seeds?: number;
   /** Trials of full-budget random search; every method gets their epochs. */
   readonly fullTrials?: number;
+  /** How much the learning curves cross. Default typical. */
+  readonly curves?: CurveProfile;
 }
 
 export async function surrogateBenchmark(options: SurrogateOptions = {}): Promise<BenchResult> {
   const methods = options.methods ?? DEFAULT_METHODS;
   const seeds = options.seeds ?? 20;
   const fullTrials = options.fullTrials ?? 30;
+  const curves = options.curves ?? TYPICAL_CURVES;
   const budget = fullTrials * MAX_EPOCHS;
   const tolerance = 1; // one point of validation error
   const baseline = methods[0];
@@ -151,7 +173,7 @@ export async function surrogateBenchmark(options: SurrogateOptions = {}): Promis
   }));
   for (let seed = 0; seed < seeds; seed++) {
     const traces = [];
-    for (const m of methods) traces.push(await m.run(seed, budget));
+    for (const m of methods) traces.push(await m.run(seed, budget, curves));
     // The best final value the baseline finds: the best known final error among its complete trials.
     const target = Math.min(...(traces[0] ?? []).filter((t) => t.complete).map((t) => t.trueFinal));
     traces.forEach((trace, i) => {
@@ -187,9 +209,9 @@ export async function surrogateBenchmark(options: SurrogateOptions = {}): Promis
     ratios[`${m.name}FinalMinus${baseline.name}`] = mean(acc.at[2] ?? []) - mean(perMethod[0]?.at[2] ?? []);
   });
   return {
-    name: 'multifidelity-surrogate',
+    name: curves === TYPICAL_CURVES ? 'multifidelity-surrogate' : `multifidelity-surrogate-${curves.name}`,
     description:
-      `Learning-curve surrogate (validation error %, ${MAX_EPOCHS} epochs, crossing curves, noise sd 0.4), ${seeds} seeds, ` +
+      `Learning-curve surrogate (validation error %, ${MAX_EPOCHS} epochs, ${curves.name} crossing curves: ${CURVE_WORDS[curves.name]}, noise sd 0.4), ${seeds} seeds, ` +
       `budget ${budget} epochs (${fullTrials} full trials) per method; target = best final error random-full finds, ` +
       `within ${tolerance} point; final* = mean true final error of the incumbent at that share of the budget.`,
     rows,
