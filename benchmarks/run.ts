@@ -17,7 +17,7 @@ const BENCHMARKS: Readonly<Record<string, () => Promise<BenchResult>>> = {
   'ask-tell-overhead': askTellOverhead,
   'multifidelity-surrogate': () => surrogateBenchmark(),
   'multifidelity-surrogate-hard': () => surrogateBenchmark({ curves: HARD_CURVES }),
-  'multifidelity-real': () => realTrainingBenchmark(),
+  'multifidelity-real': () => realTrainingBenchmark({ log: (m) => process.stderr.write(`multifidelity-real: ${m}\n`) }),
   samplers: () => samplerBenchmark(),
   'worker-scaling': () => workerScaling(),
   'gp-scaling': gpScaling,
