@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 
+import { fusedDense } from '../src/training/backend/fused-dense-layer';
 import type { BuildContext, HyperModel, Params, SuggestApi } from '../src/training/hyper-model';
 import { OPTIMIZERS, bool, compileModel, l2, num, outputLayer, seedStream, str } from './common';
 import { seededDropout } from './seeded-dropout';
@@ -80,7 +81,7 @@ export const cnn: HyperModel = {
     }
     model.add(tf.layers.globalAveragePooling2d({}));
     model.add(
-      tf.layers.dense({
+      fusedDense({
         units: num(params, 'dense_units', 64),
         activation,
         kernelInitializer: tf.initializers.heNormal({ seed: nextSeed() }),

@@ -1,6 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 
 import { InvalidArgumentError } from '../src/errors';
+import { fusedDense } from '../src/training/backend/fused-dense-layer';
+import { fusedAdam } from '../src/training/backend/fused-adam';
+import { useFusedCrossentropy } from '../src/training/backend/fused-crossentropy';
+import { fusedL2 } from '../src/training/backend/fused-regularizer';
 import type { BuildContext, Params } from '../src/training/hyper-model';
 
 /** Optimisers the zoo's spaces choose between. */
@@ -32,7 +36,8 @@ export function bool(params: Params, name: string, fallback = false): boolean {
 export function makeOptimizer(name: OptimizerName, learningRate: number): tf.Optimizer {
   switch (name) {
     case 'adam':
-      return tf.train.adam(learningRate);
+      // tfjs's Adam with each variable's update in one JS loop on wasm / cpu (same state and config).
+      return fusedAdam(learningRate);
     case 'rmsprop':
       return tf.train.rmsprop(learningRate);
     case 'sgd':
@@ -51,6 +56,8 @@ export function compileModel(model: tf.LayersModel, params: Params, context: Bui
     model.compile({ optimizer, loss: 'meanSquaredError' });
   } else {
     model.compile({ optimizer, loss: 'categoricalCrossentropy', metrics: ['acc'] });
+    // The same loss as one op (the model keeps the loss's name, so it saves and reloads as stock).
+    useFusedCrossentropy(model);
   }
   return model;
 }
@@ -60,7 +67,7 @@ export function outputLayer(context: BuildContext, seed: number): tf.layers.Laye
   if (context.numClasses !== 0 && context.numClasses < 2) {
     throw new InvalidArgumentError('numClasses', context.numClasses, '0 (regression) or at least 2');
   }
-  return tf.layers.dense({
+  return fusedDense({
     units: context.numClasses === 0 ? 1 : context.numClasses,
     activation: context.numClasses === 0 ? 'linear' : 'softmax',
     kernelInitializer: tf.initializers.glorotUniform({ seed }),
@@ -76,5 +83,6 @@ export function seedStream(seed: number): () => number {
 
 export function l2(params: Params): ReturnType<typeof tf.regularizers.l2> | undefined {
   const v = num(params, 'l2', 0);
-  return v > 0 ? tf.regularizers.l2({ l2: v }) : undefined;
+  // tfjs's L2 regulariser with its penalty and gradient as one op (same value, config and class name).
+  return v > 0 ? fusedL2(v) : undefined;
 }

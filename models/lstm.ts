@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 
 import { InvalidArgumentError } from '../src/errors';
+import { fusedDense } from '../src/training/backend/fused-dense-layer';
+import { fusedLstm } from '../src/training/backend/fused-lstm-layer';
 import type { BuildContext, HyperModel, Params, SuggestApi } from '../src/training/hyper-model';
 import { OPTIMIZERS, bool, compileModel, num, outputLayer, seedStream } from './common';
 import { seededDropout } from './seeded-dropout';
@@ -73,8 +75,8 @@ export const lstm: HyperModel = {
     };
     model.add(
       bool(params, 'bidirectional')
-        ? tf.layers.bidirectional({ layer: tf.layers.lstm(cell), mergeMode: 'concat' })
-        : tf.layers.lstm(cell),
+        ? tf.layers.bidirectional({ layer: fusedLstm(cell), mergeMode: 'concat' })
+        : fusedLstm(cell),
     );
     if (dropout > 0) model.add(seededDropout({ rate: dropout, seed: nextSeed() }));
     model.add(outputLayer(context, nextSeed()));
@@ -103,7 +105,7 @@ export const bagOfEmbeddings: HyperModel = {
     model.add(embeddingLayer(params, context, nextSeed()));
     model.add(tf.layers.globalAveragePooling1d({}));
     model.add(
-      tf.layers.dense({
+      fusedDense({
         units: num(params, 'dense_units', 32),
         activation: 'relu',
         kernelInitializer: tf.initializers.glorotUniform({ seed: nextSeed() }),

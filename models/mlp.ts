@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 
+import { fusedDense } from '../src/training/backend/fused-dense-layer';
 import type { BuildContext, HyperModel, Params, SuggestApi } from '../src/training/hyper-model';
 import { OPTIMIZERS, bool, compileModel, l2, num, outputLayer, seedStream, str } from './common';
 import { seededDropout } from './seeded-dropout';
@@ -56,7 +57,7 @@ export const mlp: HyperModel = {
     for (let i = 0; i < num(params, 'num_layers', 1); i++) {
       const regularizer = l2(params);
       model.add(
-        tf.layers.dense({
+        fusedDense({
           ...(i === 0 && !flat ? { inputShape: context.inputShape.slice() } : {}),
           units: num(params, `units_${i}`, 64),
           activation: bool(params, 'batch_norm') ? 'linear' : activation,

@@ -1,7 +1,13 @@
 import * as tf from '@tensorflow/tfjs';
+import seedrandom from 'seedrandom';
 
 import { InvalidArgumentError } from '../src/errors';
 import { Rng } from '../src/random/rng';
+
+// Math's functions bound once: inside jest's vm context every `Math.x` is a global lookup through
+// the sandbox's interceptors, which made the hot loops below ~6x slower under test.
+const fround = Math.fround;
+const floor = Math.floor;
 
 export interface SeededDropoutArgs {
   readonly rate: number;
@@ -39,7 +45,8 @@ export class SeededDropout extends tf.layers.Layer {
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Record<string, unknown>): tf.Tensor {
     const x = Array.isArray(inputs) ? (inputs[0] as tf.Tensor) : inputs;
     if (kwargs['training'] !== true || this.rate === 0) return tf.clone(x);
-    return tf.dropout(x, this.rate, undefined, this.rng.nextSeed());
+    if (x.dtype !== 'float32') return tf.dropout(x, this.rate, undefined, this.rng.nextSeed());
+    return tf.mul(x, dropoutMultiplier(x.shape, this.rate, this.rng.nextSeed()));
   }
 
   override getConfig(): tf.serialization.ConfigDict {
@@ -48,6 +55,25 @@ export class SeededDropout extends tf.layers.Layer {
 }
 
 tf.serialization.registerClass(SeededDropout);
+
+/**
+ * The multiplier `tf.dropout(x, rate, undefined, seed)` applies, bit for bit, built in JS as one
+ * tensor: tfjs draws `u ~ U[0, 1)` with `seedrandom.alea(String(seed))` into float32 and computes
+ * `floor(u + keep) / keep` in float32 (`keep = 1 - rate`), in three kernels plus a fourth for the
+ * product, each taped for the gradient. Here the product is the only op: the same masks and
+ * outputs, three fewer kernel calls per dropout layer and step.
+ */
+export function dropoutMultiplier(shape: readonly number[], rate: number, seed: number): tf.Tensor {
+  const size = shape.reduce((p, d) => p * d, 1);
+  const values = new Float32Array(size);
+  const random = seedrandom.alea(String(seed));
+  const keep = fround(1 - rate);
+  const scale = fround(1 / keep);
+  for (let i = 0; i < size; i++) {
+    values[i] = floor(fround(fround(random()) + keep)) >= 1 ? scale : 0;
+  }
+  return tf.tensor(values, shape.slice(), 'float32');
+}
 
 /** Factory in the tfjs-layers style. */
 export function seededDropout(args: SeededDropoutArgs): SeededDropout {

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 
 import { lstm } from '../../models/lstm';
 import { mlp } from '../../models/mlp';
-import { SeededDropout } from '../../models/seeded-dropout';
+import { SeededDropout, dropoutMultiplier } from '../../models/seeded-dropout';
 import { disposeModel } from '../../src/training/backend/dispose-model';
 import { initBackend } from '../../src/training/backend/select-backend';
 import { syntheticImdb } from '../../datasets/synthetic-imdb';
@@ -58,5 +58,17 @@ describe('SeededDropout', () => {
     const json = model.toJSON(null, false) as unknown as { config: { layers: { class_name: string }[] } };
     expect(json.config.layers.some((l) => l.class_name === 'TfjsTuneSeededDropout')).toBe(true);
     disposeModel(model);
+  });
+});
+
+describe('dropoutMultiplier', () => {
+  it.each([0.1, 0.25, 0.5, 0.9])('gives tf.dropout’s output bit for bit (rate %s)', (rate) => {
+    tf.tidy(() => {
+      const x = tf.randomNormal([7, 33], 0, 1, 'float32', 3);
+      for (const seed of [1, 12345, 2147483646]) {
+        const ours = tf.mul(x, dropoutMultiplier(x.shape, rate, seed));
+        expect(Array.from(ours.dataSync())).toEqual(Array.from(tf.dropout(x, rate, undefined, seed).dataSync()));
+      }
+    });
   });
 });

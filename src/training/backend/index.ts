@@ -16,3 +16,12 @@ export { depthwiseConv2dNativeGradConfig, registerDilatedDepthwiseGradient } fro
 export { DilatedDepthwiseConv2D, dilatedDepthwiseConv2d } from './dilated-depthwise-layer';
 export type { DilatedDepthwiseConv2DArgs } from './dilated-depthwise-layer';
 export { disposeModel } from './dispose-model';
+export { FusedLSTM, fusedLstm } from './fused-lstm-layer';
+export type { FusedLstmArgs } from './fused-lstm-layer';
+export { lstmSequence } from './lstm-sequence';
+export type { LstmSequenceOptions } from './lstm-sequence';
+export { FusedDense, denseForward, fusedDense } from './fused-dense-layer';
+export type { DenseActivation, FusedDenseArgs } from './fused-dense-layer';
+export { FusedAdamOptimizer, fusedAdam } from './fused-adam';
+export { FusedL1L2, fusedL1L2, fusedL2 } from './fused-regularizer';
+export { fusedCategoricalAccuracy, fusedCategoricalCrossentropy, useFusedCrossentropy } from './fused-crossentropy';

@@ -5,6 +5,7 @@ import { conv2DBackpropInputViaConv } from './conv2d-backprop-input';
 import { conv3DBackpropFilter } from './conv3d-backprop-filter';
 import { conv3DBackpropInput } from './conv3d-backprop-input';
 import { depthwiseConv2dNativeBackpropFilter, depthwiseConv2dNativeBackpropInput } from './depthwise-backprop';
+import { gatherKernel } from './heap-gather';
 import { sliceKernel, splitKernel, unpackKernel } from './heap-slice';
 import { heapTile } from './heap-tile';
 import { maxPoolGrad } from './max-pool-grad';
@@ -63,6 +64,7 @@ const WASM_PATCHES: readonly KernelPatch[] = [
   faster('Unpack', unpackKernel),
   faster('SplitV', splitKernel),
   faster('Tile', () => heapTile),
+  faster('GatherV2', gatherKernel),
 ];
 
 function isPatched(config: tf.KernelConfig | undefined): config is PatchedKernelConfig {
@@ -78,7 +80,7 @@ function registered(kernelName: string): tf.KernelConfig | undefined {
  * Registers tfjs-tune's training kernels for the wasm backend (tfjs 4.22): the gradient kernels
  * wasm lacks (conv filter, depthwise input and filter, segment sum), correct versions of ones it
  * gets wrong (MaxPoolGrad, Conv3D backprops), and faster versions of slow ones (transposed matMul,
- * conv input gradient, Slice/Unpack/SplitV, Identity). Idempotent: already patched kernels are
+ * conv input gradient, Slice/Unpack/SplitV, Identity, Tile, GatherV2). Idempotent: already patched kernels are
  * left as they are. Returns the names of the kernels that are now ours, sorted.
  *
  * Call it after the wasm backend is initialised (or before: a replacement carries the original's
