@@ -38,7 +38,7 @@ export const SAMPLER_FACTORIES: Readonly<Record<string, (seed: number) => Sample
 const TIMING_LIMIT: Readonly<Record<string, number>> = { gp: 300 };
 
 export interface SamplerBenchmarkOptions {
-  /** Seeds per (problem, sampler). Default 5. */
+  /** Seeds per (problem, sampler). Default 20. */
   readonly seeds?: number;
   /** Trial counts at which regret is reported. Default [25, 50, 100]. */
   readonly budgets?: number[];
@@ -124,7 +124,7 @@ function optunaAnchor(seeds: number[], budget: number): Anchor | string {
 }
 
 export async function samplerBenchmark(options: SamplerBenchmarkOptions = {}): Promise<BenchResult> {
-  const seeds = Array.from({ length: options.seeds ?? 5 }, (_, i) => i);
+  const seeds = Array.from({ length: options.seeds ?? 20 }, (_, i) => i);
   const budgets = options.budgets ?? [25, 50, 100];
   const names = options.samplers ?? Object.keys(SAMPLER_FACTORIES);
   for (const n of names)

@@ -10,13 +10,19 @@ export interface AcquisitionSearchOptions {
   readonly encoding: SearchSpaceEncoding;
   /** Encoded candidate points (quasi-random), scored in batches; the best few start local search. */
   readonly candidates: readonly Float64Array[];
+  /** Encoded candidates near the best observed points; the best of them start local searches too. */
+  readonly localCandidates?: readonly Float64Array[];
   /** Further local-search starts (the incumbent). */
   readonly extraStarts?: readonly Float64Array[];
-  /** Local searches from the best candidates. Default 10. */
+  /** Local searches from the best candidates, split between the two pools. Default 10. */
   readonly localStarts?: number;
-  /** Gradient steps per local search. Default 30. */
+  /** Gradient steps per local search. Default 50. */
   readonly steps?: number;
-  /** Adam step size in the unit cube. Default 0.03. */
+  /**
+   * Adam's first step size in the unit cube. Default 0.05. It decays geometrically to
+   * {@link LEARNING_RATE_DECAY} of that by the last step: large steps to climb out of the start's
+   * neighbourhood, small ones to settle on the maximum rather than oscillate around it.
+   */
   readonly learningRate?: number;
 }
 
@@ -29,6 +35,8 @@ export interface AcquisitionOptimum {
 }
 
 const BATCH = 2048;
+/** The last Adam step size as a fraction of the first. */
+export const LEARNING_RATE_DECAY = 0.02;
 
 /** Acquisition values of encoded points, in batches of one tensor op each; NaN stays NaN. */
 export function scorePoints(
@@ -54,25 +62,36 @@ export function scorePoints(
 }
 
 /**
- * Maximises the acquisition over the unit cube: scores every candidate, then from the best few (and
- * the extra starts) runs batched projected Adam on the numeric columns — the gradient comes from
- * tfjs autodiff through the posterior — and a greedy pass over each categorical's choices. Returns
- * the best point after snapping to the grid, or null when nothing scored finitely.
+ * Maximises the acquisition over the unit cube: scores every candidate of both pools (space-filling
+ * and local), then from the best few of each (half the starts each, and the extra starts) runs
+ * batched projected Adam on the numeric columns — the gradient comes from tfjs autodiff through the
+ * posterior — and a greedy pass over each categorical's choices. Returns the best point after
+ * snapping to the grid (the best unrefined candidate of each pool competes too), or null when nothing
+ * scored finitely.
  */
 export function optimizeAcquisition(options: AcquisitionSearchOptions): AcquisitionOptimum | null {
   const { posterior, acquisition, encoding } = options;
-  const scores = scorePoints(posterior, acquisition, options.candidates);
-  const order = Array.from(scores.keys())
-    .filter((i) => Number.isFinite(scores[i]))
-    .sort((a, b) => (scores[b] as number) - (scores[a] as number) || a - b);
-  if (order.length === 0 && (options.extraStarts ?? []).length === 0) return null;
-  const starts = order.slice(0, options.localStarts ?? 10).map((i) => (options.candidates[i] as Float64Array).slice());
+  const pools = [options.candidates, options.localCandidates ?? []].filter((pool) => pool.length > 0);
+  const nStarts = options.localStarts ?? 10;
+  const starts: Float64Array[] = [];
+  const bestOfPools: Float64Array[] = [];
+  pools.forEach((pool, p) => {
+    const scores = scorePoints(posterior, acquisition, pool);
+    const order = Array.from(scores.keys())
+      .filter((i) => Number.isFinite(scores[i]))
+      .sort((a, b) => (scores[b] as number) - (scores[a] as number) || a - b);
+    // Split the starts between the pools (space-filling first), so local search explores as well as refines.
+    const share = p === pools.length - 1 ? nStarts - starts.length : Math.ceil(nStarts / pools.length);
+    for (const i of order.slice(0, share)) starts.push((pool[i] as Float64Array).slice());
+    if (order[0] !== undefined) bestOfPools.push(pool[order[0]] as Float64Array);
+  });
+  if (starts.length === 0 && (options.extraStarts ?? []).length === 0) return null;
   for (const s of options.extraStarts ?? []) starts.push(s.slice());
-  let refined = starts.length === 0 ? [] : gradientAscent(options, starts);
+  let refined = gradientAscent(options, starts);
   refined = categoricalSearch(options, refined);
   const snapped = refined.map((x) => encoding.snap(x));
-  const bestCandidate = order[0];
-  if (bestCandidate !== undefined) snapped.push(encoding.snap(options.candidates[bestCandidate] as Float64Array));
+  const nRefined = snapped.length;
+  for (const c of bestOfPools) snapped.push(encoding.snap(c));
   const finalScores = scorePoints(posterior, acquisition, snapped);
   let best = -1;
   for (let i = 0; i < snapped.length; i++) {
@@ -80,11 +99,10 @@ export function optimizeAcquisition(options: AcquisitionSearchOptions): Acquisit
     if (Number.isFinite(v) && (best < 0 || v > (finalScores[best] as number))) best = i;
   }
   if (best < 0) return null;
-  const fromCandidate = bestCandidate !== undefined && best === snapped.length - 1;
   return {
     x: snapped[best] as Float64Array,
     value: finalScores[best] as number,
-    source: fromCandidate ? 'candidate' : 'refined',
+    source: best >= nRefined ? 'candidate' : 'refined',
   };
 }
 
@@ -93,8 +111,8 @@ function gradientAscent(options: AcquisitionSearchOptions, starts: Float64Array[
   const { posterior, acquisition, encoding } = options;
   const k = starts.length;
   const dims = encoding.dims;
-  const steps = options.steps ?? 30;
-  const lr = options.learningRate ?? 0.03;
+  const steps = options.steps ?? 50;
+  const lr0 = options.learningRate ?? 0.05;
   const x = new Float64Array(k * dims);
   starts.forEach((s, i) => x.set(s, i * dims));
   const m = new Float64Array(k * dims);
@@ -136,6 +154,7 @@ function gradientAscent(options: AcquisitionSearchOptions, starts: Float64Array[
     const b1 = 0.9;
     const b2 = 0.999;
     const t = step + 1;
+    const lr = lr0 * Math.pow(LEARNING_RATE_DECAY, step / Math.max(1, steps - 1));
     for (let i = 0; i < k * dims; i++) {
       if (encoding.numericColumns[i % dims] !== 1) continue;
       const gi = g[i] as number;

@@ -5,9 +5,11 @@ import type { Rng } from '../random/rng';
 import type { AcquisitionName } from './acquisition';
 import type { CholeskyOptions } from './cholesky';
 import type { KernelName } from './kernels';
+import { localCandidates } from './local-candidates';
 import { fitHyperparameters } from './marginal-likelihood';
 import { optimizeAcquisition, type AcquisitionOptimum } from './optimize-acquisition';
-import { GPPosterior, type GPHyperparameters, standardize } from './posterior';
+import { GPPosterior, type GPHyperparameters } from './posterior';
+import { warpOutputs } from './output-warping';
 import type { SearchSpaceEncoding } from './search-space-encoding';
 
 /**
@@ -34,7 +36,7 @@ export interface SuggestInput {
   readonly batchStrategy: BatchStrategy;
   /** Encoded quasi-random candidates for the acquisition search. */
   readonly candidates: readonly Float64Array[];
-  /** Draws the hyperparameter restarts. */
+  /** Draws the hyperparameter restarts (and, through a derived stream, the local candidates). */
   readonly rng: Rng;
   readonly restarts?: number;
   readonly cholesky?: CholeskyOptions;
@@ -44,7 +46,11 @@ export interface SuggestOutput extends AcquisitionOptimum {
   readonly hyperparameters: GPHyperparameters;
 }
 
-/** One Bayesian-optimisation step: fit the hyperparameters, build the posterior, maximise the acquisition. */
+/**
+ * One Bayesian-optimisation step: warp the outputs (standardised, Yeo-Johnson, standardised), fit the
+ * hyperparameters, build the posterior, maximise the acquisition over the quasi-random candidates and
+ * perturbations of the best observed points.
+ */
 export function suggestPoint(input: SuggestInput): SuggestOutput | null {
   const n = input.observed.length;
   if (n === 0 || input.values.length !== n) {
@@ -54,7 +60,7 @@ export function suggestPoint(input: SuggestInput): SuggestOutput | null {
       'as many values as (>= 1) points',
     );
   }
-  const y = standardize(input.values);
+  const y = warpOutputs(input.values);
   const dims = input.encoding.dims;
   const xObserved = toTensor(input.observed, dims);
   const owned: { dispose(): void }[] = [xObserved];
@@ -89,6 +95,7 @@ export function suggestPoint(input: SuggestInput): SuggestOutput | null {
       acquisition: { name: input.acquisition, best },
       encoding: input.encoding,
       candidates: input.candidates,
+      localCandidates: localCandidates(input.encoding, input.observed, y.values, input.rng.derive('local')),
       extraStarts: [input.observed[incumbent] as Float64Array],
     });
     return optimum === null ? null : { ...optimum, hyperparameters: hp };

@@ -47,8 +47,10 @@ const KEYS = [
 
 /**
  * Bayesian optimisation with a Gaussian process (after Optuna's GPSampler): a Matérn 5/2 (or RBF)
- * kernel with one lengthscale per parameter, hyperparameters fitted by maximum a posteriori, and the
- * next point chosen by maximising log expected improvement (or UCB, or PI). Kernels, posterior and
+ * kernel with one lengthscale per parameter, fitted by maximum a posteriori to the objective values
+ * after an order-preserving power transform (Yeo-Johnson, so heavy tails do not flatten the model),
+ * and the next point chosen by maximising log expected improvement (or UCB, or PI) over quasi-random
+ * candidates and perturbations of the best trials, refined by gradient steps. Kernels, posterior and
  * acquisition are tfjs tensor ops, so they run on whatever backend is active (see src/gp).
  *
  * - The joint space is the one all completed trials share (continuous, int, log, stepped,

@@ -38,6 +38,32 @@ describe.each(['cpu', 'wasm'] as const)('optimizeAcquisition on %s', (backend) =
     x.dispose();
   });
 
+  it('starts local searches from the local pool too, and reports a refined point', () => {
+    const x = tf.tensor2d(points.map((p) => Array.from(p)));
+    const hp = { inverseSquaredLengthscales: Float64Array.from([1, 1, 1, 8, 8]), scale: 1, noise: 1e-4 };
+    const posterior = GPPosterior.fit('matern52', x, values, hp);
+    // Space-filling candidates only in a far corner with the wrong choice; local ones near the peak.
+    const candidates = [encoding.fromUnit([0, 0.05, 0.95]), encoding.fromUnit([0.1, 0, 1])];
+    const localCandidates = [encoding.fromUnit([0.5, 0.6, 0.4]), encoding.fromUnit([0.5, 0.75, 0.2])];
+    const result = expectNoLeak(() =>
+      optimizeAcquisition({
+        posterior,
+        acquisition: { name: 'ucb', best: 0, ucbBeta: 0 },
+        encoding,
+        candidates,
+        localCandidates,
+        localStarts: 2,
+      }),
+    );
+    const decoded = encoding.decode(result?.x as Float64Array);
+    expect(result?.source).toBe('refined');
+    expect(decoded['c']).toBe('b');
+    expect(Math.abs((decoded['u'] as number) - 0.7)).toBeLessThan(0.05);
+    expect(Math.abs((decoded['v'] as number) - 0.3)).toBeLessThan(0.05);
+    posterior.dispose();
+    x.dispose();
+  });
+
   it('returns null when nothing scores finitely', () => {
     const x = tf.tensor2d(points.map((p) => Array.from(p)));
     const hp = { inverseSquaredLengthscales: Float64Array.from([1, 1, 1, 8, 8]), scale: 1, noise: 1e-4 };
