@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 
 import { syntheticCifar, syntheticImdb, syntheticTabular, toTensors } from '../../datasets';
 import { cnn, lstm, mlp } from '../../models';
-import { dilatedDepthwiseConv2d } from '../../src/training/backend';
+import { dilatedDepthwiseConv2d, fusedBatchNormalization } from '../../src/training/backend';
 
 export const CASE_NAMES = ['mlp', 'cnn', 'lstm', 'darts'] as const;
 export type CaseName = (typeof CASE_NAMES)[number];
@@ -22,6 +22,11 @@ export interface TrainingCase {
 }
 
 const SEED = 1;
+
+/** The DARTS edge's batch norm; the stock layer when `TFJS_TUNE_STOCK_BN` is set (for A/B runs). */
+function batchNorm(): tf.layers.Layer {
+  return process.env['TFJS_TUNE_STOCK_BN'] ? tf.layers.batchNormalization() : fusedBatchNormalization();
+}
 
 function oneHot(ds: Parameters<typeof toTensors>[0]): [tf.Tensor, tf.Tensor] {
   const { xs, ys } = toTensors(ds, { oneHot: true });
@@ -49,7 +54,7 @@ function reluConvBn(model: tf.Sequential, channels: number, dilation: number, se
       kernelInitializer: tf.initializers.heNormal({ seed: seed + 1 }),
     }),
   );
-  model.add(tf.layers.batchNormalization());
+  model.add(batchNorm());
 }
 
 /**
@@ -73,7 +78,7 @@ export function dartsEdge(channels = 16): tf.LayersModel {
       pointwiseInitializer: tf.initializers.heNormal({ seed: 16 }),
     }),
   );
-  model.add(tf.layers.batchNormalization());
+  model.add(batchNorm());
   model.add(tf.layers.globalAveragePooling2d({}));
   model.add(
     tf.layers.dense({

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 
 import { dilateFilter, undilateFilter } from './kernels/conv-layout';
+import { depthwiseBackpropTakesDilation } from './kernels/register-wasm-kernels';
 import { pair } from './kernels/tensor-info';
 
 const MARK = 'tfjs-tune';
@@ -14,7 +15,9 @@ interface MarkedGradConfig extends tf.GradConfig {
  * (and the cpu backend's backprop kernels would ignore it anyway). A dilated conv is an undilated
  * one with the filter written out densely (zeros between the taps), so: take the undilated
  * gradients against that dense filter and keep every d-th tap of the filter gradient. This works on
- * every backend with the two standard backprop kernels. Undilated convs take the usual path.
+ * every backend with the two standard backprop kernels. On wasm our backprop kernels take the
+ * dilation themselves ({@link depthwiseBackpropTakesDilation}), so there it is passed through: 9
+ * taps for a dilated 3×3 instead of the dense filter's 25. Undilated convs take the usual path.
  */
 export const depthwiseConv2dNativeGradConfig: MarkedGradConfig = {
   kernelName: 'DepthwiseConv2dNative',
@@ -23,8 +26,10 @@ export const depthwiseConv2dNativeGradConfig: MarkedGradConfig = {
   gradFunc: (dy, saved, attrs) => {
     const [x, filter] = saved as [tf.Tensor4D, tf.Tensor4D];
     const { strides, pad, dimRoundingMode, dilations } = attrs as unknown as tf.DepthwiseConv2dNativeAttrs;
-    const [dh, dw] = pair(dilations);
-    const common = { strides, pad, dilations: [1, 1], ...(dimRoundingMode ? { dimRoundingMode } : {}) };
+    const direct = depthwiseBackpropTakesDilation();
+    const [dh, dw] = direct ? [1, 1] : pair(dilations);
+    const passed = direct ? pair(dilations) : [1, 1];
+    const common = { strides, pad, dilations: passed, ...(dimRoundingMode ? { dimRoundingMode } : {}) };
     return {
       x: () =>
         tf.tidy(() =>

@@ -22,6 +22,13 @@ export { lstmSequence } from './lstm-sequence';
 export type { LstmSequenceOptions } from './lstm-sequence';
 export { FusedDense, denseForward, fusedDense } from './fused-dense-layer';
 export type { DenseActivation, FusedDenseArgs } from './fused-dense-layer';
+export {
+  FUSED_BATCH_NORM,
+  FusedBatchNormalization,
+  batchNormTraining,
+  fusedBatchNormalization,
+} from './fused-batch-norm-layer';
+export type { FusedBatchNormalizationArgs } from './fused-batch-norm-layer';
 export { FusedAdamOptimizer, fusedAdam } from './fused-adam';
 export { FusedL1L2, fusedL1L2, fusedL2 } from './fused-regularizer';
 export { fusedCategoricalAccuracy, fusedCategoricalCrossentropy, useFusedCrossentropy } from './fused-crossentropy';

@@ -42,6 +42,8 @@ describe('conv2d gradients (Conv2DBackpropFilter added, Conv2DBackpropInput repl
     ['3x3 s2 valid', [3, 3, 3, 4], 2, 'valid'],
     ['2x3 s(2,1) same', [2, 3, 3, 5], [2, 1], 'same'],
     ['1x1 s2 valid (shortcut)', [1, 1, 3, 4], 2, 'valid'],
+    ['1x1 s1 valid (pointwise, as one matMul)', [1, 1, 3, 4], 1, 'valid'],
+    ['1x1 s1 same (pointwise, as one matMul)', [1, 1, 3, 4], 1, 'same'],
     ['5x5 s3 same (stride past the replacement)', [5, 5, 3, 2], 3, 'same'],
   ];
   it.each(cases)('%s', async (_label, filterShape, strides, pad) => {

@@ -4,7 +4,8 @@ import { conv2DBackpropFilter } from './conv2d-backprop-filter';
 import { conv2DBackpropInputViaConv } from './conv2d-backprop-input';
 import { conv3DBackpropFilter } from './conv3d-backprop-filter';
 import { conv3DBackpropInput } from './conv3d-backprop-input';
-import { depthwiseConv2dNativeBackpropFilter, depthwiseConv2dNativeBackpropInput } from './depthwise-backprop';
+import { depthwiseConv2dNativeBackpropInput } from './depthwise-backprop';
+import { heapDepthwiseFilterGrad } from './heap-depthwise-filter';
 import { gatherKernel } from './heap-gather';
 import { sliceKernel, splitKernel, unpackKernel } from './heap-slice';
 import { heapTile } from './heap-tile';
@@ -51,7 +52,7 @@ function faster(kernelName: string, wrap: (original: tf.KernelConfig) => tf.Kern
 const WASM_PATCHES: readonly KernelPatch[] = [
   missing('Conv2DBackpropFilter', conv2DBackpropFilter),
   missing('DepthwiseConv2dNativeBackpropInput', depthwiseConv2dNativeBackpropInput),
-  missing('DepthwiseConv2dNativeBackpropFilter', depthwiseConv2dNativeBackpropFilter),
+  missing('DepthwiseConv2dNativeBackpropFilter', heapDepthwiseFilterGrad),
   missing('UnsortedSegmentSum', unsortedSegmentSum),
   fixed('MaxPoolGrad', maxPoolGrad),
   fixed('Conv3DBackpropInputV2', conv3DBackpropInput),
@@ -126,6 +127,19 @@ export function unregisterWasmTrainingKernels(): string[] {
     names.push(patch.kernelName);
   }
   return names.sort();
+}
+
+/**
+ * Whether the active backend is wasm with our depthwise backprop kernels, which take a dilation
+ * themselves (the cpu backend's ignore it): the dilated depthwise gradient then passes it through
+ * instead of writing the filter out densely.
+ */
+export function depthwiseBackpropTakesDilation(): boolean {
+  return (
+    tf.getBackend() === BACKEND &&
+    isPatched(registered('DepthwiseConv2dNativeBackpropInput')) &&
+    isPatched(registered('DepthwiseConv2dNativeBackpropFilter'))
+  );
 }
 
 /** The names of the wasm kernels tfjs-tune has patched right now, sorted. */
