@@ -14,6 +14,8 @@ import { fromModelSpace, parzenDim, toModelSpace } from './transform';
 
 const FINISHED: readonly TrialState[] = ['COMPLETE', 'PRUNED'];
 const WITH_RUNNING: readonly TrialState[] = ['COMPLETE', 'PRUNED', 'RUNNING'];
+/** Relative difference below which two candidates' scores count as equal. */
+const TIE_TOLERANCE = 1e-12;
 
 /**
  * Tree-structured Parzen Estimator (Bergstra et al. 2011), with Optuna's semantics and defaults.
@@ -126,6 +128,13 @@ export class TPESampler implements Sampler {
     const g = new ParzenEstimator(above.values, dims, this.opts);
     const n = this.opts.nEiCandidates;
     const candidates = l.sample(rng, n);
+    // Log axes are scored where the candidate lands once returned (Optuna's sample-then-log_pdf
+    // round trip): a log int at the log of its rounded value, not between two integers.
+    dists.forEach((d, j) => {
+      if (d.type === 'categorical' || !d.log) return;
+      const xs = candidates[j] as Float64Array;
+      for (let i = 0; i < n; i++) xs[i] = toModelSpace(d, fromModelSpace(d, xs[i] as number));
+    });
     const logL = l.logPdf(candidates, n);
     const logG = g.logPdf(candidates, n);
     let best = 0;
@@ -133,7 +142,13 @@ export class TPESampler implements Sampler {
     for (let i = 0; i < n; i++) {
       const score = (logL[i] as number) - (logG[i] as number);
       // NaN (both densities zero) never wins; the first of equal scores does (numpy's argmax).
-      if (score > bestScore) {
+      // Scores equal but for rounding (two categories with the same counts, summed in another
+      // order) are equal too: the first drawn wins, not whichever the rounding favours.
+      if (
+        bestScore === -Infinity
+          ? score > bestScore
+          : score > bestScore + TIE_TOLERANCE * Math.max(1, Math.abs(bestScore))
+      ) {
         bestScore = score;
         best = i;
       }

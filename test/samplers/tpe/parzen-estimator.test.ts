@@ -1,7 +1,14 @@
 import { Rng } from '../../../src/random/rng';
+import {
+  CategoricalDistribution,
+  FloatDistribution,
+  IntDistribution,
+  type Distribution,
+  type ParamValue,
+} from '../../../src/space/distributions';
 import { categoricalKernels, numericalKernels, type KernelOptions } from '../../../src/samplers/tpe/kernels';
 import { ParzenEstimator, type ParzenOptions } from '../../../src/samplers/tpe/parzen-estimator';
-import type { ParzenDim } from '../../../src/samplers/tpe/transform';
+import { parzenDim, toModelSpace, type ParzenDim } from '../../../src/samplers/tpe/transform';
 import { defaultWeights } from '../../../src/samplers/tpe/weights';
 
 const kernelOpts: KernelOptions = {
@@ -121,5 +128,107 @@ describe('ParzenEstimator', () => {
     expect(() => estimator([[0.5, 0.6]], dims, { ...opts, weights: () => [1, -1] })).toThrow(/weights\(n\)/);
     expect(() => estimator([[0.5, 0.6]], dims, { ...opts, weights: () => [0, 0] })).toThrow(/positive sum/);
     expect(() => estimator([[0.5, 0.6]], dims, { ...opts, weights: () => [1] })).toThrow(/at least n = 2/);
+  });
+});
+
+/**
+ * Numbers from Optuna's `_ParzenEstimator` (3.1 with the truncated-normal fix of optuna#5110, i.e.
+ * the semantics of Optuna >= 3.5), default parameters, for a tiny observation set per kind of
+ * distribution: weights, mus and sigmas after the transform, and log densities at three points.
+ */
+describe('ParzenEstimator parity with Optuna', () => {
+  const spaces: Record<string, Distribution> = {
+    x: new FloatDistribution(0, 10),
+    k: new IntDistribution(1, 5),
+    m: new IntDistribution(1, 100, true),
+    s: new FloatDistribution(0, 1, false, 0.25),
+    c: new CategoricalDistribution(['a', 'b', 'c']),
+  };
+  const obs: Record<string, ParamValue[]> = {
+    x: [2, 3, 9],
+    k: [2, 2, 4],
+    m: [3, 50, 7],
+    s: [0.25, 1, 0.25],
+    c: ['a', 'c', 'c'],
+  };
+  const cand: Record<string, ParamValue[]> = {
+    x: [0.5, 2.5, 7],
+    k: [1, 2, 5],
+    m: [1, 10, 100],
+    s: [0, 0.25, 0.75],
+    c: ['a', 'b', 'c'],
+  };
+  const expected: Record<string, { mus?: number[]; sigmas?: number[]; logPdf: number[] }> = {
+    x: {
+      mus: [2, 3, 9, 5],
+      sigmas: [2, 2, 4, 10],
+      logPdf: [-2.331008165472077, -1.92514483216694, -2.6188464144989876],
+    },
+    k: {
+      mus: [2, 2, 4, 3],
+      sigmas: [1, 1, 1, 5],
+      logPdf: [-1.7194143238697677, -1.3003487366199757, -2.154185865560259],
+    },
+    m: {
+      mus: [1.0986122886681096, 3.912023005428146, 1.9459101490553132, 1.9585052734695925],
+      sigmas: [1.060660981611815, 1.9535177319585535, 1.060660981611815, 5.303304908059076],
+      logPdf: [-2.0240357734398913, -1.3926111722361656, -2.08799499020604],
+    },
+    s: {
+      mus: [0.25, 1, 0.25, 0.5],
+      sigmas: [0.25, 0.5, 0.25, 1.25],
+      logPdf: [-1.6637118018553319, -1.2582243384579443, -1.8457334037072608],
+    },
+    c: { logPdf: [-1.0986122886681096, -1.6582280766035324, -0.7419373447293772] },
+  };
+  const names = Object.keys(spaces);
+  const model = (name: string, values: Record<string, ParamValue[]>): Float64Array =>
+    Float64Array.from(values[name] as ParamValue[], (v) => toModelSpace(spaces[name] as Distribution, v));
+  const axisOf = (pe: ParzenEstimator): { mus?: Float64Array; sigmas?: Float64Array } =>
+    (pe as unknown as { axes: { mus?: Float64Array; sigmas?: Float64Array }[] }).axes[0] as {
+      mus?: Float64Array;
+      sigmas?: Float64Array;
+    };
+
+  it.each(names)('%s: weights, mus, sigmas and log densities', (name) => {
+    const dist = spaces[name] as Distribution;
+    const pe = new ParzenEstimator([model(name, obs)], [parzenDim(dist)], opts);
+    const want = expected[name] as { mus?: number[]; sigmas?: number[]; logPdf: number[] };
+    const logWeights = (pe as unknown as { logWeights: Float64Array }).logWeights;
+    expect(Array.from(logWeights, Math.exp)).toEqual([0.25, 0.25, 0.25, 0.25]);
+    const axis = axisOf(pe);
+    if (want.mus !== undefined) {
+      Array.from(axis.mus as Float64Array).forEach((v, i) => expect(v).toBeCloseTo(want.mus?.[i] as number, 12));
+      Array.from(axis.sigmas as Float64Array).forEach((v, i) => expect(v).toBeCloseTo(want.sigmas?.[i] as number, 12));
+    }
+    Array.from(pe.logPdf([model(name, cand)], 3)).forEach((v, i) =>
+      expect(v).toBeCloseTo(want.logPdf[i] as number, 12),
+    );
+  });
+
+  it('jointly, the log densities add up per component before the mixture', () => {
+    const pe = new ParzenEstimator(
+      names.map((n) => model(n, obs)),
+      names.map((n) => parzenDim(spaces[n] as Distribution)),
+      opts,
+    );
+    const lp = pe.logPdf(
+      names.map((n) => model(n, cand)),
+      3,
+    );
+    [-7.505964939333497, -7.709016751448333, -9.592717236056002].forEach((v, i) => expect(lp[i]).toBeCloseTo(v, 12));
+  });
+
+  it('30 observations: ramped weights with the prior, and the mixture density', () => {
+    const x = Float64Array.from({ length: 30 }, (_, i) => (i * 0.37) % 10);
+    const pe = new ParzenEstimator([x], [{ kind: 'numerical', low: 0, high: 10, step: 0 }], opts);
+    const w = Array.from((pe as unknown as { logWeights: Float64Array }).logWeights, Math.exp);
+    [0.0011661807580174927, 0.009620991253644314, 0.034985422740524776, 0.034985422740524776].forEach((v, i) =>
+      expect(w[[0, 1, 4, 29][i] as number]).toBeCloseTo(v, 15),
+    );
+    expect(w[30]).toBeCloseTo(0.034985422740524776, 15);
+    const lp = pe.logPdf([f64([1, 5.55])], 2);
+    expect(lp[0]).toBeCloseTo(-2.228960727795865, 12);
+    expect(lp[1]).toBeCloseTo(-2.3208043492344625, 12);
   });
 });
