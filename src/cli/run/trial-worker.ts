@@ -12,6 +12,7 @@ import { objectiveFor } from '../../training/objective-for';
 import { slotTrainerFor } from '../../training/slot-trainer';
 import { loadStudy } from '../../study/create-study';
 import type { Study } from '../../study/study';
+import type { FrozenTrial } from '../../trial/frozen-trial';
 import { runSlotTrial } from '../../tuners/hyperband-loop';
 import { silentLogger } from '../../util/logger';
 import { ZOO, prunerFor, samplerFor } from '../config/resolve';
@@ -20,6 +21,10 @@ import { RUN_WAITING_MESSAGE, STOP_MESSAGE, type WorkerJob, type WorkerMessage }
 
 function post(message: WorkerMessage): void {
   parentPort?.postMessage(message);
+}
+
+function postTrialEnd(t: FrozenTrial): void {
+  post({ type: 'trial-end', number: t.number, state: t.state, value: t.values?.[0] ?? null, failReason: t.failReason });
 }
 
 /** Posts each epoch's monitored value so the parent can draw the epoch bar. */
@@ -89,16 +94,7 @@ async function main(): Promise<void> {
     {
       ...(job.maxTrialsInStudy !== null ? { maxTrialsInStudy: job.maxTrialsInStudy } : {}),
       ...(remaining !== undefined ? { timeout: remaining } : {}),
-      callbacks: [
-        (_s, t) =>
-          post({
-            type: 'trial-end',
-            number: t.number,
-            state: t.state,
-            value: t.values?.[0] ?? null,
-            failReason: t.failReason,
-          }),
-      ],
+      callbacks: [(_s, t) => postTrialEnd(t)],
     },
   );
   // A listening port keeps the thread alive: let go of it so the worker exits when done.
@@ -124,14 +120,7 @@ async function serveRounds(study: Study, job: WorkerJob): Promise<void> {
     const trial = await study.askOrNull(undefined, { waitingOnly: true });
     if (trial !== null) {
       post({ type: 'trial-start', number: trial.number, trialId: trial.trialId });
-      const t = await runSlotTrial(study, trial, train, silentLogger);
-      post({
-        type: 'trial-end',
-        number: t.number,
-        state: t.state,
-        value: t.values?.[0] ?? null,
-        failReason: t.failReason,
-      });
+      postTrialEnd(await runSlotTrial(study, trial, train, silentLogger));
     }
     post({ type: 'ready' });
   };
