@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 
 import { syntheticCifar, syntheticImdb, syntheticTabular, toTensors } from '../../datasets';
 import { cnn, lstm, mlp } from '../../models';
+import { compileModel, outputLayer } from '../../models/common';
 import { dilatedDepthwiseConv2d, fusedBatchNormalization } from '../../src/training/backend';
 
 export const CASE_NAMES = ['mlp', 'cnn', 'lstm', 'darts'] as const;
@@ -80,15 +81,13 @@ export function dartsEdge(channels = 16): tf.LayersModel {
   );
   model.add(batchNorm());
   model.add(tf.layers.globalAveragePooling2d({}));
-  model.add(
-    tf.layers.dense({
-      units: 10,
-      activation: 'softmax',
-      kernelInitializer: tf.initializers.glorotUniform({ seed: 17 }),
-    }),
+  // The head and training set-up the zoo models use (models/common.ts): fused dense, Adam, loss.
+  model.add(outputLayer({ inputShape: [32, 32, channels], numClasses: 10, seed: 17 }, 17));
+  return compileModel(
+    model,
+    { optimizer: 'adam', learning_rate: 1e-3 },
+    { inputShape: [32, 32, channels], numClasses: 10, seed: 17 },
   );
-  model.compile({ optimizer: tf.train.adam(1e-3), loss: 'categoricalCrossentropy', metrics: ['acc'] });
-  return model;
 }
 
 export const TRAINING_CASES: readonly TrainingCase[] = [
