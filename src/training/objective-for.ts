@@ -3,8 +3,6 @@ import { join } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
 
 import type { DatasetSplits } from '../../datasets/types';
-import { shuffleDataset } from '../../datasets/dataset-ops';
-import { toTensors } from '../../datasets/to-tensors';
 import { InvalidArgumentError } from '../errors';
 import type { Objective } from '../study/optimize';
 import type { Trial } from '../study/trial';
@@ -16,6 +14,7 @@ import { earlyStopping } from './callbacks/early-stopping';
 import { reportToTrial } from './callbacks/report-to-trial';
 import { saveCheckpoint } from './checkpoint/save-load';
 import type { HyperModel, Params, SuggestApi } from './hyper-model';
+import { buildContextFor, trialTensors } from './trial-tensors';
 
 export interface ObjectiveForOptions {
   readonly epochs: number;
@@ -58,19 +57,11 @@ export function objectiveFor(hyperModel: HyperModel, data: DatasetSplits, option
   const numClasses = data.train.numClasses;
   const monitor = options.monitor ?? (numClasses === 0 ? 'val_loss' : 'val_acc');
   const { direction } = resolveObjective(monitor);
-  const inputShape = data.train.xShape.slice(1);
-  const vocabSize = data.train.vocabulary?.length;
   const objective = async (trial: Trial): Promise<number> => {
     const params = (options.space ?? hyperModel.space)(trial);
-    const model = hyperModel.build(params, {
-      inputShape,
-      numClasses,
-      seed: trial.seed,
-      ...(vocabSize !== undefined ? { vocabSize } : {}),
-    });
-    // tfjs's own `shuffle` draws from Math.random; a seeded shuffle keeps the trial reproducible.
-    const train = toTensors(shuffleDataset(data.train, trial.rng.derive('data-order')), { oneHot: numClasses > 0 });
-    const val = toTensors(data.val, { oneHot: numClasses > 0 });
+    const model = hyperModel.build(params, buildContextFor(data, trial.seed));
+    const tensors = trialTensors(data, trial);
+    const { train, val } = tensors;
     const tracker = new BestEpoch(monitor, direction);
     const reporter = reportToTrial(trial, { monitor });
     try {
@@ -112,7 +103,7 @@ export function objectiveFor(hyperModel: HyperModel, data: DatasetSplits, option
     } finally {
       tracker.dispose();
       disposeModel(model);
-      for (const t of [train.xs, train.ys, val.xs, val.ys]) t.dispose();
+      tensors.dispose();
     }
   };
   return Object.assign(objective, { monitor, direction });

@@ -3,8 +3,6 @@ import { join } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
 
 import type { DatasetSplits } from '../../datasets/types';
-import { shuffleDataset } from '../../datasets/dataset-ops';
-import { toTensors } from '../../datasets/to-tensors';
 import { InvalidArgumentError } from '../errors';
 import type { Trial } from '../study/trial';
 import type { StudyDirection } from '../trial/state';
@@ -14,6 +12,7 @@ import { disposeModel } from './backend/dispose-model';
 import { reportToTrial } from './callbacks/report-to-trial';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint/save-load';
 import type { HyperModel, Params, SuggestApi } from './hyper-model';
+import { buildContextFor, trialTensors } from './trial-tensors';
 
 export interface SlotTrainerOptions {
   /** Where each round's model is saved (`<checkpointDir>/trial_<number>`) and a promoted one is reloaded from. */
@@ -56,25 +55,15 @@ export function slotTrainerFor(
   const numClasses = data.train.numClasses;
   const monitor = options.monitor ?? (numClasses === 0 ? 'val_loss' : 'val_acc');
   const { direction } = resolveObjective(monitor);
-  const inputShape = data.train.xShape.slice(1);
-  const vocabSize = data.train.vocabulary?.length;
   const train = async (trial: Trial, slot: HyperbandSlot): Promise<number> => {
     // A promoted trial was created with its parent's params, so these suggestions return them.
     const params = (options.space ?? hyperModel.space)(trial);
     const model =
       slot.parent === null
-        ? hyperModel.build(params, {
-            inputShape,
-            numClasses,
-            seed: trial.seed,
-            ...(vocabSize !== undefined ? { vocabSize } : {}),
-          })
+        ? hyperModel.build(params, buildContextFor(data, trial.seed))
         : (await loadCheckpoint(join(options.checkpointDir, `trial_${slot.parent}`))).model;
-    // tfjs's own `shuffle` draws from Math.random; a seeded shuffle keeps the trial reproducible.
-    const trainData = toTensors(shuffleDataset(data.train, trial.rng.derive('data-order')), {
-      oneHot: numClasses > 0,
-    });
-    const val = toTensors(data.val, { oneHot: numClasses > 0 });
+    const tensors = trialTensors(data, trial);
+    const { train: trainData, val } = tensors;
     const reporter = reportToTrial(trial, { monitor });
     try {
       const batch = params['batch_size'];
@@ -99,7 +88,7 @@ export function slotTrainerFor(
       return value;
     } finally {
       disposeModel(model);
-      for (const t of [trainData.xs, trainData.ys, val.xs, val.ys]) t.dispose();
+      tensors.dispose();
     }
   };
   return Object.assign(train, { monitor, direction });
