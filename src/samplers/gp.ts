@@ -106,7 +106,7 @@ export class GPSampler implements Sampler {
     }
     this.seed = options.seed;
     this.logger = options.logger;
-    this.random = new RandomSampler(options.seed === undefined ? {} : { seed: options.seed });
+    this.random = new RandomSampler({ seed: options.seed });
   }
 
   bindStudySeed(seed: number): void {

@@ -63,7 +63,7 @@ export class QMCSampler implements Sampler {
       throw new InvalidArgumentError('QMCSampler seed', options.seed, 'a finite number');
     }
     this.seed = options.seed;
-    this.random = new RandomSampler(options.seed === undefined ? {} : { seed: options.seed });
+    this.random = new RandomSampler({ seed: options.seed });
   }
 
   bindStudySeed(seed: number): void {

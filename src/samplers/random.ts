@@ -6,8 +6,8 @@ import type { FrozenTrial } from '../trial/frozen-trial';
 import type { Sampler } from './base';
 
 export interface RandomSamplerOptions {
-  /** Defaults to the study's seed. */
-  readonly seed?: number;
+  /** Defaults to the study's seed (undefined too, so a sampler can pass its own optional seed on). */
+  readonly seed?: number | undefined;
 }
 
 /**

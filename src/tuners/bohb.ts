@@ -87,7 +87,7 @@ export class BOHBSampler implements Sampler {
     if (typeof this.magicClip !== 'boolean')
       throw new InvalidArgumentError('considerMagicClip', this.magicClip, 'true or false');
     this.rng = options.seed === undefined ? null : new Rng(options.seed).derive('bohb');
-    this.random = new RandomSampler(options.seed === undefined ? {} : { seed: options.seed });
+    this.random = new RandomSampler({ seed: options.seed });
   }
 
   bindStudySeed(seed: number): void {

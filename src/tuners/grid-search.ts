@@ -20,7 +20,7 @@ import { Tuner } from './tuner';
  */
 export class GridSearch extends Tuner {
   protected createSampler(): Sampler {
-    return new RandomSampler(this.options.seed === undefined ? {} : { seed: this.options.seed });
+    return new RandomSampler({ seed: this.options.seed });
   }
 
   protected override async beforeSearch(study: Study): Promise<number> {

@@ -89,7 +89,7 @@ export class Hyperband extends Tuner {
   }
 
   protected createSampler(): Sampler {
-    return new RandomSampler(this.options.seed === undefined ? {} : { seed: this.options.seed });
+    return new RandomSampler({ seed: this.options.seed });
   }
 
   /** Runs the schedule (resuming a stored search); `(await tuner.study()).stop()` ends it after the trial in flight. */

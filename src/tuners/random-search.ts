@@ -15,6 +15,6 @@ import { Tuner } from './tuner';
  */
 export class RandomSearch extends Tuner {
   protected createSampler(): Sampler {
-    return new RandomSampler(this.options.seed === undefined ? {} : { seed: this.options.seed });
+    return new RandomSampler({ seed: this.options.seed });
   }
 }

@@ -48,8 +48,7 @@ export class CmaEsSampler implements Sampler {
     this.opts = resolveCmaEsOptions(options);
     this.seed = options.seed;
     this.logger = options.logger;
-    this.independent =
-      options.independentSampler ?? new RandomSampler(options.seed === undefined ? {} : { seed: options.seed });
+    this.independent = options.independentSampler ?? new RandomSampler({ seed: options.seed });
   }
 
   bindStudySeed(seed: number): void {

@@ -49,7 +49,7 @@ export class EvolutionSampler implements Sampler {
   constructor(options: EvolutionSamplerOptions = {}) {
     this.opts = resolveEvolutionOptions(options);
     this.seed = options.seed;
-    this.random = new RandomSampler(options.seed === undefined ? {} : { seed: options.seed });
+    this.random = new RandomSampler({ seed: options.seed });
   }
 
   bindStudySeed(seed: number): void {

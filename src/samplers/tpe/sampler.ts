@@ -50,7 +50,7 @@ export class TPESampler implements Sampler {
   constructor(options: TPESamplerOptions = {}) {
     this.opts = resolveTPEOptions(options);
     this.rng = options.seed === undefined ? null : new Rng(options.seed).derive('tpe');
-    this.random = new RandomSampler(options.seed === undefined ? {} : { seed: options.seed });
+    this.random = new RandomSampler({ seed: options.seed });
     this.groups = this.opts.group ? new GroupDecomposedSearchSpace(true) : null;
   }
 
