@@ -17,7 +17,11 @@ const BENCHMARKS: Readonly<Record<string, () => Promise<BenchResult>>> = {
   'ask-tell-overhead': askTellOverhead,
   'multifidelity-surrogate': () => surrogateBenchmark(),
   'multifidelity-surrogate-hard': () => surrogateBenchmark({ curves: HARD_CURVES }),
-  'multifidelity-real': () => realTrainingBenchmark({ log: (m) => process.stderr.write(`multifidelity-real: ${m}\n`) }),
+  // One case each, so the two can run side by side (each trains on one wasm thread).
+  'multifidelity-real-cnn': () =>
+    realTrainingBenchmark({ cases: ['cnn'], log: (m) => process.stderr.write(`multifidelity-real: ${m}\n`) }),
+  'multifidelity-real-lstm': () =>
+    realTrainingBenchmark({ cases: ['lstm'], log: (m) => process.stderr.write(`multifidelity-real: ${m}\n`) }),
   samplers: () => samplerBenchmark(),
   'worker-scaling': () => workerScaling(),
   'gp-scaling': gpScaling,

@@ -12,7 +12,8 @@ import type { Sampler } from '../../src/samplers/base';
 import { RandomSampler } from '../../src/samplers/random';
 import { createStudy } from '../../src/study/create-study';
 import { BOHBSampler, type BOHBSamplerOptions } from '../../src/tuners/bohb';
-import { inProcessRounds, runHyperband } from '../../src/tuners/hyperband-loop';
+import { runAsha } from '../../src/tuners/asha-loop';
+import { inProcessRounds, runHyperband, type RoundExecutor } from '../../src/tuners/hyperband-loop';
 import { silentLogger } from '../../src/util/logger';
 
 /** Hyperband iterations are repeated until the epoch budget is spent (the loop stops mid-iteration). */
@@ -22,7 +23,7 @@ const ENOUGH_ITERATIONS = 1000;
 export function hyperbandLoopMethod(
   name: string,
   makeSampler: (seed: number) => Sampler,
-  schedule: { factor?: number; minEpochs?: number } = {},
+  schedule: { factor?: number; minEpochs?: number; loop?: 'hyperband' | 'asha' } = {},
 ): MultiFidelityMethod {
   return {
     name,
@@ -37,14 +38,12 @@ export function hyperbandLoopMethod(
       const rootOf = new Map<number, number>(); // trial -> the trial its configuration started in
       const noise = new Rng(seed).derive('surrogate-noise');
       let epochs = 0;
-      await runHyperband(
-        study,
-        {
-          maxEpochs: MAX_EPOCHS,
-          factor: schedule.factor ?? 3,
-          minEpochs: schedule.minEpochs ?? 1,
-          iterations: ENOUGH_ITERATIONS,
-        },
+      const settings = { maxEpochs: MAX_EPOCHS, factor: schedule.factor ?? 3, minEpochs: schedule.minEpochs ?? 1 };
+      const loop = (execute: RoundExecutor): Promise<void> =>
+        schedule.loop === 'asha'
+          ? runAsha(study, { ...settings, maxTrials: Infinity }, execute)
+          : runHyperband(study, { ...settings, iterations: ENOUGH_ITERATIONS }, execute);
+      await loop(
         inProcessRounds(async (trial, slot) => {
           const config = suggestConfig(trial); // a promoted trial already holds its parent's values
           const root = slot.parent === null ? trial.number : (rootOf.get(slot.parent) ?? slot.parent);
@@ -83,5 +82,7 @@ export function tunerMethods(bohb: BOHBSamplerOptions = {}): MultiFidelityMethod
     hyperbandLoopMethod('bohb', model),
     hyperbandLoopMethod('hyperband-tuner-r9', random, { minEpochs: 9 }),
     hyperbandLoopMethod('bohb-r9', model, { minEpochs: 9 }),
+    hyperbandLoopMethod('asha-tuner', random, { loop: 'asha' }),
+    hyperbandLoopMethod('asha-tuner-bohb', model, { loop: 'asha' }),
   ];
 }

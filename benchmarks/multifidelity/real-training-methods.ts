@@ -20,10 +20,10 @@ import { createStudy } from '../../src/study/create-study';
 import type { HyperModel, SuggestApi } from '../../src/training/hyper-model';
 import { objectiveFor } from '../../src/training/objective-for';
 import type { FrozenTrial } from '../../src/trial/frozen-trial';
-import type { BOHB } from '../../src/tuners/bohb';
 import type { Hyperband } from '../../src/tuners/hyperband';
 import { slotOf } from '../../src/tuners/hyperband-loop';
 import type { HyperParameters } from '../../src/tuners/hyperparameters';
+import type { BuildModelFn } from '../../src/tuners/tuner';
 import { silentLogger } from '../../src/util/logger';
 
 /** A model family on a dataset, trained for at most `maxEpochs`. */
@@ -105,8 +105,24 @@ function suggestThroughHp(hp: HyperParameters): SuggestApi {
   };
 }
 
-/** The Hyperband or BOHB tuner, run until the epoch budget is spent (it stops after the trial in flight). */
-export function tunerMethod(name: string, Tuner: typeof Hyperband | typeof BOHB): RealMethod {
+/** The options every checkpoint-resuming tuner gets here; the factory adds its own. */
+export interface ScheduleTunerOptions {
+  readonly objective: 'val_acc';
+  readonly maxEpochs: number;
+  readonly factor: number;
+  readonly seed: number;
+  readonly directory: string;
+  readonly studyName: string;
+}
+
+/**
+ * A checkpoint-resuming tuner (Hyperband, BOHB, ASHA) made by `makeTuner`, run until the epoch budget
+ * is spent (it stops after the trial in flight); the factory sets iterations or trials high enough.
+ */
+export function tunerMethod(
+  name: string,
+  makeTuner: (build: BuildModelFn, options: ScheduleTunerOptions) => Hyperband,
+): RealMethod {
   return {
     name,
     async run(c, epochBudget, seed) {
@@ -127,11 +143,10 @@ export function tunerMethod(name: string, Tuner: typeof Hyperband | typeof BOHB)
       const train = toTensors(shuffleDataset(c.data.train, new Rng(seed).derive('data-order')), { oneHot: true });
       const val = toTensors(c.data.val, { oneHot: true });
       const dir = mkdtempSync(join(tmpdir(), `tfjs-tune-${name}-`));
-      const tuner = new Tuner(build, {
+      const tuner = makeTuner(build, {
         objective: 'val_acc',
         maxEpochs: c.maxEpochs,
         factor: c.factor,
-        hyperbandIterations: 1000, // until the budget stops it
         seed,
         directory: dir,
         studyName: `${c.name}-${name}`,

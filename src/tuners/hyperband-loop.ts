@@ -29,6 +29,8 @@ export interface HyperbandSlot {
 export const HYPERBAND_KEY = 'hyperband';
 /** Study system attribute: brackets finished so far, counted across iterations. */
 export const BRACKETS_DONE_KEY = 'hyperband_brackets_done';
+/** Study system attribute of an ASHA search (`runAsha`), whose trials carry the same slots. */
+export const ASHA_KEY = 'asha';
 /** Set on trials left RUNNING by a process that died; their slot is run again. */
 export const INTERRUPTED_KEY = 'hyperband_interrupted';
 
@@ -91,7 +93,12 @@ export async function runHyperband(study: Study, options: HyperbandLoopOptions, 
     throw new InvalidArgumentError('hyperbandIterations', options.iterations, 'an integer >= 1');
   study.clearStop();
   await study.refresh();
-  await checkStoredSchedule(study, options);
+  refuseOtherSchedule(study, ASHA_KEY);
+  await checkStoredSchedule(study, HYPERBAND_KEY, {
+    maxEpochs: options.maxEpochs,
+    factor: options.factor,
+    minEpochs: options.minEpochs ?? 1,
+  });
   await failInterrupted(study);
   let bracketIndex = 0;
   for (let iteration = 0; iteration < options.iterations; iteration++) {
@@ -125,7 +132,7 @@ function trialsOf(study: Study, iteration: number, bracket: number, round: numbe
  * Left RUNNING by a dead process: marked by this loop at start, or failed by the study's heartbeat
  * check first (storages word that reason "no heartbeat ..."). Such a slot runs again.
  */
-function wasInterrupted(t: FrozenTrial): boolean {
+export function wasInterrupted(t: FrozenTrial): boolean {
   return t.systemAttrs[INTERRUPTED_KEY] === true || (t.state === 'FAIL' && /^no heartbeat/.test(t.failReason ?? ''));
 }
 
@@ -177,7 +184,7 @@ async function runRound(
 }
 
 /** Creates the slot's trial WAITING, in one storage write with its slot (and a promoted one's params). */
-async function createWaiting(study: Study, slot: HyperbandSlot, parent: FrozenTrial | null): Promise<number> {
+export async function createWaiting(study: Study, slot: HyperbandSlot, parent: FrozenTrial | null): Promise<number> {
   const created = await study.storage.createTrial(study.studyId, {
     state: 'WAITING',
     systemAttrs: { [HYPERBAND_KEY]: { ...slot } },
@@ -231,25 +238,35 @@ export async function runSlotTrial(study: Study, trial: Trial, train: TrainSlot,
   return frozen;
 }
 
-/** The schedule is part of the study: resuming with another one would mix brackets. */
-async function checkStoredSchedule(study: Study, options: HyperbandLoopOptions): Promise<void> {
-  const wanted = { maxEpochs: options.maxEpochs, factor: options.factor, minEpochs: options.minEpochs ?? 1 };
-  const stored = study.systemAttrs[HYPERBAND_KEY];
+/** The schedule is part of the study (system attribute `key`): resuming with another one would mix budgets. */
+export async function checkStoredSchedule(study: Study, key: string, wanted: Record<string, number>): Promise<void> {
+  const stored = study.systemAttrs[key];
   if (stored === undefined) {
-    await study.setSystemAttr(HYPERBAND_KEY, wanted);
+    await study.setSystemAttr(key, wanted);
     return;
   }
   if (JSON.stringify(stored) !== JSON.stringify(wanted)) {
     throw new InvalidArgumentError(
-      'Hyperband schedule',
+      `${key === HYPERBAND_KEY ? 'Hyperband' : key.toUpperCase()} schedule`,
       wanted,
       `the stored study's ${JSON.stringify(stored)} (or overwrite: true, or another studyName)`,
     );
   }
 }
 
+/** One study, one schedule: Hyperband and ASHA both promote the slots they find, so they must not mix. */
+export function refuseOtherSchedule(study: Study, other: typeof HYPERBAND_KEY | typeof ASHA_KEY): void {
+  if (study.systemAttrs[other] !== undefined) {
+    throw new InvalidArgumentError(
+      'study',
+      study.studyName,
+      `a study not run by ${other === ASHA_KEY ? 'ASHA' : 'Hyperband'} (this one was; use another studyName)`,
+    );
+  }
+}
+
 /** Marks FAIL the trials a dead process left RUNNING, so their slots run again. */
-async function failInterrupted(study: Study): Promise<void> {
+export async function failInterrupted(study: Study): Promise<void> {
   const orphans = study.getTrials({ states: ['RUNNING'] }).filter((t) => slotOf(t) !== null);
   for (const t of orphans) {
     await study.storage.setTrialSystemAttr(t.trialId, INTERRUPTED_KEY, true);

@@ -11,7 +11,15 @@ import { disposeModel } from '../training/backend/dispose-model';
 import { reportToTrial } from '../training/callbacks/report-to-trial';
 import { loadCheckpoint, saveCheckpoint } from '../training/checkpoint/save-load';
 import type { FrozenTrial } from '../trial/frozen-trial';
-import { inProcessRounds, runHyperband, rankTrials, slotOf, type HyperbandSlot } from './hyperband-loop';
+import type { Study } from '../study/study';
+import {
+  inProcessRounds,
+  runHyperband,
+  rankTrials,
+  slotOf,
+  type HyperbandSlot,
+  type RoundExecutor,
+} from './hyperband-loop';
 import { hyperbandSchedule, type HyperbandBracket } from './hyperband-schedule';
 import { HyperParameters } from './hyperparameters';
 import { Tuner, type BuildModelFn, type SearchArgs, type TunerOptions } from './tuner';
@@ -107,6 +115,14 @@ export class Hyperband extends Tuner {
     }
     const study = await this.study();
     const fitArgs: SearchArgs = { ...args, epochs: this.maxEpochs };
+    await this.runSchedule(
+      study,
+      inProcessRounds((trial) => this.runTrial(trial, x, y, fitArgs), this.options.logger),
+    );
+  }
+
+  /** Runs the schedule's loop over the study, `execute` training each batch of WAITING trials. */
+  protected async runSchedule(study: Study, execute: RoundExecutor): Promise<void> {
     await runHyperband(
       study,
       {
@@ -116,7 +132,7 @@ export class Hyperband extends Tuner {
         iterations: this.hyperbandIterations,
         onBracketEnd: (trials) => this.dropPartialCheckpoints(trials),
       },
-      inProcessRounds((trial) => this.runTrial(trial, x, y, fitArgs), this.options.logger),
+      execute,
     );
   }
 
@@ -184,7 +200,7 @@ export class Hyperband extends Tuner {
   }
 
   /** Once a bracket is over, checkpoints below maxEpochs will never be continued: free the disk. */
-  private dropPartialCheckpoints(trials: readonly FrozenTrial[]): void {
+  protected dropPartialCheckpoints(trials: readonly FrozenTrial[]): void {
     for (const t of trials) {
       if ((slotOf(t)?.epochs ?? this.maxEpochs) < this.maxEpochs)
         rmSync(this.trialDir(t.number), { recursive: true, force: true });
