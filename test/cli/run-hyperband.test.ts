@@ -72,6 +72,49 @@ describe('tfjs-tune run with scheduler hyperband / method bohb', () => {
     expect(trials.err).toMatch(/--trials: got 2; expected left out with scheduler hyperband/);
   });
 
+  it('runs ASHA with promotions on 2 workers: promoted configurations continue, --resume --trials adds more', async () => {
+    const cfg = join(dir, 'asha.json');
+    const scheduler = { type: 'asha', mode: 'promotion', reductionFactor: 3 };
+    writeFileSync(cfg, JSON.stringify({ ...base, study: 'asha', epochs: 3, trials: 5, scheduler }));
+    const storage = `sqlite:${join(dir, 'asha.db')}`;
+    const run = await cli(['run', cfg, '--storage', storage, '--workers', '2', '--json']);
+    expect(run.err).toBe('');
+    expect(run.code).toBe(0);
+    const study = await tune.loadStudy({ studyName: 'asha', storage, logger: tune.silentLogger });
+    const slots = study.trials.map((t) => slotOf(t));
+    expect(study.trials.every((t) => t.state === 'COMPLETE')).toBe(true);
+    expect(slots.filter((s) => s?.parent === null)).toHaveLength(5);
+    const promoted = study.trials.filter((t) => slotOf(t)?.parent !== null);
+    expect(promoted.length).toBeGreaterThanOrEqual(1); // 5 results at 1 epoch: the best goes to 3
+    for (const t of promoted) {
+      const parent = study.trials[slotOf(t)?.parent as number] as tune.FrozenTrial;
+      expect(t.params).toEqual(parent.params);
+      expect([slotOf(t)?.initialEpoch, slotOf(t)?.epochs]).toEqual([1, 3]);
+      expect([...t.intermediateValues.keys()]).toEqual([1, 2]);
+      // Its parent's checkpoint was continued, so it is gone; its own (3 epochs) stays.
+      expect(existsSync(join(dir, 'tfjs-tune-checkpoints', 'asha', `trial_${parent.number}`))).toBe(false);
+      expect(existsSync(join(dir, 'tfjs-tune-checkpoints', 'asha', `trial_${t.number}`, 'model.json'))).toBe(true);
+    }
+    const summary = JSON.parse(run.out) as { best: { number: number } };
+    expect(slotOf(study.trials[summary.best.number] as tune.FrozenTrial)?.epochs).toBe(3);
+
+    const more = await cli([
+      'run',
+      cfg,
+      '--storage',
+      storage,
+      '--resume',
+      '--trials',
+      '3',
+      '--quiet',
+      '--workers',
+      '1',
+    ]);
+    expect(more.code).toBe(0);
+    const after = await tune.loadStudy({ studyName: 'asha', storage, logger: tune.silentLogger });
+    expect(after.trials.filter((t) => slotOf(t)?.parent === null)).toHaveLength(8);
+  });
+
   it('refuses configs that mix Hyperband with what it replaces, naming the key', () => {
     const check = (extra: Record<string, unknown>): void =>
       void validateConfig({ ...base, ...extra }, { studyFromFile: 'x' });
@@ -88,6 +131,15 @@ describe('tfjs-tune run with scheduler hyperband / method bohb', () => {
     expect(() => check({ scheduler: { type: 'hyperband', factr: 3 } })).toThrow(/^scheduler.factr/);
     expect(() => check({ scheduler: 'fifo' })).toThrow(/^scheduler: got "fifo"; expected one of none, asha, hyperband/);
     expect(() => check({ scheduler: 'asha', pruner: 'median' })).toThrow(/^scheduler/);
+    const promotion = { type: 'asha', mode: 'promotion' };
+    expect(() => check({ scheduler: { type: 'asha', mode: 'pause' } })).toThrow(
+      /^scheduler.mode: got "pause"; expected one of stopping, promotion/,
+    );
+    expect(() => check({ scheduler: promotion, method: 'tpe' })).toThrow(/with scheduler asha, mode promotion/);
+    expect(() => check({ scheduler: promotion, earlyStopping: true })).toThrow(/^earlyStopping/);
+    expect(() => check({ scheduler: { ...promotion, minResource: 5 }, epochs: 3 })).toThrow(
+      /^scheduler.minResource: got 5/,
+    );
   });
 
   it('reads scheduler defaults, and scheduler asha as the ASHA pruner', () => {
@@ -103,5 +155,16 @@ describe('tfjs-tune run with scheduler hyperband / method bohb', () => {
     ]);
     const asha = validateConfig({ ...base, scheduler: { type: 'asha', minResource: 2 } }, { studyFromFile: 'x' });
     expect([asha.scheduler.type, asha.pruner.type, asha.pruner.minResource]).toEqual(['none', 'asha', 2]);
+    const stopping = validateConfig({ ...base, scheduler: { type: 'asha', mode: 'stopping' } }, { studyFromFile: 'x' });
+    expect([stopping.scheduler.type, stopping.pruner.type]).toEqual(['none', 'asha']);
+    const promotion = validateConfig(
+      { ...base, epochs: 9, trials: 20, scheduler: { type: 'asha', mode: 'promotion', minResource: 3 } },
+      { studyFromFile: 'x' },
+    );
+    expect([promotion.scheduler, promotion.pruner.type, promotion.trials]).toEqual([
+      { type: 'asha-promotion', factor: 3, minEpochs: 3, iterations: 1 },
+      'none',
+      20,
+    ]);
   });
 });

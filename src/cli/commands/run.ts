@@ -5,6 +5,7 @@ import { InvalidArgumentError } from '../../errors';
 import { storageFromUrl } from '../../storage/from-url';
 import { createStudy } from '../../study/create-study';
 import { silentLogger } from '../../util/logger';
+import { ashaRungs } from '../../tuners/asha-loop';
 import { formatNumber } from '../../util/format';
 import { flagBool, flagInt, flagString, parseArgs } from '../args';
 import { loadConfig } from '../config/load-config';
@@ -78,7 +79,7 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<nu
   if (file === undefined) throw new InvalidArgumentError('CONFIG', null, 'a config file (see examples/*.yaml)');
   let config = withFlags(loadConfig(file), args);
   checkFlagsAgainstSchedule(config);
-  const hyperband = config.scheduler.type === 'hyperband';
+  const scheduled = config.scheduler.type !== 'none';
   const json = flagBool(args, 'json');
   const quiet = json || flagBool(args, 'quiet');
   const resume = flagBool(args, 'resume');
@@ -131,20 +132,20 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<nu
   const display = new RunDisplay(io, {
     quiet,
     tty: process.stderr.isTTY === true,
-    total: hyperband ? scheduledTrials(config) : config.trials,
+    total: scheduled ? scheduledTrials(config) : config.trials,
     timeout: config.timeout,
     maximize: config.metric.goal === 'maximize',
     metric: config.metric.name,
   });
   if (!quiet)
     io.stderr(
-      `study "${config.study}" in ${config.storage}: ${config.model} on ${config.dataset.kind}, method ${config.method}${hyperband ? ` on a Hyperband schedule (max ${config.epochs} epochs, factor ${config.scheduler.factor})` : ''}, ${workers} worker(s)\n`,
+      `study "${config.study}" in ${config.storage}: ${config.model} on ${config.dataset.kind}, method ${config.method}${scheduleWords(config)}, ${workers} worker(s)\n`,
     );
 
   const storage = storageFromUrl(config.storage);
   const deadline = config.timeout === null ? null : Date.now() + config.timeout * 1000;
   const pool = new WorkerPool(
-    { config, data, maxTrialsInStudy: hyperband ? null : target, deadline, checkpointDir },
+    { config, data, maxTrialsInStudy: scheduled ? null : target, deadline, checkpointDir },
     storage,
     study.studyId,
     (m) => display.handle(m),
@@ -153,15 +154,15 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<nu
   let interruption: Promise<void> = Promise.resolve();
   const onSigint = (): void => {
     interrupted = true;
-    if (hyperband) study.stop();
+    if (scheduled) study.stop();
     interruption = pool.interrupt('interrupted (Ctrl-C)').then(async (failed) => {
-      if (hyperband) await markInterrupted(study, failed);
+      if (scheduled) await markInterrupted(study, failed);
       if (!quiet && failed.length > 0) io.stderr(`\ninterrupted: trial(s) ${failed.join(', ')} marked FAIL\n`);
     });
   };
   process.once('SIGINT', onSigint);
   try {
-    if (hyperband) await runSchedule(study, pool, config, { workers, deadline, checkpointDir });
+    if (scheduled) await runSchedule(study, pool, config, { workers, deadline, checkpointDir });
     else await pool.run(config.trials === null ? workers : Math.min(workers, config.trials));
   } finally {
     process.removeListener('SIGINT', onSigint);
@@ -175,6 +176,14 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<nu
   else io.stdout(summary.text);
   await study.storage.close();
   return interrupted ? 130 : 0;
+}
+
+function scheduleWords(config: RunConfig): string {
+  const { type, factor, minEpochs } = config.scheduler;
+  if (type === 'hyperband') return ` on a Hyperband schedule (max ${config.epochs} epochs, factor ${factor})`;
+  if (type === 'asha-promotion')
+    return ` on ASHA with promotions (rungs ${ashaRungs(config.epochs, factor, minEpochs).join(', ')} epochs)`;
+  return '';
 }
 
 /** Checkpoints live beside the study's SQLite file: `<dir of the db>/tfjs-tune-checkpoints/<study>`. */
@@ -205,7 +214,7 @@ function summarize(
       json: { study: config.study, interrupted, counts, best: null },
     };
   }
-  const best = (config.scheduler.type === 'hyperband' ? bestFullyTrained(study, config) : null) ?? study.bestTrial;
+  const best = (config.scheduler.type !== 'none' ? bestFullyTrained(study, config) : null) ?? study.bestTrial;
   const checkpoint =
     typeof best.userAttrs['checkpoint'] === 'string'
       ? best.userAttrs['checkpoint']

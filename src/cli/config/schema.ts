@@ -53,9 +53,13 @@ export interface RunConfig {
     readonly minResource: number;
     readonly reductionFactor: number;
   };
-  /** Synchronous Hyperband (`type: 'hyperband'`, `epochs` its maxEpochs), or none: trials run to `epochs`. */
+  /**
+   * Synchronous Hyperband (`type: 'hyperband'`, `epochs` its maxEpochs), ASHA with promotions
+   * (`type: 'asha-promotion'`, from `scheduler: { type: asha, mode: promotion }`; `trials` counts its
+   * new configurations), or none: trials run to `epochs` (ASHA's stopping mode is the asha pruner).
+   */
   readonly scheduler: {
-    readonly type: 'none' | 'hyperband';
+    readonly type: 'none' | 'hyperband' | 'asha-promotion';
     readonly factor: number;
     readonly minEpochs: number;
     readonly iterations: number;
@@ -228,7 +232,8 @@ function parsePruner(raw: unknown): RunConfig['pruner'] {
   };
 }
 
-const SCHEDULER_FORMS = `one of ${SCHEDULERS.join(', ')}, { type: hyperband, factor, minEpochs, iterations } or { type: asha, minResource, reductionFactor }`;
+const SCHEDULER_FORMS = `one of ${SCHEDULERS.join(', ')}, { type: hyperband, factor, minEpochs, iterations } or { type: asha, mode: stopping | promotion, minResource, reductionFactor }`;
+const ASHA_MODES = ['stopping', 'promotion'] as const;
 
 /** `scheduler`: Hyperband's own settings, or ASHA given as a pruner (returned as `asPruner`). */
 function parseScheduler(raw: unknown): { scheduler: RunConfig['scheduler']; asPruner: unknown } {
@@ -245,8 +250,21 @@ function parseScheduler(raw: unknown): { scheduler: RunConfig['scheduler']; asPr
     return { scheduler: none, asPruner: undefined };
   }
   if (type === 'asha') {
-    checkKeys(raw, ['type', 'minResource', 'reductionFactor'], 'scheduler');
-    return { scheduler: none, asPruner: raw };
+    checkKeys(raw, ['type', 'mode', 'minResource', 'reductionFactor'], 'scheduler');
+    const pruner = Object.fromEntries(Object.entries(raw).filter(([key]) => key !== 'mode'));
+    // stopping (Optuna's and Ray Tune's ASHA): the asha pruner stops trials at a rung; promotion
+    // (the ASHA paper's): configurations pause at a rung and resume their checkpoint when promoted.
+    if ((optString(raw, 'mode', 'scheduler.', ASHA_MODES) ?? 'stopping') === 'stopping')
+      return { scheduler: none, asPruner: pruner };
+    return {
+      scheduler: {
+        ...none,
+        type: 'asha-promotion',
+        factor: optInt(raw, 'reductionFactor', 'scheduler.', 2) ?? none.factor,
+        minEpochs: optInt(raw, 'minResource', 'scheduler.', 1) ?? none.minEpochs,
+      },
+      asPruner: undefined,
+    };
   }
   checkKeys(raw, ['type', 'factor', 'minEpochs', 'iterations'], 'scheduler');
   return {
@@ -268,33 +286,26 @@ function checkScheduling(config: RunConfig, prunerGiven: boolean): RunConfig {
       throw new InvalidArgumentError('method', 'bohb', 'used without a pruner: BOHB runs its own Hyperband schedule');
     c = { ...c, scheduler: { ...c.scheduler, type: 'hyperband' } };
   }
-  if (c.scheduler.type !== 'hyperband') return c;
+  if (c.scheduler.type === 'none') return c;
+  const named = c.scheduler.type === 'hyperband' ? 'scheduler hyperband' : 'scheduler asha, mode promotion';
   if (!(HYPERBAND_METHODS as readonly string[]).includes(c.method))
-    throw new InvalidArgumentError(
-      'method',
-      c.method,
-      `one of ${HYPERBAND_METHODS.join(', ')} with scheduler hyperband`,
-    );
+    throw new InvalidArgumentError('method', c.method, `one of ${HYPERBAND_METHODS.join(', ')} with ${named}`);
   if (prunerGiven)
-    throw new InvalidArgumentError(
-      'pruner',
-      c.pruner.type,
-      'left out with scheduler hyperband (its rounds stop trials)',
-    );
+    throw new InvalidArgumentError('pruner', c.pruner.type, `left out with ${named} (its rungs stop trials)`);
   if (c.earlyStopping !== null)
-    throw new InvalidArgumentError(
-      'earlyStopping',
-      c.earlyStopping,
-      'left out with scheduler hyperband (its rounds stop trials)',
-    );
-  if (c.trials !== null)
+    throw new InvalidArgumentError('earlyStopping', c.earlyStopping, `left out with ${named} (its rungs stop trials)`);
+  if (c.trials !== null && c.scheduler.type === 'hyperband')
     throw new InvalidArgumentError(
       'trials',
       c.trials,
       'left out with scheduler hyperband (its schedule sets the trials)',
     );
   if (c.scheduler.minEpochs > c.epochs)
-    throw new InvalidArgumentError('scheduler.minEpochs', c.scheduler.minEpochs, `<= epochs (${c.epochs})`);
+    throw new InvalidArgumentError(
+      c.scheduler.type === 'hyperband' ? 'scheduler.minEpochs' : 'scheduler.minResource',
+      c.scheduler.minEpochs,
+      `<= epochs (${c.epochs})`,
+    );
   return c;
 }
 

@@ -4,13 +4,25 @@ import { join } from 'node:path';
 import { TfjsTuneError } from '../../errors';
 import type { Study } from '../../study/study';
 import type { FrozenTrial } from '../../trial/frozen-trial';
-import { INTERRUPTED_KEY, rankTrials, runHyperband, slotOf } from '../../tuners/hyperband-loop';
+import { ashaRungs, runAsha } from '../../tuners/asha-loop';
+import { INTERRUPTED_KEY, rankTrials, runHyperband, slotOf, type RoundExecutor } from '../../tuners/hyperband-loop';
 import { hyperbandSchedule } from '../../tuners/hyperband-schedule';
 import type { RunConfig } from '../config/schema';
 import type { WorkerPool } from './worker-pool';
 
-/** How many trials one pass of the config's Hyperband schedule creates (the progress bar's total). */
-export function scheduledTrials(config: RunConfig): number {
+/**
+ * New configurations an ASHA run starts: `trials` more than the study holds (so `--resume --trials N`
+ * adds N, as for other runs), by default as many as the most aggressive Hyperband bracket starts.
+ */
+export function ashaConfigurations(study: Study, config: RunConfig): number {
+  const { factor, minEpochs } = config.scheduler;
+  const started = study.getTrials().filter((t) => slotOf(t)?.parent === null).length;
+  return started + (config.trials ?? factor ** (ashaRungs(config.epochs, factor, minEpochs).length - 1));
+}
+
+/** How many trials one pass of the config's schedule creates (the progress bar's total; null: not known). */
+export function scheduledTrials(config: RunConfig): number | null {
+  if (config.scheduler.type !== 'hyperband') return null;
   const { factor, minEpochs, iterations } = config.scheduler;
   const perIteration = hyperbandSchedule(config.epochs, factor, minEpochs)
     .flatMap((bracket) => bracket.rounds)
@@ -19,11 +31,11 @@ export function scheduledTrials(config: RunConfig): number {
 }
 
 /**
- * `scheduler: hyperband` in `tfjs-tune run`: this process runs the Hyperband loop (brackets, rounds,
- * promotions — the same `runHyperband` as the `Hyperband` tuner) and the pool's workers train each
- * round's trials in parallel. A round ends when all of its trials have; once a bracket is over, the
- * checkpoints below `epochs` that no round will continue are deleted. Stops starting trials at the
- * deadline (the rest stay WAITING; `--resume` runs them).
+ * `scheduler: hyperband` (or `asha`, mode promotion) in `tfjs-tune run`: this process runs the loop
+ * (`runHyperband` or `runAsha`, as the tuners do) and the pool's workers train its WAITING trials in
+ * parallel. A Hyperband round, or a batch of one ASHA job per worker, ends when all of its trials
+ * have. Checkpoints below `epochs` are deleted once nothing will continue them. Stops starting trials
+ * at the deadline (the rest stay WAITING; `--resume` runs them).
  */
 export async function runSchedule(
   study: Study,
@@ -33,22 +45,33 @@ export async function runSchedule(
 ): Promise<void> {
   const running = pool.run(options.workers);
   const beforeDeadline = (): boolean => options.deadline === null || Date.now() < options.deadline;
+  const execute: RoundExecutor = async (s, waiting) => {
+    await pool.runWaiting(waiting.length, beforeDeadline);
+    if (pool.failureReason !== null) throw new TfjsTuneError(pool.failureReason);
+    if (!beforeDeadline()) s.stop();
+  };
+  const drop = (trials: readonly FrozenTrial[]): void =>
+    dropPartialCheckpoints(trials, config.epochs, options.checkpointDir);
+  const settings = { maxEpochs: config.epochs, factor: config.scheduler.factor, minEpochs: config.scheduler.minEpochs };
   try {
-    await runHyperband(
-      study,
-      {
-        maxEpochs: config.epochs,
-        factor: config.scheduler.factor,
-        minEpochs: config.scheduler.minEpochs,
-        iterations: config.scheduler.iterations,
-        onBracketEnd: (trials) => dropPartialCheckpoints(trials, config.epochs, options.checkpointDir),
-      },
-      async (s, waiting) => {
-        await pool.runWaiting(waiting.length, beforeDeadline);
-        if (pool.failureReason !== null) throw new TfjsTuneError(pool.failureReason);
-        if (!beforeDeadline()) s.stop();
-      },
-    );
+    if (config.scheduler.type === 'asha-promotion') {
+      await runAsha(
+        study,
+        {
+          ...settings,
+          maxTrials: ashaConfigurations(study, config),
+          parallelism: options.workers,
+          // A partial checkpoint is done with once the promotion continuing it has ended.
+          onJobsEnd: (ended) => {
+            const parents = new Set(ended.map((t) => slotOf(t)?.parent));
+            drop(study.getTrials().filter((t) => parents.has(t.number)));
+          },
+        },
+        execute,
+      );
+    } else {
+      await runHyperband(study, { ...settings, iterations: config.scheduler.iterations, onBracketEnd: drop }, execute);
+    }
   } finally {
     pool.stop();
     await running;
@@ -63,7 +86,7 @@ export async function markInterrupted(study: Study, numbers: readonly number[]):
   }
 }
 
-/** The best trial trained to the schedule's full `epochs` (early rounds score partly trained models). */
+/** The best trial trained to the schedule's full `epochs` (early rungs score partly trained models). */
 export function bestFullyTrained(study: Study, config: RunConfig): FrozenTrial | null {
   const full = study.getTrials({ states: ['COMPLETE'] }).filter((t) => slotOf(t)?.epochs === config.epochs);
   return rankTrials(full, study.direction)[0] ?? null;

@@ -63,7 +63,7 @@ async function main(): Promise<void> {
     logger: silentLogger,
   });
   study.setOwnerTag(job.ownerTag);
-  if (config.scheduler.type === 'hyperband') {
+  if (config.scheduler.type !== 'none') {
     await serveRounds(study, job);
     await study.storage.close();
     return;
@@ -103,7 +103,7 @@ async function main(): Promise<void> {
 }
 
 /**
- * Hyperband: the parent schedules the rounds and creates their trials WAITING; this worker claims one
+ * Hyperband and ASHA with promotions: the parent schedules the rounds and creates their trials WAITING; this worker claims one
  * whenever the parent says so, trains it as its slot says (a promoted trial continues its parent's
  * checkpoint), and says `ready` again. Ends on the stop message, after the trial in flight.
  */
