@@ -4,48 +4,16 @@ import { join } from 'node:path';
 
 import * as tf from '@tensorflow/tfjs';
 
-import { Rng } from '../../src/random/rng';
 import { readOptimizerState } from '../../src/training/checkpoint/optimizer-state';
 import { disposeModel } from '../../src/training/backend/dispose-model';
 import type { FrozenTrial } from '../../src/trial/frozen-trial';
 import { Hyperband } from '../../src/tuners/hyperband';
 import { BRACKETS_DONE_KEY, INTERRUPTED_KEY, rankTrials, slotOf } from '../../src/tuners/hyperband-loop';
 import { bracketEpochs, hyperbandSchedule, scheduleEpochs } from '../../src/tuners/hyperband-schedule';
-import type { HyperParameters } from '../../src/tuners/hyperparameters';
+import { blobs as twoBlobs, tinyModel } from './fixtures';
 
-/** Two noisy Gaussian blobs in 4-D: learnable in a few epochs by a tiny net. */
-function blobs(n: number, seed: number): { x: tf.Tensor2D; y: tf.Tensor2D } {
-  const rng = new Rng(seed);
-  const xs: number[] = [];
-  const ys: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const c = i % 2;
-    for (let d = 0; d < 4; d++) xs.push(rng.normal(c === 0 ? -0.5 : 0.5, 1));
-    ys.push(c === 0 ? 1 : 0, c === 0 ? 0 : 1);
-  }
-  return { x: tf.tensor2d(xs, [n, 4]), y: tf.tensor2d(ys, [n, 2]) };
-}
-
-function buildModel(hp: HyperParameters): tf.LayersModel {
-  const model = tf.sequential();
-  model.add(
-    tf.layers.dense({
-      inputShape: [4],
-      units: hp.Int('units', 2, 8, { step: 2 }),
-      activation: 'relu',
-      kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }),
-    }),
-  );
-  model.add(
-    tf.layers.dense({ units: 2, activation: 'softmax', kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }) }),
-  );
-  model.compile({
-    optimizer: tf.train.adam(hp.Float('lr', 1e-3, 1e-1, { sampling: 'log' })),
-    loss: 'categoricalCrossentropy',
-    metrics: ['acc'],
-  });
-  return model;
-}
+const blobs = (n: number, seed: number): ReturnType<typeof twoBlobs> => twoBlobs(n, seed, 0.5);
+const buildModel = tinyModel(2, 8, 2);
 
 interface Fit {
   epochs: number[];

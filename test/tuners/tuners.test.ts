@@ -4,46 +4,14 @@ import { join } from 'node:path';
 
 import * as tf from '@tensorflow/tfjs';
 
-import * as tune from '../../src';
 import type { HyperParameters } from '../../src/tuners/hyperparameters';
 import { RandomSearch } from '../../src/tuners/random-search';
 import { GridSearch } from '../../src/tuners/grid-search';
 import { BayesianOptimization } from '../../src/tuners/bayesian-optimization';
 import { disposeModel } from '../../src/training/backend/dispose-model';
+import { blobs, tinyModel } from './fixtures';
 
-/** Two noisy Gaussian blobs in 4-D: learnable in a few epochs by a tiny net. */
-function blobs(n: number, seed: number): { x: tf.Tensor2D; y: tf.Tensor2D } {
-  const rng = new tune.Rng(seed);
-  const xs: number[] = [];
-  const ys: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const c = i % 2;
-    for (let d = 0; d < 4; d++) xs.push(rng.normal(c === 0 ? -1 : 1, 1));
-    ys.push(c === 0 ? 1 : 0, c === 0 ? 0 : 1);
-  }
-  return { x: tf.tensor2d(xs, [n, 4]), y: tf.tensor2d(ys, [n, 2]) };
-}
-
-function buildModel(hp: HyperParameters): tf.LayersModel {
-  const model = tf.sequential();
-  model.add(
-    tf.layers.dense({
-      inputShape: [4],
-      units: hp.Int('units', 4, 16, { step: 4 }),
-      activation: 'relu',
-      kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }),
-    }),
-  );
-  model.add(
-    tf.layers.dense({ units: 2, activation: 'softmax', kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }) }),
-  );
-  model.compile({
-    optimizer: tf.train.adam(hp.Float('lr', 1e-3, 1e-1, { sampling: 'log' })),
-    loss: 'categoricalCrossentropy',
-    metrics: ['acc'],
-  });
-  return model;
-}
+const buildModel = tinyModel(4, 16, 4);
 
 describe('KerasTuner-style tuners', () => {
   let dir: string;
