@@ -3,11 +3,8 @@ import type { Study } from '../study/study';
 import type { FrozenTrial } from '../trial/frozen-trial';
 import {
   ASHA_KEY,
-  HYPERBAND_KEY,
-  checkStoredSchedule,
   createWaiting,
-  refuseOtherSchedule,
-  failInterrupted,
+  prepareScheduledStudy,
   rankTrials,
   slotOf,
   wasInterrupted,
@@ -92,15 +89,7 @@ export async function runAsha(study: Study, options: AshaLoopOptions, execute: R
   const parallelism = options.parallelism ?? 1;
   if (!Number.isInteger(parallelism) || parallelism < 1)
     throw new InvalidArgumentError('parallelism', parallelism, 'an integer >= 1');
-  study.clearStop();
-  await study.refresh();
-  refuseOtherSchedule(study, HYPERBAND_KEY);
-  await checkStoredSchedule(study, ASHA_KEY, {
-    maxEpochs: options.maxEpochs,
-    factor: options.factor,
-    minEpochs: options.minEpochs ?? 1,
-  });
-  await failInterrupted(study);
+  await prepareScheduledStudy(study, ASHA_KEY, options);
   const bracket = rungs.length - 1;
   while (!study.isStopRequested) {
     const jobs = study

@@ -91,15 +91,7 @@ export async function runHyperband(study: Study, options: HyperbandLoopOptions, 
   const schedule = hyperbandSchedule(options.maxEpochs, options.factor, options.minEpochs ?? 1);
   if (!Number.isInteger(options.iterations) || options.iterations < 1)
     throw new InvalidArgumentError('hyperbandIterations', options.iterations, 'an integer >= 1');
-  study.clearStop();
-  await study.refresh();
-  refuseOtherSchedule(study, ASHA_KEY);
-  await checkStoredSchedule(study, HYPERBAND_KEY, {
-    maxEpochs: options.maxEpochs,
-    factor: options.factor,
-    minEpochs: options.minEpochs ?? 1,
-  });
-  await failInterrupted(study);
+  await prepareScheduledStudy(study, HYPERBAND_KEY, options);
   let bracketIndex = 0;
   for (let iteration = 0; iteration < options.iterations; iteration++) {
     for (const bracket of schedule) {
@@ -239,7 +231,7 @@ export async function runSlotTrial(study: Study, trial: Trial, train: TrainSlot,
 }
 
 /** The schedule is part of the study (system attribute `key`): resuming with another one would mix budgets. */
-export async function checkStoredSchedule(study: Study, key: string, wanted: Record<string, number>): Promise<void> {
+async function checkStoredSchedule(study: Study, key: string, wanted: Record<string, number>): Promise<void> {
   const stored = study.systemAttrs[key];
   if (stored === undefined) {
     await study.setSystemAttr(key, wanted);
@@ -254,8 +246,28 @@ export async function checkStoredSchedule(study: Study, key: string, wanted: Rec
   }
 }
 
+/**
+ * Before a loop (re)starts on a study: clears a stop request, reloads the trials, refuses a study of
+ * the other schedule or stored with other settings, and fails the trials a dead process left RUNNING.
+ */
+export async function prepareScheduledStudy(
+  study: Study,
+  key: typeof HYPERBAND_KEY | typeof ASHA_KEY,
+  settings: { readonly maxEpochs: number; readonly factor: number; readonly minEpochs?: number },
+): Promise<void> {
+  study.clearStop();
+  await study.refresh();
+  refuseOtherSchedule(study, key === HYPERBAND_KEY ? ASHA_KEY : HYPERBAND_KEY);
+  await checkStoredSchedule(study, key, {
+    maxEpochs: settings.maxEpochs,
+    factor: settings.factor,
+    minEpochs: settings.minEpochs ?? 1,
+  });
+  await failInterrupted(study);
+}
+
 /** One study, one schedule: Hyperband and ASHA both promote the slots they find, so they must not mix. */
-export function refuseOtherSchedule(study: Study, other: typeof HYPERBAND_KEY | typeof ASHA_KEY): void {
+function refuseOtherSchedule(study: Study, other: typeof HYPERBAND_KEY | typeof ASHA_KEY): void {
   if (study.systemAttrs[other] !== undefined) {
     throw new InvalidArgumentError(
       'study',
@@ -266,7 +278,7 @@ export function refuseOtherSchedule(study: Study, other: typeof HYPERBAND_KEY | 
 }
 
 /** Marks FAIL the trials a dead process left RUNNING, so their slots run again. */
-export async function failInterrupted(study: Study): Promise<void> {
+async function failInterrupted(study: Study): Promise<void> {
   const orphans = study.getTrials({ states: ['RUNNING'] }).filter((t) => slotOf(t) !== null);
   for (const t of orphans) {
     await study.storage.setTrialSystemAttr(t.trialId, INTERRUPTED_KEY, true);

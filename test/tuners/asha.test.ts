@@ -1,5 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 import * as tf from '@tensorflow/tfjs';
@@ -12,7 +11,7 @@ import { ASHA } from '../../src/tuners/asha';
 import { ashaRungs, nextAshaJob, runAsha, type AshaLoopOptions } from '../../src/tuners/asha-loop';
 import { Hyperband } from '../../src/tuners/hyperband';
 import { inProcessRounds, runHyperband, slotOf, type TrainSlot } from '../../src/tuners/hyperband-loop';
-import { blobs as twoBlobs, tinyModel } from './fixtures';
+import { tinyModel, useTunerData } from './fixtures';
 import { silentLogger } from '../../src/util/logger';
 
 /**
@@ -191,22 +190,10 @@ describe('runAsha', () => {
   });
 });
 
-const blobs = (n: number, seed: number): ReturnType<typeof twoBlobs> => twoBlobs(n, seed, 0.5);
 const buildModel = tinyModel(2, 8, 2);
 
 describe('ASHA tuner', () => {
-  let dir: string;
-  const train = blobs(48, 1);
-  const val = blobs(32, 2);
-  const fitArgs = { validationData: [val.x, val.y] as [tf.Tensor, tf.Tensor], batchSize: 24 };
-  beforeAll(async () => {
-    await tf.setBackend('cpu');
-    dir = mkdtempSync(join(tmpdir(), 'tfjs-tune-asha-'));
-  });
-  afterAll(() => {
-    rmSync(dir, { recursive: true, force: true });
-    tf.dispose([train.x, train.y, val.x, val.y]);
-  });
+  const { train, fitArgs, dir: tempDir } = useTunerData('tfjs-tune-asha-');
 
   it('trains to maxEpochs through promotions, keeps only checkpoints still needed, leaks nothing', async () => {
     const base = tf.memory().numTensors;
@@ -216,7 +203,7 @@ describe('ASHA tuner', () => {
       factor: 3,
       maxTrials: 9,
       seed: 2,
-      directory: dir,
+      directory: tempDir(),
       studyName: 'tuner',
     });
     expect(tuner.rungs).toEqual([1, 3, 9]);
@@ -235,7 +222,7 @@ describe('ASHA tuner', () => {
     if (model !== undefined) disposeModel(model);
     // Checkpoints of continued configurations are gone; the rest may still be promoted, so they stay.
     const continued = new Set(trials.map((t) => slotOf(t)?.parent).filter((p) => typeof p === 'number'));
-    const kept = readdirSync(join(dir, 'tuner')).sort();
+    const kept = readdirSync(join(tempDir(), 'tuner')).sort();
     expect(kept).toEqual(
       trials
         .filter((t) => !continued.has(t.number))

@@ -1,4 +1,8 @@
 /** Data and a model the tuner tests share: tiny enough to train many trials in a test. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
 import * as tf from '@tensorflow/tfjs';
 
 import { Rng } from '../../src/random/rng';
@@ -49,4 +53,32 @@ export function tinyModel(minUnits: number, maxUnits: number, step: number): (hp
     });
     return model;
   };
+}
+
+/** What {@link useTunerData} sets up for a describe block. */
+export interface TunerData {
+  readonly train: { x: tf.Tensor2D; y: tf.Tensor2D };
+  readonly val: { x: tf.Tensor2D; y: tf.Tensor2D };
+  readonly fitArgs: { validationData: [tf.Tensor, tf.Tensor]; batchSize: number };
+  /** A temporary checkpoint directory, removed after the block. */
+  readonly dir: () => string;
+}
+
+/**
+ * Registers the hooks of a tuner test block: the cpu backend, 48 training and 32 validation blobs
+ * (centres at ±0.5), a temporary directory; tensors and directory are freed after the block.
+ */
+export function useTunerData(prefix: string): TunerData {
+  const train = blobs(48, 1, 0.5);
+  const val = blobs(32, 2, 0.5);
+  let dir = '';
+  beforeAll(async () => {
+    await tf.setBackend('cpu');
+    dir = mkdtempSync(join(tmpdir(), prefix));
+  });
+  afterAll(() => {
+    rmSync(dir, { recursive: true, force: true });
+    tf.dispose([train.x, train.y, val.x, val.y]);
+  });
+  return { train, val, fitArgs: { validationData: [val.x, val.y], batchSize: 24 }, dir: () => dir };
 }

@@ -1,5 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 import * as tf from '@tensorflow/tfjs';
@@ -10,9 +9,8 @@ import type { FrozenTrial } from '../../src/trial/frozen-trial';
 import { Hyperband } from '../../src/tuners/hyperband';
 import { BRACKETS_DONE_KEY, INTERRUPTED_KEY, rankTrials, slotOf } from '../../src/tuners/hyperband-loop';
 import { bracketEpochs, hyperbandSchedule, scheduleEpochs } from '../../src/tuners/hyperband-schedule';
-import { blobs as twoBlobs, tinyModel } from './fixtures';
+import { tinyModel, useTunerData } from './fixtures';
 
-const blobs = (n: number, seed: number): ReturnType<typeof twoBlobs> => twoBlobs(n, seed, 0.5);
 const buildModel = tinyModel(2, 8, 2);
 
 interface Fit {
@@ -88,18 +86,7 @@ describe('Hyperband schedule', () => {
 });
 
 describe('Hyperband tuner', () => {
-  let dir: string;
-  const train = blobs(48, 1);
-  const val = blobs(32, 2);
-  const fitArgs = { validationData: [val.x, val.y] as [tf.Tensor, tf.Tensor], batchSize: 24 };
-  beforeAll(async () => {
-    await tf.setBackend('cpu');
-    dir = mkdtempSync(join(tmpdir(), 'tfjs-tune-hyperband-'));
-  });
-  afterAll(() => {
-    rmSync(dir, { recursive: true, force: true });
-    tf.dispose([train.x, train.y, val.x, val.y]);
-  });
+  const { train, val, fitArgs, dir: tempDir } = useTunerData('tfjs-tune-hyperband-');
 
   it('promotes the top 1/factor; a promoted trial resumes its parent exactly from initialEpoch', async () => {
     const recorder = new Recorder();
@@ -108,7 +95,7 @@ describe('Hyperband tuner', () => {
       maxEpochs: 3,
       factor: 3,
       seed: 4,
-      directory: dir,
+      directory: tempDir(),
       studyName: 'continue',
     });
     await tuner.search(train.x, train.y, { ...fitArgs, callbacks: [recorder] });
@@ -134,7 +121,7 @@ describe('Hyperband tuner', () => {
     expect(childFit.startOptimizer).toEqual(parentFit.endOptimizer); // moments and iteration count
     expect(childFit.startOptimizer.length).toBeGreaterThan(1);
     // Partial checkpoints are gone once their bracket is over; fully trained ones stay.
-    expect(readdirSync(join(dir, 'continue')).sort()).toEqual(['trial_3', 'trial_4', 'trial_5']);
+    expect(readdirSync(join(tempDir(), 'continue')).sort()).toEqual(['trial_3', 'trial_4', 'trial_5']);
   });
 
   it('runs every bracket of two iterations (34 configurations) without leaking tensors', async () => {
@@ -145,7 +132,7 @@ describe('Hyperband tuner', () => {
       factor: 3,
       hyperbandIterations: 2,
       seed: 7,
-      directory: dir,
+      directory: tempDir(),
       studyName: 'full',
     });
     await tuner.search(train.x, train.y, fitArgs);
@@ -197,8 +184,8 @@ describe('Hyperband tuner', () => {
       maxEpochs: 9,
       factor: 3,
       seed: 11,
-      storage: `sqlite:${join(dir, 'hb.db')}`,
-      directory: dir,
+      storage: `sqlite:${join(tempDir(), 'hb.db')}`,
+      directory: tempDir(),
       studyName: 'resume',
     };
     const first = new Hyperband(buildModel, options);
@@ -230,7 +217,7 @@ describe('Hyperband tuner', () => {
     expect(recorder.fits).toHaveLength(12);
     const epochs = (fits: Fit[]): number => fits.reduce((s, f) => s + f.epochs.length, 0);
     expect(epochs(stopper.fits) + epochs(recorder.fits)).toBe(scheduleEpochs(hyperbandSchedule(9, 3)));
-    expect(existsSync(join(dir, 'resume', 'trial_0'))).toBe(false);
+    expect(existsSync(join(tempDir(), 'resume', 'trial_0'))).toBe(false);
     // The schedule is part of the stored study: another one would mix brackets.
     const other = new Hyperband(buildModel, { ...options, maxEpochs: 3 });
     await expect(other.search(train.x, train.y, fitArgs)).rejects.toThrow(/Hyperband schedule.*maxEpochs":9/);
@@ -242,7 +229,12 @@ describe('Hyperband tuner', () => {
     );
     expect(() => new Hyperband(buildModel, { objective: 'val_acc', maxEpochs: 0 })).toThrow(/maxEpochs: got 0/);
     expect(() => new Hyperband(buildModel, { objective: 'val_acc', maxEpochs: 9, factor: 1.5 })).toThrow(/factor/);
-    const tuner = new Hyperband(buildModel, { objective: 'val_acc', maxEpochs: 9, directory: dir, studyName: 'bad' });
+    const tuner = new Hyperband(buildModel, {
+      objective: 'val_acc',
+      maxEpochs: 9,
+      directory: tempDir(),
+      studyName: 'bad',
+    });
     await expect(tuner.search(train.x, train.y, { epochs: 5 })).rejects.toThrow(/search epochs: got 5/);
     await expect(tuner.getBestModels()).rejects.toThrow(/no trial trained to maxEpochs/);
   });
