@@ -1,3 +1,7 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { loadConfig } from '../../src/cli/config/load-config';
 import { validateConfig } from '../../src/cli/config/schema';
 import { checkParameterNames, gridFromConfig } from '../../src/cli/config/space';
 import { ZOO, prunerFor, samplerFor } from '../../src/cli/config/resolve';
@@ -81,5 +85,18 @@ describe('tfjs-tune run config validation', () => {
     [[1, 2], /^config: /],
   ])('refuses bad config %#, naming the key', (raw, message) => {
     expect(() => check(raw)).toThrow(message);
+  });
+});
+
+describe('the shipped example configs', () => {
+  const dir = join(__dirname, '..', '..', 'examples');
+  const files = readdirSync(dir).filter((f) => /\.ya?ml$/.test(f));
+  it.each(files)('%s is a valid config', (file) => {
+    const config = loadConfig(join(dir, file));
+    expect(() => checkParameterNames(ZOO[config.model], config)).not.toThrow(); // as `run` checks it
+  });
+  it('include ASHA with promotions and BOHB', () => {
+    const types = files.map((f) => loadConfig(join(dir, f)).scheduler.type);
+    expect(types).toEqual(expect.arrayContaining(['asha-promotion', 'hyperband', 'none']));
   });
 });
