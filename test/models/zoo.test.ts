@@ -81,6 +81,32 @@ describe('model zoo on its synthetic data (wasm backend)', () => {
     expect(objective.direction).toBe('maximize');
   });
 
+  it('objectiveFor under ASHA: 20 and more pruned trials, each stored PRUNED with its values, leak no tensors', async () => {
+    const data = trainValTestSplit(syntheticTabular({ n: 240, nFeatures: 6, nInformative: 3, classes: 2, seed: 5 }), {
+      valFraction: 0.25,
+      seed: 5,
+    });
+    const objective = tune.objectiveFor(mlp, data, { epochs: 9, monitor: 'val_loss' });
+    const study = await tune.createStudy({
+      direction: objective.direction,
+      seed: 4,
+      pruner: new tune.SuccessiveHalvingPruner({ minResource: 1, reductionFactor: 3 }),
+      logger: tune.silentLogger,
+    });
+    const base = tf.memory().numTensors;
+    const counts: number[] = [];
+    await study.optimize(objective, { nTrials: 32, callbacks: [() => void counts.push(tf.memory().numTensors)] });
+    expect(counts).toEqual(new Array(32).fill(base));
+    const pruned = study.getTrials({ states: ['PRUNED'] });
+    expect(pruned.length).toBeGreaterThanOrEqual(20);
+    for (const t of pruned) {
+      // Stopped at a rung (steps are 0-based epochs; rungs at steps 1 and 3), every report up to it kept.
+      const steps = [...t.intermediateValues.keys()];
+      expect([[0, 1], [0, 1, 2, 3]]).toContainEqual(steps);
+      expect(t.values).toEqual([t.intermediateValues.get(steps.at(-1) as number)]);
+    }
+  });
+
   it('objectiveFor with a pruner: a pruned trial stops fit early and is stored PRUNED', async () => {
     const data = syntheticCifar({ nTrain: 64, nVal: 32, seed: 1, classes: 2 });
     const objective = tune.objectiveFor(cnn, data, { epochs: 4, monitor: 'val_loss' });
