@@ -12,8 +12,8 @@ import type { Sampler } from '../../src/samplers/base';
 import { RandomSampler } from '../../src/samplers/random';
 import { createStudy } from '../../src/study/create-study';
 import { BOHBSampler, type BOHBSamplerOptions } from '../../src/tuners/bohb';
-import { runAsha } from '../../src/tuners/asha-loop';
-import { inProcessRounds, runHyperband, type RoundExecutor } from '../../src/tuners/hyperband-loop';
+import { inProcessJobs, runAsha } from '../../src/tuners/asha-loop';
+import { inProcessRounds, runHyperband, type TrainSlot } from '../../src/tuners/hyperband-loop';
 import { silentLogger } from '../../src/util/logger';
 
 /** Hyperband iterations are repeated until the epoch budget is spent (the loop stops mid-iteration). */
@@ -39,31 +39,29 @@ export function hyperbandLoopMethod(
       const noise = new Rng(seed).derive('surrogate-noise');
       let epochs = 0;
       const settings = { maxEpochs: MAX_EPOCHS, factor: schedule.factor ?? 3, minEpochs: schedule.minEpochs ?? 1 };
-      const loop = (execute: RoundExecutor): Promise<void> =>
+      const loop = (train: TrainSlot): Promise<void> =>
         schedule.loop === 'asha'
-          ? runAsha(study, { ...settings, maxTrials: Infinity }, execute)
-          : runHyperband(study, { ...settings, iterations: ENOUGH_ITERATIONS }, execute);
-      await loop(
-        inProcessRounds(async (trial, slot) => {
-          const config = suggestConfig(trial); // a promoted trial already holds its parent's values
-          const root = slot.parent === null ? trial.number : (rootOf.get(slot.parent) ?? slot.parent);
-          rootOf.set(trial.number, root);
-          let value = NaN;
-          for (let epoch = slot.initialEpoch + 1; epoch <= slot.epochs; epoch++) {
-            epochs++;
-            value = observedError(config, epoch, noise.derive(root, epoch), curves);
-            trial.report(value, epoch);
-          }
-          finished.push({
-            epochsUsed: epochs,
-            complete: slot.epochs === MAX_EPOCHS,
-            observed: value,
-            trueFinal: finalError(config, curves),
-          });
-          if (epochs >= epochBudget) study.stop();
-          return value;
-        }),
-      );
+          ? runAsha(study, { ...settings, maxTrials: Infinity }, inProcessJobs(train))
+          : runHyperband(study, { ...settings, iterations: ENOUGH_ITERATIONS }, inProcessRounds(train));
+      await loop(async (trial, slot) => {
+        const config = suggestConfig(trial); // a promoted trial already holds its parent's values
+        const root = slot.parent === null ? trial.number : (rootOf.get(slot.parent) ?? slot.parent);
+        rootOf.set(trial.number, root);
+        let value = NaN;
+        for (let epoch = slot.initialEpoch + 1; epoch <= slot.epochs; epoch++) {
+          epochs++;
+          value = observedError(config, epoch, noise.derive(root, epoch), curves);
+          trial.report(value, epoch);
+        }
+        finished.push({
+          epochsUsed: epochs,
+          complete: slot.epochs === MAX_EPOCHS,
+          observed: value,
+          trueFinal: finalError(config, curves),
+        });
+        if (epochs >= epochBudget) study.stop();
+        return value;
+      });
       return finished;
     },
   };

@@ -8,9 +8,11 @@ import {
   rankTrials,
   slotOf,
   wasInterrupted,
+  inProcessRounds,
   type HyperbandSlot,
-  type RoundExecutor,
+  type TrainSlot,
 } from './hyperband-loop';
+import { silentLogger, type Logger } from '../util/logger';
 import { hyperbandSchedule } from './hyperband-schedule';
 
 export interface AshaLoopOptions {
@@ -20,10 +22,28 @@ export interface AshaLoopOptions {
   readonly minEpochs?: number;
   /** New configurations to start; once they are, the loop runs the promotions left and ends. */
   readonly maxTrials: number;
-  /** Jobs handed to `execute` at once (one per worker). Default 1: exactly the paper's sequential ASHA. */
-  readonly parallelism?: number;
-  /** Called with each batch's finished trials (the tuner deletes checkpoints no one will continue). */
+  /** Called with the trials that have ended since the last call (the tuner deletes checkpoints no one will continue). */
   readonly onJobsEnd?: (trials: readonly FrozenTrial[]) => void | Promise<void>;
+}
+
+/**
+ * Runs ASHA's jobs as they are made: calls `next` whenever it can start one (`next` creates the job's
+ * WAITING trial and returns its number, or null when there is no job now), trains that trial, and
+ * asks again — also after a job ends, since a result may make a promotion possible. Returns once
+ * `next` has said null with no job of its own running. {@link inProcessJobs} runs one at a time;
+ * `tfjs-tune run` keeps every worker busy (`WorkerPool.runJobs`).
+ */
+export type JobStream = (study: Study, next: () => Promise<number | null>) => Promise<void>;
+
+/** One job at a time in this process: exactly the paper's sequential ASHA. */
+export function inProcessJobs(train: TrainSlot, logger: Logger = silentLogger): JobStream {
+  const run = inProcessRounds(train, logger);
+  return async (study, next) => {
+    for (let job = await next(); job !== null; job = await next()) {
+      await run(study, [job]);
+      if (study.isStopRequested) return;
+    }
+  };
 }
 
 /**
@@ -77,47 +97,53 @@ export function nextAshaJob(trials: readonly FrozenTrial[], options: AshaLoopOpt
  * (BOHB's included) and `--resume` work for both. A promoted configuration is a new WAITING trial
  * with its parent's params that continues the parent's checkpoint from `initialEpoch`.
  *
- * `parallelism` jobs are chosen at once (a job already handed out counts as promoted) and run by
- * `execute`; with 1 the loop is exactly sequential ASHA. Resumable like `runHyperband`: trials left
- * WAITING run first, ones left RUNNING by a dead process are failed and their jobs chosen again.
+ * `stream` decides how many jobs run at once; a job handed out counts as promoted at once, so two
+ * workers never continue the same configuration. Resumable like `runHyperband`: trials left WAITING
+ * run first, ones left RUNNING by a dead process are failed and their jobs chosen again.
  * `study.stop()` ends the loop after the jobs in flight.
  */
-export async function runAsha(study: Study, options: AshaLoopOptions, execute: RoundExecutor): Promise<void> {
+export async function runAsha(study: Study, options: AshaLoopOptions, stream: JobStream): Promise<void> {
   const rungs = ashaRungs(options.maxEpochs, options.factor, options.minEpochs ?? 1);
   if (!(options.maxTrials >= 1) || !(Number.isInteger(options.maxTrials) || options.maxTrials === Infinity))
     throw new InvalidArgumentError('maxTrials', options.maxTrials, 'an integer >= 1 (or Infinity)');
-  const parallelism = options.parallelism ?? 1;
-  if (!Number.isInteger(parallelism) || parallelism < 1)
-    throw new InvalidArgumentError('parallelism', parallelism, 'an integer >= 1');
   await prepareScheduledStudy(study, ASHA_KEY, options);
-  const bracket = rungs.length - 1;
-  while (!study.isStopRequested) {
-    const jobs = study
-      .getTrials({ states: ['WAITING'] })
-      .filter((t) => slotOf(t) !== null)
-      .map((t) => t.number);
-    while (jobs.length < parallelism) {
-      const job = nextAshaJob(study.getTrials(), options, study);
-      if (job === null) break;
-      const slot: HyperbandSlot = {
-        iteration: 0,
-        bracket,
-        round: job.rung,
-        initialEpoch: job.parent === null ? 0 : (slotOf(job.parent) as HyperbandSlot).epochs,
-        epochs: rungs[job.rung] as number,
-        parent: job.parent?.number ?? null,
-      };
-      jobs.push(await createWaiting(study, slot, job.parent));
-      await study.refresh();
-    }
-    if (jobs.length === 0) return;
-    const before = new Set(study.getTrials({ states: ['COMPLETE', 'PRUNED', 'FAIL'] }).map((t) => t.number));
-    await execute(study, jobs);
+  const leftOver = study
+    .getTrials({ states: ['WAITING'] })
+    .filter((t) => slotOf(t) !== null)
+    .map((t) => t.number);
+  const ended = new Set(finished(study).map((t) => t.number));
+  const reportEnded = async (): Promise<void> => {
+    const fresh = finished(study).filter((t) => !ended.has(t.number));
+    fresh.forEach((t) => ended.add(t.number));
+    if (fresh.length > 0) await options.onJobsEnd?.(fresh);
+  };
+  const next = async (): Promise<number | null> => {
+    if (study.isStopRequested) return null;
+    const waiting = leftOver.shift();
+    if (waiting !== undefined) return waiting;
     await study.refresh();
-    await options.onJobsEnd?.(
-      study.getTrials({ states: ['COMPLETE', 'PRUNED', 'FAIL'] }).filter((t) => !before.has(t.number)),
-    );
-  }
+    await reportEnded();
+    const job = nextAshaJob(study.getTrials(), options, study);
+    if (job === null) return null;
+    const slot: HyperbandSlot = {
+      iteration: 0,
+      bracket: rungs.length - 1,
+      round: job.rung,
+      initialEpoch: job.parent === null ? 0 : (slotOf(job.parent) as HyperbandSlot).epochs,
+      epochs: rungs[job.rung] as number,
+      parent: job.parent?.number ?? null,
+    };
+    const number = await createWaiting(study, slot, job.parent);
+    await study.refresh(); // so the next call sees the job as taken
+    return number;
+  };
+  await stream(study, next);
+  await study.refresh();
+  await reportEnded();
+}
+
+function finished(study: Study): FrozenTrial[] {
+  return study.getTrials({ states: ['COMPLETE', 'PRUNED', 'FAIL'] });
 }
 
 export { ASHA_KEY };

@@ -1,9 +1,9 @@
 import { InvalidArgumentError } from '../errors';
 import type { Study } from '../study/study';
 import type { FrozenTrial } from '../trial/frozen-trial';
-import { ashaRungs, runAsha } from './asha-loop';
+import { ashaRungs, inProcessJobs, runAsha } from './asha-loop';
 import { Hyperband, type HyperbandOptions } from './hyperband';
-import { slotOf, type RoundExecutor } from './hyperband-loop';
+import { slotOf, type TrainSlot } from './hyperband-loop';
 import type { BuildModelFn } from './tuner';
 
 export interface ASHAOptions extends Omit<HyperbandOptions, 'hyperbandIterations'> {
@@ -56,7 +56,7 @@ export class ASHA extends Hyperband {
     return ashaRungs(this.maxEpochs, this.factor, this.minEpochs);
   }
 
-  protected override async runSchedule(study: Study, execute: RoundExecutor): Promise<void> {
+  protected override async runSchedule(study: Study, train: TrainSlot): Promise<void> {
     await runAsha(
       study,
       {
@@ -66,7 +66,7 @@ export class ASHA extends Hyperband {
         maxTrials: this.maxTrials,
         onJobsEnd: (trials) => this.dropContinued(study, trials),
       },
-      execute,
+      inProcessJobs(train, this.options.logger),
     );
   }
 

@@ -18,7 +18,7 @@ import {
   rankTrials,
   slotOf,
   type HyperbandSlot,
-  type RoundExecutor,
+  type TrainSlot,
 } from './hyperband-loop';
 import { hyperbandSchedule, type HyperbandBracket } from './hyperband-schedule';
 import { HyperParameters } from './hyperparameters';
@@ -115,14 +115,11 @@ export class Hyperband extends Tuner {
     }
     const study = await this.study();
     const fitArgs: SearchArgs = { ...args, epochs: this.maxEpochs };
-    await this.runSchedule(
-      study,
-      inProcessRounds((trial) => this.runTrial(trial, x, y, fitArgs), this.options.logger),
-    );
+    await this.runSchedule(study, (trial) => this.runTrial(trial, x, y, fitArgs));
   }
 
-  /** Runs the schedule's loop over the study, `execute` training each batch of WAITING trials. */
-  protected async runSchedule(study: Study, execute: RoundExecutor): Promise<void> {
+  /** Runs the schedule's loop over the study in this process, `train` training each trial. */
+  protected async runSchedule(study: Study, train: TrainSlot): Promise<void> {
     await runHyperband(
       study,
       {
@@ -132,7 +129,7 @@ export class Hyperband extends Tuner {
         iterations: this.hyperbandIterations,
         onBracketEnd: (trials) => this.dropPartialCheckpoints(trials),
       },
-      execute,
+      inProcessRounds(train, this.options.logger),
     );
   }
 

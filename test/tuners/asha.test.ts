@@ -8,7 +8,7 @@ import type { Study } from '../../src/study/study';
 import { disposeModel } from '../../src/training/backend/dispose-model';
 import type { FrozenTrial } from '../../src/trial/frozen-trial';
 import { ASHA } from '../../src/tuners/asha';
-import { ashaRungs, nextAshaJob, runAsha, type AshaLoopOptions } from '../../src/tuners/asha-loop';
+import { ashaRungs, inProcessJobs, nextAshaJob, runAsha, type AshaLoopOptions } from '../../src/tuners/asha-loop';
 import { Hyperband } from '../../src/tuners/hyperband';
 import { inProcessRounds, runHyperband, slotOf, type TrainSlot } from '../../src/tuners/hyperband-loop';
 import { tinyModel, useTunerData } from './fixtures';
@@ -103,7 +103,7 @@ describe('ASHA rungs and job rule', () => {
 describe('runAsha', () => {
   it('promotes only within the top 1/factor of results already in, continuing the parent', async () => {
     const study = await newStudy();
-    await runAsha(study, OPTIONS, inProcessRounds(fakeTrain));
+    await runAsha(study, OPTIONS, inProcessJobs(fakeTrain));
     const trials = study.trials;
     expect(trials.every((t) => t.state === 'COMPLETE')).toBe(true);
     expect(trials.filter((t) => slotOf(t)?.round === 0)).toHaveLength(20);
@@ -141,7 +141,7 @@ describe('runAsha', () => {
 
   it('resumed after a stop, ends exactly as an uninterrupted run', async () => {
     const whole = await newStudy('whole');
-    await runAsha(whole, OPTIONS, inProcessRounds(fakeTrain));
+    await runAsha(whole, OPTIONS, inProcessJobs(fakeTrain));
     const split = await newStudy('split');
     let calls = 0;
     const stopping: TrainSlot = async (trial, slot) => {
@@ -149,41 +149,52 @@ describe('runAsha', () => {
       if (++calls === 11) split.stop();
       return value;
     };
-    await runAsha(split, OPTIONS, inProcessRounds(stopping));
+    await runAsha(split, OPTIONS, inProcessJobs(stopping));
     expect(split.trials).toHaveLength(11);
-    await runAsha(split, OPTIONS, inProcessRounds(fakeTrain));
+    await runAsha(split, OPTIONS, inProcessJobs(fakeTrain));
     const view = (s: Study): unknown[] => s.trials.map((t) => [t.number, t.value, slotOf(t)]);
     expect(view(split)).toEqual(view(whole));
   });
 
-  it('chooses `parallelism` jobs at once without handing out one promotion twice', async () => {
+  it('with 4 jobs in flight, never hands out one promotion twice and ends with nothing left to promote', async () => {
     const study = await newStudy();
-    const batches: number[][] = [];
-    await runAsha(study, { ...OPTIONS, parallelism: 4 }, async (s, waiting) => {
-      batches.push([...waiting]);
-      await inProcessRounds(fakeTrain)(s, waiting);
+    const run = inProcessRounds(fakeTrain);
+    let most = 0;
+    // Four "workers": keep four jobs made; finish the oldest; a job that ends lets `next` try again.
+    await runAsha(study, OPTIONS, async (s, next) => {
+      const inFlight: number[] = [];
+      for (;;) {
+        while (inFlight.length < 4) {
+          const job = await next();
+          if (job === null) break;
+          inFlight.push(job);
+        }
+        most = Math.max(most, inFlight.length);
+        const oldest = inFlight.shift();
+        if (oldest === undefined) return;
+        await run(s, [oldest]);
+      }
     });
-    expect(batches.every((b) => b.length <= 4)).toBe(true);
-    expect(batches.slice(0, 4).every((b) => b.length === 4)).toBe(true);
+    expect(most).toBe(4);
     const parents = study.trials.map((t) => slotOf(t)?.parent).filter((p) => p !== null);
     expect(new Set(parents).size).toBe(parents.length);
     expect(study.trials.filter((t) => slotOf(t)?.round === 0)).toHaveLength(20);
+    expect(study.trials.every((t) => t.state === 'COMPLETE')).toBe(true);
+    expect(nextAshaJob(study.trials, OPTIONS, study)).toBeNull();
   });
 
   it('refuses a Hyperband study, bad maxTrials and a changed schedule', async () => {
     const study = await newStudy();
     await runHyperband(study, { maxEpochs: 3, factor: 3, iterations: 1 }, inProcessRounds(fakeTrain));
-    await expect(runAsha(study, OPTIONS, inProcessRounds(fakeTrain))).rejects.toThrow(
+    await expect(runAsha(study, OPTIONS, inProcessJobs(fakeTrain))).rejects.toThrow(
       /study: got "asha"; expected a study not run by Hyperband/,
     );
     const other = await newStudy('other');
-    await expect(runAsha(other, { ...OPTIONS, maxTrials: 0 }, inProcessRounds(fakeTrain))).rejects.toThrow(
+    await expect(runAsha(other, { ...OPTIONS, maxTrials: 0 }, inProcessJobs(fakeTrain))).rejects.toThrow(
       /maxTrials: got 0/,
     );
-    await runAsha(other, { ...OPTIONS, maxTrials: 2 }, inProcessRounds(fakeTrain));
-    await expect(runAsha(other, { ...OPTIONS, factor: 2 }, inProcessRounds(fakeTrain))).rejects.toThrow(
-      /ASHA schedule/,
-    );
+    await runAsha(other, { ...OPTIONS, maxTrials: 2 }, inProcessJobs(fakeTrain));
+    await expect(runAsha(other, { ...OPTIONS, factor: 2 }, inProcessJobs(fakeTrain))).rejects.toThrow(/ASHA schedule/);
     await expect(
       runHyperband(other, { maxEpochs: 9, factor: 3, iterations: 1 }, inProcessRounds(fakeTrain)),
     ).rejects.toThrow(/expected a study not run by ASHA/);

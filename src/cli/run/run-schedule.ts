@@ -33,8 +33,8 @@ export function scheduledTrials(config: RunConfig): number | null {
 /**
  * `scheduler: hyperband` (or `asha`, mode promotion) in `tfjs-tune run`: this process runs the loop
  * (`runHyperband` or `runAsha`, as the tuners do) and the pool's workers train its WAITING trials in
- * parallel. A Hyperband round, or a batch of one ASHA job per worker, ends when all of its trials
- * have. Checkpoints below `epochs` are deleted once nothing will continue them. Stops starting trials
+ * parallel. A Hyperband round ends when all of its trials have; ASHA makes a job whenever a worker
+ * is idle, so none waits for the others. Checkpoints below `epochs` are deleted once nothing will continue them. Stops starting trials
  * at the deadline (the rest stay WAITING; `--resume` runs them).
  */
 export async function runSchedule(
@@ -60,14 +60,17 @@ export async function runSchedule(
         {
           ...settings,
           maxTrials: ashaConfigurations(study, config),
-          parallelism: options.workers,
           // A partial checkpoint is done with once the promotion continuing it has ended.
           onJobsEnd: (ended) => {
             const parents = new Set(ended.map((t) => slotOf(t)?.parent));
             drop(study.getTrials().filter((t) => parents.has(t.number)));
           },
         },
-        execute,
+        async (s, next) => {
+          await pool.runJobs(async () => (await next()) !== null, beforeDeadline);
+          if (pool.failureReason !== null) throw new TfjsTuneError(pool.failureReason);
+          if (!beforeDeadline()) s.stop();
+        },
       );
     } else {
       await runHyperband(study, { ...settings, iterations: config.scheduler.iterations, onBracketEnd: drop }, execute);

@@ -13,18 +13,24 @@ interface Slot {
   /** Every trial this worker starts carries this tag, so the parent can fail them if it dies. */
   ownerTag: string;
   done: boolean;
-  /** Hyperband runs: the worker said `ready` and holds no job. */
+  /** Scheduled runs: the worker said `ready` and holds no job. */
   idle: boolean;
-  /** Hyperband runs: the worker is training a job handed out by `runWaiting`. */
+  /** Scheduled runs: the worker is training a job handed out by `runJobs`. */
   busy: boolean;
 }
 
-/** The jobs of one `runWaiting` call still to hand out and to finish. */
-interface JobBatch {
-  toStart: number;
+/** The jobs of one `runJobs` call: where the next comes from, and how many are out. */
+interface JobFeed {
+  readonly next: () => Promise<boolean>;
+  readonly shouldStart: () => boolean;
+  /** Jobs made (WAITING trials) but not yet handed to a worker. */
+  made: number;
   running: number;
-  shouldStart: () => boolean;
+  /** `pump` is awaiting `next`; a job that ends meanwhile sets `again`, so the feed is asked anew. */
+  pumping: boolean;
+  again: boolean;
   resolve: () => void;
+  reject: (e: unknown) => void;
 }
 
 /**
@@ -33,9 +39,10 @@ interface JobBatch {
  * worker takes its place. `interrupt` (Ctrl-C) terminates the workers and fails the trials they
  * were running; nothing else is lost, because every finished trial is already in storage.
  *
- * Workers either run trials on their own until the study is full, or (Hyperband, whose rounds the
- * parent schedules) wait for jobs: {@link WorkerPool.runWaiting} hands each WAITING trial of a round
- * to an idle worker and resolves when all of them have ended.
+ * Workers either run trials on their own until the study is full, or (Hyperband and ASHA, which the
+ * parent schedules) wait for jobs: {@link WorkerPool.runJobs} has the parent make a WAITING trial
+ * whenever a worker is idle and hands it over, so no worker waits for the others (ASHA);
+ * {@link WorkerPool.runWaiting} hands out the WAITING trials of a Hyperband round.
  */
 export class WorkerPool {
   private readonly slots = new Set<Slot>();
@@ -45,7 +52,7 @@ export class WorkerPool {
   private failure: string | null = null;
   private readonly runId = randomUUID();
   private spawned = 0;
-  private batch: JobBatch | null = null;
+  private feed: JobFeed | null = null;
 
   constructor(
     private readonly job: Omit<WorkerJob, 'ownerTag'>,
@@ -74,7 +81,7 @@ export class WorkerPool {
   stop(): void {
     this.stopping = true;
     for (const s of this.slots) s.worker.postMessage(STOP_MESSAGE);
-    this.endBatchIfIdle();
+    void this.pump();
   }
 
   /**
@@ -83,41 +90,75 @@ export class WorkerPool {
    * `shouldStart` says false or the pool is stopping: the rest stay WAITING for a later run.
    */
   runWaiting(count: number, shouldStart: () => boolean = () => true): Promise<void> {
-    if (this.batch !== null) throw new Error('runWaiting: the previous batch has not ended');
-    return new Promise<void>((resolve) => {
-      this.batch = { toStart: count, running: 0, shouldStart, resolve };
-      this.dispatch();
+    let left = count;
+    return this.runJobs(() => Promise.resolve(left-- > 0), shouldStart);
+  }
+
+  /**
+   * Whenever a worker is idle, calls `next`, which makes one WAITING trial and says true (or false:
+   * no job now), and has that worker claim and train it. A job that ends may make new ones possible
+   * (an ASHA promotion), so `next` is asked again then; resolves once it has said false with no job
+   * running. Rejects when `next` throws. `shouldStart` and stopping work as for {@link runWaiting}.
+   */
+  runJobs(next: () => Promise<boolean>, shouldStart: () => boolean = () => true): Promise<void> {
+    if (this.feed !== null) throw new Error('runJobs: the previous jobs have not ended');
+    return new Promise<void>((resolve, reject) => {
+      this.feed = { next, shouldStart, made: 0, running: 0, pumping: false, again: false, resolve, reject };
+      void this.pump();
     });
   }
 
-  private dispatch(): void {
-    const batch = this.batch;
-    if (batch === null) return;
-    for (const slot of this.slots) {
-      if (batch.toStart === 0 || this.stopping || !batch.shouldStart()) break;
-      if (!slot.idle) continue;
-      slot.idle = false;
-      slot.busy = true;
-      batch.toStart--;
-      batch.running++;
-      slot.worker.postMessage(RUN_WAITING_MESSAGE);
+  /** Hands made jobs to idle workers, asking the feed for more, until it has none or no worker is idle. */
+  private async pump(): Promise<void> {
+    const feed = this.feed;
+    if (feed === null) return;
+    if (feed.pumping) {
+      feed.again = true;
+      return;
     }
-    this.endBatchIfIdle();
+    feed.pumping = true;
+    let exhausted = false;
+    try {
+      do {
+        feed.again = false;
+        exhausted = false;
+        while (!this.stopping && feed.shouldStart()) {
+          const slot = [...this.slots].find((s) => s.idle);
+          if (slot === undefined) break;
+          if (feed.made === 0) {
+            if (!(await feed.next())) {
+              exhausted = true;
+              break;
+            }
+            feed.made++;
+            continue; // the worker may have gone while the job was made: look again
+          }
+          slot.idle = false;
+          slot.busy = true;
+          feed.made--;
+          feed.running++;
+          slot.worker.postMessage(RUN_WAITING_MESSAGE);
+        }
+      } while (feed.again);
+    } catch (e) {
+      this.feed = null;
+      feed.reject(e);
+      return;
+    } finally {
+      feed.pumping = false;
+    }
+    const cannotStart = this.stopping || !feed.shouldStart() || this.slots.size === 0;
+    if (feed.running === 0 && (exhausted || cannotStart)) {
+      this.feed = null;
+      feed.resolve();
+    }
   }
 
   /** A job ended (its worker is ready again, or crashed). */
   private jobEnded(slot: Slot): void {
     if (!slot.busy) return;
     slot.busy = false;
-    if (this.batch !== null) this.batch.running--;
-  }
-
-  private endBatchIfIdle(): void {
-    const batch = this.batch;
-    if (batch === null || batch.running > 0) return;
-    if (batch.toStart > 0 && !this.stopping && batch.shouldStart() && this.slots.size > 0) return;
-    this.batch = null;
-    batch.resolve();
+    if (this.feed !== null) this.feed.running--;
   }
 
   /** Terminates every worker now and fails the trials they were running. */
@@ -130,9 +171,9 @@ export class WorkerPool {
       await slot.worker.terminate();
     }
     const failed = await this.failRunningTrials((owner) => owner.startsWith(`${this.runId}/`), reason);
-    const batch = this.batch;
-    this.batch = null;
-    batch?.resolve();
+    const feed = this.feed;
+    this.feed = null;
+    feed?.resolve();
     this.resolveAll?.();
     return failed;
   }
@@ -156,7 +197,7 @@ export class WorkerPool {
       if (m.type === 'ready') {
         this.jobEnded(slot);
         slot.idle = true;
-        this.dispatch();
+        void this.pump();
         return;
       }
       this.onMessage(m);
@@ -179,12 +220,12 @@ export class WorkerPool {
         this.stop();
       } else if (!this.stopping) {
         this.spawn();
-        this.endBatchIfIdle();
+        void this.pump();
         return;
       }
     }
     this.jobEnded(slot);
-    this.endBatchIfIdle();
+    void this.pump();
     if (this.slots.size === 0) this.resolveAll?.();
   }
 
