@@ -17,6 +17,8 @@ const BENCHMARKS: Readonly<Record<string, () => Promise<BenchResult>>> = {
   'ask-tell-overhead': askTellOverhead,
   'multifidelity-surrogate': () => surrogateBenchmark(),
   'multifidelity-surrogate-hard': () => surrogateBenchmark({ curves: HARD_CURVES }),
+  // The same with 100 seeds: a median over 20 moves by whole brackets between runs of seeds.
+  'multifidelity-surrogate-100-seeds': () => surrogateBenchmark({ seeds: 100 }),
   // One case each, so the two can run side by side (each trains on one wasm thread).
   'multifidelity-real-cnn': () =>
     realTrainingBenchmark({ cases: ['cnn'], log: (m) => process.stderr.write(`multifidelity-real: ${m}\n`) }),

@@ -159,6 +159,8 @@ export async function realTrainingBenchmark(options: RealTrainingOptions = {}): 
         epochsToTargetMedian: Number.isFinite(epochs) ? epochs : 'never',
         secondsToTargetMedian: Number.isFinite(seconds) ? seconds : 'never',
         reachedTarget: `${acc.epochs.filter(Number.isFinite).length}/${seeds.length}`,
+        epochsToTargetBySeed: acc.epochs.map((e) => (Number.isFinite(e) ? String(e) : 'never')).join(' / '),
+        bestFinalAccBySeed: acc.best.map((b) => b.toFixed(3)).join(' / '),
         bestFinalAccAtBudgetMean: acc.best.reduce((a, b) => a + b, 0) / acc.best.length,
       });
       if (i > 0) {

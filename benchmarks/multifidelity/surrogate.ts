@@ -209,7 +209,9 @@ export async function surrogateBenchmark(options: SurrogateOptions = {}): Promis
     ratios[`${m.name}FinalMinus${baseline.name}`] = mean(acc.at[2] ?? []) - mean(perMethod[0]?.at[2] ?? []);
   });
   return {
-    name: curves === TYPICAL_CURVES ? 'multifidelity-surrogate' : `multifidelity-surrogate-${curves.name}`,
+    name:
+      (curves === TYPICAL_CURVES ? 'multifidelity-surrogate' : `multifidelity-surrogate-${curves.name}`) +
+      (seeds === 20 ? '' : `-${seeds}-seeds`),
     description:
       `Learning-curve surrogate (validation error %, ${MAX_EPOCHS} epochs, ${curves.name} crossing curves: ${CURVE_WORDS[curves.name]}, noise sd 0.4), ${seeds} seeds, ` +
       `budget ${budget} epochs (${fullTrials} full trials) per method; target = best final error random-full finds, ` +
