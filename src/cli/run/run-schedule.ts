@@ -5,7 +5,14 @@ import { TfjsTuneError } from '../../errors';
 import type { Study } from '../../study/study';
 import type { FrozenTrial } from '../../trial/frozen-trial';
 import { ashaRungs, runAsha } from '../../tuners/asha-loop';
-import { INTERRUPTED_KEY, rankTrials, runHyperband, slotOf, type RoundExecutor } from '../../tuners/hyperband-loop';
+import {
+  INTERRUPTED_KEY,
+  rankTrials,
+  runHyperband,
+  slotOf,
+  wasInterrupted,
+  type RoundExecutor,
+} from '../../tuners/hyperband-loop';
 import { hyperbandSchedule } from '../../tuners/hyperband-schedule';
 import type { RunConfig } from '../config/schema';
 import type { WorkerPool } from './worker-pool';
@@ -16,7 +23,7 @@ import type { WorkerPool } from './worker-pool';
  */
 export function ashaConfigurations(study: Study, config: RunConfig): number {
   const { factor, minEpochs } = config.scheduler;
-  const started = study.getTrials().filter((t) => slotOf(t)?.parent === null).length;
+  const started = study.getTrials().filter((t) => slotOf(t)?.parent === null && !wasInterrupted(t)).length;
   return started + (config.trials ?? factor ** (ashaRungs(config.epochs, factor, minEpochs).length - 1));
 }
 
