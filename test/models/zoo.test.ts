@@ -102,7 +102,10 @@ describe('model zoo on its synthetic data (wasm backend)', () => {
     for (const t of pruned) {
       // Stopped at a rung (steps are 0-based epochs; rungs at steps 1 and 3), every report up to it kept.
       const steps = [...t.intermediateValues.keys()];
-      expect([[0, 1], [0, 1, 2, 3]]).toContainEqual(steps);
+      expect([
+        [0, 1],
+        [0, 1, 2, 3],
+      ]).toContainEqual(steps);
       expect(t.values).toEqual([t.intermediateValues.get(steps.at(-1) as number)]);
     }
   });

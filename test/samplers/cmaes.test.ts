@@ -5,6 +5,7 @@ import { Cma } from '../../src/samplers/cmaes/cma';
 import { symmetricEigen } from '../../src/samplers/cmaes/jacobi';
 import { Rng } from '../../src/random/rng';
 import { describeSamplerContract } from './sampler-contract';
+import { median, runStudy } from './helpers';
 
 const quiet = { logger: tune.silentLogger };
 
@@ -14,18 +15,6 @@ describeSamplerContract(
   (seed) => new CmaEsSampler({ seed, restartStrategy: 'ipop', withMargin: true, popsize: 4, nStartupTrials: 0 }),
   { multiObjective: false },
 );
-
-function median(xs: number[]): number {
-  const s = xs.slice().sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 === 1 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
-}
-
-async function run(sampler: tune.Sampler, objective: tune.Objective, nTrials: number, extra = {}): Promise<tune.Study> {
-  const study = await tune.createStudy({ sampler, seed: 0, ...quiet, ...extra });
-  await study.optimize(objective, { nTrials });
-  return study;
-}
 
 const sphere5 = (t: tune.Trial): number => {
   let s = 0;
@@ -46,8 +35,8 @@ describe('CmaEsSampler finds good points', () => {
     const cma: number[] = [];
     const random: number[] = [];
     for (let seed = 0; seed < 5; seed++) {
-      cma.push((await run(new CmaEsSampler({ seed }), objective, nTrials)).bestValue);
-      random.push((await run(new tune.RandomSampler({ seed }), objective, nTrials)).bestValue);
+      cma.push((await runStudy(new CmaEsSampler({ seed }), objective, nTrials)).bestValue);
+      random.push((await runStudy(new tune.RandomSampler({ seed }), objective, nTrials)).bestValue);
     }
     return { cma: median(cma), random: median(random) };
   }
@@ -63,13 +52,13 @@ describe('CmaEsSampler finds good points', () => {
   });
 
   it('maximises too, and with margin reaches the exact optimum of an integer problem', async () => {
-    const maxed = await run(new CmaEsSampler({ seed: 1 }), (t) => -sphere5(t), 100, { direction: 'maximize' });
+    const maxed = await runStudy(new CmaEsSampler({ seed: 1 }), (t) => -sphere5(t), 100, { direction: 'maximize' });
     expect(maxed.bestValue).toBeGreaterThan(-1);
     const ints = (t: tune.Trial): number =>
       (t.suggestInt('a', -10, 10) - 3) ** 2 +
       (t.suggestInt('b', 0, 40, { step: 2 }) - 8) ** 2 +
       (t.suggestInt('c', 1, 64, { log: true }) - 5) ** 2;
-    const margin = await run(new CmaEsSampler({ seed: 2, withMargin: true }), ints, 120);
+    const margin = await runStudy(new CmaEsSampler({ seed: 2, withMargin: true }), ints, 120);
     expect(margin.bestValue).toBe(0);
   });
 });
@@ -77,7 +66,7 @@ describe('CmaEsSampler finds good points', () => {
 describe('CmaEsSampler state', () => {
   it('is a pure function of the trials: a fresh sampler replays the same mean and sigma', async () => {
     const sampler = new CmaEsSampler({ seed: 3 });
-    const study = await run(sampler, sphere5, 60);
+    const study = await runStudy(sampler, sphere5, 60);
     const live = sampler.currentState(study);
     const replayed = new CmaEsSampler({ seed: 3 }).currentState(study);
     expect(live).not.toBeNull();
@@ -127,7 +116,7 @@ describe('CmaEsSampler state', () => {
 
   it('follows Optuna: generation g+1 starts after popsize completed trials; failed ones do not count', async () => {
     const sampler = new CmaEsSampler({ seed: 5, popsize: 6 });
-    const study = await run(
+    const study = await runStudy(
       sampler,
       (t) => {
         const v = sphere5(t);
@@ -147,7 +136,7 @@ describe('CmaEsSampler state', () => {
   it('IPOP restarts a stopped run with incPopsize times the population', async () => {
     const sampler = new CmaEsSampler({ seed: 6, restartStrategy: 'ipop', popsize: 4, incPopsize: 3 });
     // A flat objective: the loss range stays below tolfun, so each run stops after its history fills.
-    const study = await run(sampler, (t) => 0 * (t.suggestFloat('x', 0, 1) + t.suggestFloat('y', 0, 1)), 130);
+    const study = await runStudy(sampler, (t) => 0 * (t.suggestFloat('x', 0, 1) + t.suggestFloat('y', 0, 1)), 130);
     const state = sampler.currentState(study);
     expect(state?.restarts).toBeGreaterThanOrEqual(1);
     expect(state?.popsize).toBe(4 * 3 ** (state?.restarts ?? 0));
@@ -160,7 +149,7 @@ describe('CmaEsSampler state', () => {
     const warnings: string[] = [];
     const logger = { info: () => undefined, warn: (m: string) => warnings.push(m) };
     const sampler = new CmaEsSampler({ seed: 7, x0: { x: 2, n: -3 }, sigma0: 1e-6, logger });
-    const study = await run(
+    const study = await runStudy(
       sampler,
       (t) =>
         t.suggestFloat('x', -5, 5) +

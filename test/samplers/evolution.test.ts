@@ -2,26 +2,13 @@ import * as tune from '../../src';
 import type { EvolutionSamplerOptions } from '../../src/samplers/evolution/options';
 import { EvolutionSampler } from '../../src/samplers/evolution/sampler';
 import { describeSamplerContract } from './sampler-contract';
-
-const quiet = { logger: tune.silentLogger };
+import { median, runStudy } from './helpers';
 
 describeSamplerContract('EvolutionSampler', (seed) => new EvolutionSampler({ seed }));
 describeSamplerContract(
   'EvolutionSampler roulette, population 6',
   (seed) => new EvolutionSampler({ seed, populationSize: 6, selection: 'roulette', mutationRate: 0.3 }),
 );
-
-function median(xs: number[]): number {
-  const s = xs.slice().sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 === 1 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
-}
-
-async function run(sampler: tune.Sampler, objective: tune.Objective, nTrials: number, extra = {}): Promise<tune.Study> {
-  const study = await tune.createStudy({ sampler, seed: 0, ...quiet, ...extra });
-  await study.optimize(objective, { nTrials });
-  return study;
-}
 
 /** Int, log float and categorical; optimum 0 at units = 100, lr = 10^-2.5, act = 'gelu', depth = 3. */
 const mixed = (t: tune.Trial): number =>
@@ -48,8 +35,8 @@ describe('EvolutionSampler', () => {
     const ga: number[] = [];
     const random: number[] = [];
     for (let seed = 0; seed < 7; seed++) {
-      ga.push((await run(new EvolutionSampler({ seed }), mixed8, 100)).bestValue);
-      random.push((await run(new tune.RandomSampler({ seed }), mixed8, 100)).bestValue);
+      ga.push((await runStudy(new EvolutionSampler({ seed }), mixed8, 100)).bestValue);
+      random.push((await runStudy(new tune.RandomSampler({ seed }), mixed8, 100)).bestValue);
     }
     expect(median(ga)).toBeLessThan(0.8 * median(random));
   });
@@ -59,7 +46,7 @@ describe('EvolutionSampler', () => {
     async (direction) => {
       const sign = direction === 'minimize' ? 1 : -1;
       const size = 8;
-      const study = await run(
+      const study = await runStudy(
         new EvolutionSampler({ seed: 3, populationSize: size, elitism: 2 }),
         (t) => sign * mixed(t),
         5 * size,
@@ -81,8 +68,12 @@ describe('EvolutionSampler', () => {
   );
 
   it('draws generation 0 at random and later genes from parents, reproducibly by seed and trial number', async () => {
-    const a = await run(new EvolutionSampler({ seed: 9, populationSize: 5, elitism: 0, mutationRate: 0 }), mixed, 15);
-    const random = await run(new tune.RandomSampler({ seed: 9 }), mixed, 5);
+    const a = await runStudy(
+      new EvolutionSampler({ seed: 9, populationSize: 5, elitism: 0, mutationRate: 0 }),
+      mixed,
+      15,
+    );
+    const random = await runStudy(new tune.RandomSampler({ seed: 9 }), mixed, 5);
     expect(a.trials.slice(0, 5).map((t) => t.params)).toEqual(random.trials.map((t) => t.params));
     // Without mutation every later gene is some parent's gene.
     for (const t of a.trials.slice(5)) {

@@ -5,6 +5,7 @@ import * as suggest from '../../src/gp/suggest';
 import { GPSampler } from '../../src/samplers/gp';
 import { useBackend } from '../gp/helpers';
 import { describeSamplerContract } from './sampler-contract';
+import { branin, median, runStudy } from './helpers';
 
 const quiet = { logger: tune.silentLogger };
 
@@ -28,26 +29,10 @@ describe('GPSampler (after the contract)', () => {
   });
 });
 
-function branin(x1: number, x2: number): number {
-  const b = 5.1 / (4 * Math.PI ** 2);
-  const c = 5 / Math.PI;
-  const t = 1 / (8 * Math.PI);
-  return (x2 - b * x1 * x1 + c * x1 - 6) ** 2 + 10 * (1 - t) * Math.cos(x1) + 10;
-}
+const study = (sampler: tune.Sampler, objective: tune.Objective, nTrials: number, seed = 0): Promise<tune.Study> =>
+  runStudy(sampler, objective, nTrials, { seed });
 
 const braninObjective = (t: tune.Trial): number => branin(t.suggestFloat('x1', -5, 10), t.suggestFloat('x2', 0, 15));
-
-function median(xs: number[]): number {
-  const s = xs.slice().sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 === 1 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
-}
-
-async function study(sampler: tune.Sampler, objective: tune.Objective, nTrials: number, seed = 0): Promise<tune.Study> {
-  const s = await tune.createStudy({ sampler, seed, ...quiet });
-  await s.optimize(objective, { nTrials });
-  return s;
-}
 
 describe('GPSampler finds good points', () => {
   it('Branin (optimum 0.397887): median best over 3 seeds at 30 trials is far better than random', async () => {

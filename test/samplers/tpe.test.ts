@@ -2,6 +2,7 @@ import * as tune from '../../src';
 import { TPESampler } from '../../src/samplers/tpe/sampler';
 import { defaultGamma, defaultWeights, hyperoptDefaultGamma } from '../../src/samplers/tpe/weights';
 import { describeSamplerContract } from './sampler-contract';
+import { branin, median, runStudy } from './helpers';
 
 const quiet = { logger: tune.silentLogger };
 
@@ -11,24 +12,8 @@ describeSamplerContract(
   (seed) => new TPESampler({ seed, multivariate: true, group: true, constantLiar: true, nStartupTrials: 5 }),
 );
 
-function branin(x1: number, x2: number): number {
-  const b = 5.1 / (4 * Math.PI ** 2);
-  const c = 5 / Math.PI;
-  const t = 1 / (8 * Math.PI);
-  return (x2 - b * x1 * x1 + c * x1 - 6) ** 2 + 10 * (1 - t) * Math.cos(x1) + 10;
-}
-
-function median(xs: number[]): number {
-  const s = xs.slice().sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 === 1 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
-}
-
-async function bestOf(sampler: tune.Sampler, objective: tune.Objective, nTrials: number): Promise<number> {
-  const study = await tune.createStudy({ sampler, seed: 0, ...quiet });
-  await study.optimize(objective, { nTrials });
-  return study.bestValue;
-}
+const bestOf = async (sampler: tune.Sampler, objective: tune.Objective, nTrials: number): Promise<number> =>
+  (await runStudy(sampler, objective, nTrials)).bestValue;
 
 describe('TPESampler finds good points', () => {
   it('median best on Branin over 10 seeds is at most 0.6 after 100 trials (optimum 0.397887)', async () => {

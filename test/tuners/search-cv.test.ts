@@ -2,40 +2,9 @@ import * as tf from '@tensorflow/tfjs';
 
 import * as tune from '../../src';
 import { crossValScore } from '../../src/training/cross-validation/cross-val-score';
-import type { HyperModel } from '../../src/training/hyper-model';
+import { tinyHyperModel as tiny } from '../training/callbacks/fixtures';
 import { GridSearchCV, RandomizedSearchCV, BayesSearchCV } from '../../src/tuners/search-cv-variants';
 import { rankDescending } from '../../src/tuners/cv-results';
-
-/** A tiny dense classifier whose width and learning rate come from params. */
-const tiny: HyperModel = {
-  name: 'tiny',
-  defaults: { units: 4, lr: 0.01 },
-  space: (t) => ({ units: t.suggestInt('units', 2, 8), lr: t.suggestFloat('lr', 1e-3, 1e-1, { log: true }) }),
-  build: (params, ctx) => {
-    const model = tf.sequential();
-    model.add(
-      tf.layers.dense({
-        inputShape: ctx.inputShape.slice(),
-        units: params['units'] as number,
-        activation: 'relu',
-        kernelInitializer: tf.initializers.glorotUniform({ seed: ctx.seed }),
-      }),
-    );
-    model.add(
-      tf.layers.dense({
-        units: ctx.numClasses,
-        activation: 'softmax',
-        kernelInitializer: tf.initializers.glorotUniform({ seed: ctx.seed + 1 }),
-      }),
-    );
-    model.compile({
-      optimizer: tf.train.adam(params['lr'] as number),
-      loss: 'categoricalCrossentropy',
-      metrics: ['acc'],
-    });
-    return model;
-  },
-};
 
 function blobs(n: number): { x: tf.Tensor2D; y: tf.Tensor2D } {
   const rng = new tune.Rng(4);

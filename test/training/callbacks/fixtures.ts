@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 
+import type { HyperModel } from '../../../src/training/hyper-model';
+
 /** Switches tfjs to the pure-JS cpu backend once per test file (no tfjs-node here). */
 export async function useCpu(): Promise<void> {
   if (tf.getBackend() !== 'cpu') await tf.setBackend('cpu');
@@ -48,3 +50,37 @@ export function blobs(n: number, inputDim = 4, seed = 1): { x: tf.Tensor2D; y: t
   });
   return { x, y, labels };
 }
+
+/** A tiny HyperModel: one hidden layer of `units`, Adam at `lr`. */
+export const tinyHyperModel: HyperModel = {
+  name: 'tiny',
+  defaults: { units: 4, lr: 0.01 },
+  space: (trial) => ({
+    units: trial.suggestInt('units', 2, 8),
+    lr: trial.suggestFloat('lr', 1e-3, 1e-1, { log: true }),
+  }),
+  build: (params, ctx) => {
+    const model = tf.sequential();
+    model.add(
+      tf.layers.dense({
+        units: params['units'] as number,
+        activation: 'relu',
+        inputShape: [...ctx.inputShape],
+        kernelInitializer: tf.initializers.glorotUniform({ seed: ctx.seed }),
+      }),
+    );
+    model.add(
+      tf.layers.dense({
+        units: ctx.numClasses,
+        activation: 'softmax',
+        kernelInitializer: tf.initializers.glorotUniform({ seed: ctx.seed + 1 }),
+      }),
+    );
+    model.compile({
+      optimizer: tf.train.adam(params['lr'] as number),
+      loss: 'categoricalCrossentropy',
+      metrics: ['acc'],
+    });
+    return model;
+  },
+};

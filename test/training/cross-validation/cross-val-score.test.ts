@@ -1,44 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 
-import type { HyperModel } from '../../../src/training/hyper-model';
 import * as cv from '../../../src/training/cross-validation';
-import { blobs, useCpu } from '../callbacks/fixtures';
+import { blobs, tinyHyperModel as tiny, useCpu } from '../callbacks/fixtures';
 
 beforeAll(useCpu);
 
-/** A tiny HyperModel: one hidden layer of `units`, Adam at `lr`. */
-const tiny: HyperModel = {
-  name: 'tiny',
-  defaults: { units: 4, lr: 0.01 },
-  space: (trial) => ({
-    units: trial.suggestInt('units', 2, 8),
-    lr: trial.suggestFloat('lr', 1e-3, 1e-1, { log: true }),
-  }),
-  build: (params, ctx) => {
-    const model = tf.sequential();
-    model.add(
-      tf.layers.dense({
-        units: params['units'] as number,
-        activation: 'relu',
-        inputShape: [...ctx.inputShape],
-        kernelInitializer: tf.initializers.glorotUniform({ seed: ctx.seed }),
-      }),
-    );
-    model.add(
-      tf.layers.dense({
-        units: ctx.numClasses,
-        activation: 'softmax',
-        kernelInitializer: tf.initializers.glorotUniform({ seed: ctx.seed + 1 }),
-      }),
-    );
-    model.compile({
-      optimizer: tf.train.adam(params['lr'] as number),
-      loss: 'categoricalCrossentropy',
-      metrics: ['acc'],
-    });
-    return model;
-  },
-};
 const params = { units: 6, lr: 0.05, batch_size: 8 };
 
 describe('crossValScore', () => {
