@@ -48,6 +48,25 @@ function checkNIter(nIter: number | undefined, fallback: number): number {
   return n;
 }
 
+/** A search that cross-validates `nIter` candidates drawn by its sampler (default `defaultNIter`). */
+abstract class SampledSearchCV extends BaseSearchCV {
+  protected readonly nIter: number;
+
+  constructor(
+    estimator: Estimator,
+    spaces: Readonly<Record<string, ParamDistribution>>,
+    options: RandomizedSearchCVOptions,
+    defaultNIter: number,
+  ) {
+    super(estimator, spaces, options);
+    this.nIter = checkNIter(options.nIter, defaultNIter);
+  }
+
+  protected candidates(): number {
+    return this.nIter;
+  }
+}
+
 /**
  * `nIter` candidates drawn at random from lists or ranges (scikit-learn's RandomizedSearchCV).
  *
@@ -56,24 +75,17 @@ function checkNIter(nIter: number | undefined, fallback: number): number {
  * const search = await new tune.RandomizedSearchCV(tune.models.mlp, { learning_rate: { low: 1e-4, high: 1e-1, log: true }, units_0: [32, 64, 128] }, { nIter: 8, cv: 3 }).fit(x, y);
  * ```
  */
-export class RandomizedSearchCV extends BaseSearchCV {
-  private readonly nIter: number;
-
+export class RandomizedSearchCV extends SampledSearchCV {
   constructor(
     estimator: Estimator,
     paramDistributions: Readonly<Record<string, ParamDistribution>>,
     options: RandomizedSearchCVOptions = {},
   ) {
-    super(estimator, paramDistributions, options);
-    this.nIter = checkNIter(options.nIter, 10);
+    super(estimator, paramDistributions, options, 10);
   }
 
   protected createSampler(seed: number): Sampler {
     return new RandomSampler({ seed });
-  }
-
-  protected candidates(): number {
-    return this.nIter;
   }
 }
 
@@ -86,23 +98,16 @@ export class RandomizedSearchCV extends BaseSearchCV {
  * const search = await new tune.BayesSearchCV(tune.models.mlp, { learning_rate: { low: 1e-4, high: 1e-1, log: true } }, { nIter: 20, cv: 3 }).fit(x, y);
  * ```
  */
-export class BayesSearchCV extends BaseSearchCV {
-  private readonly nIter: number;
-
+export class BayesSearchCV extends SampledSearchCV {
   constructor(
     estimator: Estimator,
     searchSpaces: Readonly<Record<string, ParamDistribution>>,
     options: RandomizedSearchCVOptions = {},
   ) {
-    super(estimator, searchSpaces, options);
-    this.nIter = checkNIter(options.nIter, 20);
+    super(estimator, searchSpaces, options, 20);
   }
 
   protected createSampler(seed: number): Sampler {
     return new GPSampler({ seed, nStartupTrials: Math.min(10, Math.max(2, Math.floor(this.nIter / 3))) });
-  }
-
-  protected candidates(): number {
-    return this.nIter;
   }
 }
