@@ -142,6 +142,16 @@ export async function runAsha(study: Study, options: AshaLoopOptions, stream: Jo
   await reportEnded();
 }
 
+/**
+ * The trials whose checkpoints no one needs any more: parents of promotions among `ended` that
+ * COMPLETED (their own checkpoint now holds the configuration). A promotion that failed or was
+ * interrupted leaves its parent's checkpoint, which a resumed run continues from.
+ */
+export function continuedParents(study: Study, ended: readonly FrozenTrial[]): FrozenTrial[] {
+  const parents = new Set(ended.filter((t) => t.state === 'COMPLETE').map((t) => slotOf(t)?.parent));
+  return study.getTrials().filter((t) => parents.has(t.number));
+}
+
 function finished(study: Study): FrozenTrial[] {
   return study.getTrials({ states: ['COMPLETE', 'PRUNED', 'FAIL'] });
 }

@@ -1,9 +1,8 @@
 import { InvalidArgumentError } from '../errors';
 import type { Study } from '../study/study';
-import type { FrozenTrial } from '../trial/frozen-trial';
-import { ashaRungs, inProcessJobs, runAsha } from './asha-loop';
+import { ashaRungs, continuedParents, inProcessJobs, runAsha } from './asha-loop';
 import { Hyperband, type HyperbandOptions } from './hyperband';
-import { slotOf, type TrainSlot } from './hyperband-loop';
+import type { TrainSlot } from './hyperband-loop';
 import type { BuildModelFn } from './tuner';
 
 export interface ASHAOptions extends Omit<HyperbandOptions, 'hyperbandIterations'> {
@@ -24,7 +23,7 @@ export interface ASHAOptions extends Omit<HyperbandOptions, 'hyperbandIterations
  * {@link Hyperband}. Unlike the stopping variant (`SuccessiveHalvingPruner`, Optuna's and Ray Tune's
  * ASHA) no configuration runs on merely because it reached a rung before others did: it waits, and
  * is promoted once the rung holds enough results to say it is good. Resumable from storage; one
- * process at a time (`tfjs-tune run` with `scheduler: { type: asha, promotion: true }` runs it on workers).
+ * process at a time (`tfjs-tune run` with `scheduler: { type: asha, mode: promotion }` runs it on workers).
  *
  * @example
  * ```ts
@@ -41,7 +40,7 @@ export class ASHA extends Hyperband {
     if (Object.prototype.hasOwnProperty.call(options, 'hyperbandIterations'))
       throw new InvalidArgumentError(
         'ASHA options.hyperbandIterations',
-        'hyperbandIterations',
+        (options as { hyperbandIterations?: unknown }).hyperbandIterations,
         'left out (ASHA runs one bracket; set maxTrials)',
       );
     super(buildModel, options, ['maxTrials']);
@@ -64,18 +63,10 @@ export class ASHA extends Hyperband {
         factor: this.factor,
         minEpochs: this.minEpochs,
         maxTrials: this.maxTrials,
-        onJobsEnd: (trials) => this.dropContinued(study, trials),
+        // Any other partial checkpoint may still be promoted as its rung fills, so it stays.
+        onJobsEnd: (ended) => this.dropPartialCheckpoints(continuedParents(study, ended)),
       },
       inProcessJobs(train, this.options.logger),
     );
-  }
-
-  /**
-   * A partial checkpoint is needed until its configuration is promoted and the promotion has ended;
-   * any other may still be promoted as its rung fills, so it stays.
-   */
-  private dropContinued(study: Study, ended: readonly FrozenTrial[]): void {
-    const parents = ended.map((t) => slotOf(t)?.parent).filter((p): p is number => typeof p === 'number');
-    this.dropPartialCheckpoints(study.getTrials().filter((t) => parents.includes(t.number)));
   }
 }

@@ -48,3 +48,64 @@ describe('WorkerPool', () => {
     expect(study.trials.map((t) => t.state)).toEqual(['FAIL', 'FAIL', 'FAIL']);
   });
 });
+
+describe('WorkerPool.runJobs (scheduled runs)', () => {
+  const jobWorker = require.resolve('./fixtures/job-worker.ts');
+  let dir: string;
+  let storage: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'tfjs-tune-jobs-'));
+    storage = `sqlite:${join(dir, 'jobs.db')}`;
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  async function withPool(body: (pool: WorkerPool, study: tune.Study) => Promise<void>): Promise<tune.Study> {
+    const study = await tune.createStudy({ studyName: 'j', storage, logger: tune.silentLogger });
+    const job = { config: { study: 'j', storage }, delayMs: 30 } as unknown as Omit<WorkerJob, 'ownerTag'>;
+    const handle = storageFromUrl(storage);
+    const pool = new WorkerPool(job, handle, study.studyId, () => undefined, jobWorker);
+    const running = pool.run(2);
+    try {
+      await body(pool, study);
+    } finally {
+      pool.stop();
+      await running;
+      await handle.close();
+    }
+    await study.refresh();
+    return study;
+  }
+
+  const makeWaiting = async (study: tune.Study): Promise<void> => {
+    await study.storage.createTrial(study.studyId, { state: 'WAITING' });
+  };
+
+  it('asks for jobs again when one ends, and resolves only when none is left and none runs', async () => {
+    let asked = 0;
+    const study = await withPool(async (pool, s) => {
+      await pool.runJobs(async () => {
+        asked++;
+        await s.refresh();
+        const made = s.trials.length;
+        const done = s.getTrials({ states: ['COMPLETE'] }).length;
+        // Three jobs at once; two more only once three have ended (as ASHA's promotions wait for results).
+        if (made < 3 || (done >= 3 && made < 5)) {
+          await makeWaiting(s);
+          return true;
+        }
+        return false;
+      });
+    });
+    expect(study.trials.map((t) => t.state)).toEqual(new Array(5).fill('COMPLETE'));
+    expect(asked).toBeGreaterThan(6); // asked again after jobs ended, not just once per idle worker
+  });
+
+  it('rejects when making a job throws, and runWaiting hands out exactly the WAITING trials asked for', async () => {
+    const study = await withPool(async (pool, s) => {
+      await expect(pool.runJobs(() => Promise.reject(new Error('no storage')))).rejects.toThrow('no storage');
+      for (let i = 0; i < 3; i++) await makeWaiting(s);
+      await pool.runWaiting(2);
+    });
+    expect(study.trials.map((t) => t.state)).toEqual(['COMPLETE', 'COMPLETE', 'WAITING']);
+  });
+});

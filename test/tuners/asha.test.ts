@@ -8,7 +8,14 @@ import type { Study } from '../../src/study/study';
 import { disposeModel } from '../../src/training/backend/dispose-model';
 import type { FrozenTrial } from '../../src/trial/frozen-trial';
 import { ASHA } from '../../src/tuners/asha';
-import { ashaRungs, inProcessJobs, nextAshaJob, runAsha, type AshaLoopOptions } from '../../src/tuners/asha-loop';
+import {
+  ashaRungs,
+  continuedParents,
+  inProcessJobs,
+  nextAshaJob,
+  runAsha,
+  type AshaLoopOptions,
+} from '../../src/tuners/asha-loop';
 import { Hyperband } from '../../src/tuners/hyperband';
 import { inProcessRounds, runHyperband, slotOf, type TrainSlot } from '../../src/tuners/hyperband-loop';
 import { tinyModel, useTunerData } from './fixtures';
@@ -181,6 +188,35 @@ describe('runAsha', () => {
     expect(study.trials.filter((t) => slotOf(t)?.round === 0)).toHaveLength(20);
     expect(study.trials.every((t) => t.state === 'COMPLETE')).toBe(true);
     expect(nextAshaJob(study.trials, OPTIONS, study)).toBeNull();
+  });
+
+  it('a promotion left RUNNING by a dead process is failed on resume and its parent promoted again', async () => {
+    const study = await newStudy('dead');
+    let dead: number | null = null;
+    // Runs jobs until the first promotion, which it claims and never finishes (the process "dies").
+    await runAsha(study, OPTIONS, async (s, next) => {
+      for (let job = await next(); job !== null; job = await next()) {
+        if (slotOf(s.trials[job] as FrozenTrial)?.parent !== null) {
+          dead = (await s.ask()).number;
+          return;
+        }
+        await inProcessRounds(fakeTrain)(s, [job]);
+      }
+    });
+    const parent = slotOf(study.trials[dead as unknown as number] as FrozenTrial)?.parent as number;
+    expect(continuedParents(study, study.trials)).toEqual([]); // nothing continued: every checkpoint stays
+    const ended: number[] = [];
+    await runAsha(study, OPTIONS, inProcessJobs(fakeTrain));
+    const children = study.trials.filter((t) => slotOf(t)?.parent === parent);
+    expect(children.map((t) => t.state)).toEqual(['FAIL', 'COMPLETE']);
+    expect(children[0]?.systemAttrs['hyperband_interrupted']).toBe(true);
+    await runAsha(
+      study,
+      { ...OPTIONS, onJobsEnd: (t) => void ended.push(...t.map((x) => x.number)) },
+      inProcessJobs(fakeTrain),
+    );
+    expect(ended).toEqual([]); // drained: a third run has nothing to do
+    expect(continuedParents(study, study.trials).map((t) => t.number)).toContain(parent);
   });
 
   it('refuses a Hyperband study, bad maxTrials and a changed schedule', async () => {

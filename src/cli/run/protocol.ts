@@ -16,7 +16,7 @@ export interface WorkerJob {
 }
 
 /**
- * Messages from a worker to the parent. A worker of a Hyperband run (config scheduler hyperband)
+ * Messages from a worker to the parent. A worker of a scheduled run (scheduler hyperband, or asha with mode promotion)
  * says `ready` when it can take a trial; the others run trials on their own until the study is full.
  */
 export type WorkerMessage =
@@ -31,7 +31,7 @@ export type WorkerMessage =
 /** From the parent: finish the trial in flight, then stop. */
 export const STOP_MESSAGE = 'stop';
 /**
- * From the parent, to a worker of a Hyperband run that said `ready`: claim one WAITING trial (the
+ * From the parent, to a worker of a scheduled run that said `ready`: claim one WAITING trial (the
  * parent created it with its slot), train it, then say `ready` again.
  */
 export const RUN_WAITING_MESSAGE = 'run-waiting';

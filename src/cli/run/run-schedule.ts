@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { TfjsTuneError } from '../../errors';
 import type { Study } from '../../study/study';
 import type { FrozenTrial } from '../../trial/frozen-trial';
-import { ashaRungs, runAsha } from '../../tuners/asha-loop';
+import { ashaRungs, continuedParents, runAsha } from '../../tuners/asha-loop';
 import {
   INTERRUPTED_KEY,
   rankTrials,
@@ -23,7 +23,10 @@ import type { WorkerPool } from './worker-pool';
  */
 export function ashaConfigurations(study: Study, config: RunConfig): number {
   const { factor, minEpochs } = config.scheduler;
-  const started = study.getTrials().filter((t) => slotOf(t)?.parent === null && !wasInterrupted(t)).length;
+  // RUNNING ones were left by a dead process: the loop fails them and runs their jobs again.
+  const started = study
+    .getTrials()
+    .filter((t) => slotOf(t)?.parent === null && t.state !== 'RUNNING' && !wasInterrupted(t)).length;
   return started + (config.trials ?? factor ** (ashaRungs(config.epochs, factor, minEpochs).length - 1));
 }
 
@@ -41,7 +44,9 @@ export function scheduledTrials(config: RunConfig): number | null {
  * `scheduler: hyperband` (or `asha`, mode promotion) in `tfjs-tune run`: this process runs the loop
  * (`runHyperband` or `runAsha`, as the tuners do) and the pool's workers train its WAITING trials in
  * parallel. A Hyperband round ends when all of its trials have; ASHA makes a job whenever a worker
- * is idle, so none waits for the others. Checkpoints below `epochs` are deleted once nothing will continue them. Stops starting trials
+ * is idle, so none waits for the others. Checkpoints below `epochs` are deleted once nothing will
+ * continue them: Hyperband's when their bracket ends, ASHA's when a promotion continuing them has
+ * completed (any other may still be promoted, so it stays). Stops starting trials
  * at the deadline (the rest stay WAITING; `--resume` runs them).
  */
 export async function runSchedule(
@@ -67,11 +72,7 @@ export async function runSchedule(
         {
           ...settings,
           maxTrials: ashaConfigurations(study, config),
-          // A partial checkpoint is done with once the promotion continuing it has ended.
-          onJobsEnd: (ended) => {
-            const parents = new Set(ended.map((t) => slotOf(t)?.parent));
-            drop(study.getTrials().filter((t) => parents.has(t.number)));
-          },
+          onJobsEnd: (ended) => drop(continuedParents(study, ended)),
         },
         async (s, next) => {
           await pool.runJobs(async () => (await next()) !== null, beforeDeadline);

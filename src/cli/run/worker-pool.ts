@@ -141,7 +141,7 @@ export class WorkerPool {
         }
       } while (feed.again);
     } catch (e) {
-      this.feed = null;
+      if (this.feed === feed) this.feed = null;
       feed.reject(e);
       return;
     } finally {
@@ -149,7 +149,7 @@ export class WorkerPool {
     }
     const cannotStart = this.stopping || !feed.shouldStart() || this.slots.size === 0;
     if (feed.running === 0 && (exhausted || cannotStart)) {
-      this.feed = null;
+      if (this.feed === feed) this.feed = null;
       feed.resolve();
     }
   }
