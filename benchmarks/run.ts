@@ -19,11 +19,10 @@ const BENCHMARKS: Readonly<Record<string, () => Promise<BenchResult>>> = {
   'multifidelity-surrogate-hard': () => surrogateBenchmark({ curves: HARD_CURVES }),
   // The same with 100 seeds: a median over 20 moves by whole brackets between runs of seeds.
   'multifidelity-surrogate-100-seeds': () => surrogateBenchmark({ seeds: 100 }),
-  // One case each, so the two can run side by side (each trains on one wasm thread).
-  'multifidelity-real-cnn': () =>
-    realTrainingBenchmark({ cases: ['cnn'], log: (m) => process.stderr.write(`multifidelity-real: ${m}\n`) }),
-  'multifidelity-real-lstm': () =>
-    realTrainingBenchmark({ cases: ['lstm'], log: (m) => process.stderr.write(`multifidelity-real: ${m}\n`) }),
+  // One case each, so the two can run side by side (each trains on one wasm thread); MF_SEEDS=3,4
+  // runs other seeds (one process per seed spreads a case over the cores).
+  'multifidelity-real-cnn': () => realTrainingBenchmark({ cases: ['cnn'], ...realTrainingFlags() }),
+  'multifidelity-real-lstm': () => realTrainingBenchmark({ cases: ['lstm'], ...realTrainingFlags() }),
   samplers: () => samplerBenchmark(),
   'worker-scaling': () => workerScaling(),
   'gp-scaling': gpScaling,
@@ -31,6 +30,17 @@ const BENCHMARKS: Readonly<Record<string, () => Promise<BenchResult>>> = {
   'tuner-overhead': () => tunerOverhead(),
   'training-step-profile': () => trainingStepProfile(),
 };
+
+function realTrainingFlags(): { seeds?: number[]; log: (message: string) => void } {
+  const seeds = process.env['MF_SEEDS'];
+  const parsed = seeds === undefined ? undefined : seeds.split(',').map(Number);
+  if (parsed !== undefined && !parsed.every((s) => Number.isInteger(s) && s >= 0))
+    throw new Error(`MF_SEEDS: got "${seeds}"; expected comma-separated integers >= 0`);
+  return {
+    ...(parsed !== undefined ? { seeds: parsed } : {}),
+    log: (m) => process.stderr.write(`multifidelity-real: ${m}\n`),
+  };
+}
 
 async function main(): Promise<void> {
   const wanted = process.argv.slice(2);

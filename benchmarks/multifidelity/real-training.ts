@@ -171,7 +171,7 @@ export async function realTrainingBenchmark(options: RealTrainingOptions = {}): 
     ratios[`${caseName}-targetMean`] = targets.reduce((a, b) => a + b, 0) / targets.length;
   }
   return {
-    name: `multifidelity-real-${cases.join('-')}`,
+    name: `multifidelity-real-${cases.join('-')}${options.seeds === undefined ? '' : `-seeds-${seeds.join('-')}`}`,
     description:
       `Real training on ${backend.name}: ${cases.join(', ')} (synthetic data, ${maxEpochs} epochs, factor ${factor}), ` +
       `seeds ${seeds.join(', ')} (medians over them), budget ${budget} epochs (${fullTrials} full trials) per method; ` +
