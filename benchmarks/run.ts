@@ -4,6 +4,7 @@
  */
 import { askTellOverhead } from './ask-tell-overhead';
 import { HARD_CURVES, surrogateBenchmark } from './multifidelity/surrogate';
+import { mergeRealTraining } from './multifidelity/merge-real';
 import { realTrainingBenchmark } from './multifidelity/real-training';
 import { samplerBenchmark } from './samplers/run-samplers';
 import { workerScaling } from './workers';
@@ -23,6 +24,9 @@ const BENCHMARKS: Readonly<Record<string, () => Promise<BenchResult>>> = {
   // runs other seeds (one process per seed spreads a case over the cores).
   'multifidelity-real-cnn': () => realTrainingBenchmark({ cases: ['cnn'], ...realTrainingFlags() }),
   'multifidelity-real-lstm': () => realTrainingBenchmark({ cases: ['lstm'], ...realTrainingFlags() }),
+  // Reads the results above (all seed sets) and writes one table per case over all their seeds.
+  'multifidelity-real-cnn-all-seeds': () => Promise.resolve(mergeRealTraining('cnn')),
+  'multifidelity-real-lstm-all-seeds': () => Promise.resolve(mergeRealTraining('lstm')),
   samplers: () => samplerBenchmark(),
   'worker-scaling': () => workerScaling(),
   'gp-scaling': gpScaling,
