@@ -136,6 +136,7 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<nu
     timeout: config.timeout,
     maximize: config.metric.goal === 'maximize',
     metric: config.metric.name,
+    fullEpochs: scheduled ? config.epochs : null,
   });
   if (!quiet)
     io.stderr(

@@ -23,7 +23,15 @@ export type WorkerMessage =
   | { type: 'backend'; description: string }
   | { type: 'trial-start'; number: number; trialId: number }
   | { type: 'epoch'; number: number; epoch: number; epochs: number; value: number | null }
-  | { type: 'trial-end'; number: number; state: TrialState; value: number | null; failReason: string | null }
+  | {
+      type: 'trial-end';
+      number: number;
+      state: TrialState;
+      value: number | null;
+      failReason: string | null;
+      /** Scheduled runs: the epochs the trial was trained to (its rung), so partial scores are told apart. */
+      epochs?: number;
+    }
   | { type: 'ready' }
   | { type: 'done' }
   | { type: 'error'; message: string };

@@ -22,6 +22,8 @@ export class RunDisplay {
       timeout: number | null;
       maximize: boolean;
       metric: string;
+      /** Scheduled runs: the full epochs; only trials trained that far count as the best. */
+      fullEpochs?: number | null;
     },
   ) {
     this.bar = new ProgressBar({
@@ -39,12 +41,14 @@ export class RunDisplay {
     if (m.type === 'trial-end') {
       this.epochs.delete(m.number);
       this.done++;
-      if (m.state === 'COMPLETE' && m.value !== null) {
+      const full = m.epochs === undefined || this.options.fullEpochs == null || m.epochs === this.options.fullEpochs;
+      if (m.state === 'COMPLETE' && m.value !== null && full) {
         const better =
           this.best === null || (this.options.maximize ? m.value > this.best.value : m.value < this.best.value);
         if (better) this.best = { number: m.number, value: m.value };
       }
-      const value = m.value === null ? '' : ` ${this.options.metric}=${formatNumber(m.value)}`;
+      const at = full || m.epochs === undefined ? '' : ` after ${m.epochs} epochs`;
+      const value = m.value === null ? '' : ` ${this.options.metric}=${formatNumber(m.value)}${at}`;
       const why = m.state === 'FAIL' && m.failReason ? ` (${m.failReason})` : '';
       const best = this.best === null ? '' : ` | best #${this.best.number} ${formatNumber(this.best.value)}`;
       this.line(`trial ${m.number} ${m.state}${value}${why}${best}`);

@@ -13,7 +13,7 @@ import { slotTrainerFor } from '../../training/slot-trainer';
 import { loadStudy } from '../../study/create-study';
 import type { Study } from '../../study/study';
 import type { FrozenTrial } from '../../trial/frozen-trial';
-import { runSlotTrial } from '../../tuners/hyperband-loop';
+import { runSlotTrial, slotOf } from '../../tuners/hyperband-loop';
 import { silentLogger } from '../../util/logger';
 import { ZOO, prunerFor, samplerFor } from '../config/resolve';
 import { configuredSpace } from '../config/space';
@@ -24,7 +24,15 @@ function post(message: WorkerMessage): void {
 }
 
 function postTrialEnd(t: FrozenTrial): void {
-  post({ type: 'trial-end', number: t.number, state: t.state, value: t.values?.[0] ?? null, failReason: t.failReason });
+  const epochs = slotOf(t)?.epochs;
+  post({
+    type: 'trial-end',
+    number: t.number,
+    state: t.state,
+    value: t.values?.[0] ?? null,
+    failReason: t.failReason,
+    ...(epochs !== undefined ? { epochs } : {}),
+  });
 }
 
 /** Posts each epoch's monitored value so the parent can draw the epoch bar. */
