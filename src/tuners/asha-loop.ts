@@ -98,7 +98,9 @@ export function nextAshaJob(trials: readonly FrozenTrial[], options: AshaLoopOpt
  * with its parent's params that continues the parent's checkpoint from `initialEpoch`.
  *
  * `stream` decides how many jobs run at once; a job handed out counts as promoted at once, so two
- * workers never continue the same configuration. Resumable like `runHyperband`: trials left WAITING
+ * workers never continue the same configuration. With one job at a time a seed repeats a search
+ * exactly; with several, promotions depend on which results arrive first (as in any asynchronous
+ * ASHA), though every configuration's values still come from the seed and its trial number. Resumable like `runHyperband`: trials left WAITING
  * run first, ones left RUNNING by a dead process are failed and their jobs chosen again.
  * `study.stop()` ends the loop after the jobs in flight.
  */
