@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { classOf } from './stock-class';
 
 /** The arguments of `tf.layers.depthwiseConv2d`, `dilationRate` included (and now honoured). */
 export type DilatedDepthwiseConv2DArgs = Parameters<typeof tf.layers.depthwiseConv2d>[0];
@@ -23,12 +24,9 @@ interface DepthwiseFields {
   readonly depthMultiplier: number;
 }
 
-// tfjs exports the DepthwiseConv2D class only as a type; its constructor is reachable through an
-// instance. The explicit name keeps this probe from consuming an auto-naming uid.
-const probe: object = tf.layers.depthwiseConv2d({ kernelSize: 1, name: 'tfjs_tune_depthwise_probe' });
-const DepthwiseConv2DBase = (Object.getPrototypeOf(probe) as { constructor: unknown }).constructor as new (
-  args: DilatedDepthwiseConv2DArgs,
-) => DepthwiseLayer;
+const DepthwiseConv2DBase = classOf<new (args: DilatedDepthwiseConv2DArgs) => DepthwiseLayer>(
+  tf.layers.depthwiseConv2d({ kernelSize: 1, name: 'tfjs_tune_depthwise_probe' }),
+);
 
 /**
  * `tf.layers.depthwiseConv2d` whose `dilationRate` is applied: the stock layer (tfjs 4.22) passes

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { classOf } from './stock-class';
 
 // Bound once: inside jest's vm context every `Math.x` is a global lookup (see fused-dense-layer.ts).
 const sqrt = Math.sqrt;
@@ -224,12 +225,9 @@ export function batchNormTraining(
   ];
 }
 
-// tfjs exports the class only as a type; its constructor is reachable through an instance. The
-// explicit name keeps this probe from consuming an auto-naming uid.
-const probe: object = tf.layers.batchNormalization({ name: 'tfjs_tune_batch_norm_probe' });
-const BatchNormBase = (Object.getPrototypeOf(probe) as { constructor: unknown }).constructor as new (
-  args?: FusedBatchNormalizationArgs,
-) => BatchNormLayer;
+const BatchNormBase = classOf<new (args?: FusedBatchNormalizationArgs) => BatchNormLayer>(
+  tf.layers.batchNormalization({ name: 'tfjs_tune_batch_norm_probe' }),
+);
 
 /**
  * `tf.layers.batchNormalization` whose training-time normalisation is one op

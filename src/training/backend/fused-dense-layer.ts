@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { classOf } from './stock-class';
 
 // Math's functions bound once: inside jest's vm context every `Math.x` is a global lookup through
 // the sandbox's interceptors, which made the hot loops below ~6x slower under test.
@@ -212,12 +213,9 @@ function softmaxGrad(
   }
 }
 
-// tfjs exports the Dense class only as a type; its constructor is reachable through an instance.
-// The explicit name keeps this probe from consuming an auto-naming uid.
-const probe: object = tf.layers.dense({ units: 1, name: 'tfjs_tune_dense_probe' });
-const DenseBase = (Object.getPrototypeOf(probe) as { constructor: unknown }).constructor as new (
-  args: FusedDenseArgs,
-) => DenseLayer;
+const DenseBase = classOf<new (args: FusedDenseArgs) => DenseLayer>(
+  tf.layers.dense({ units: 1, name: 'tfjs_tune_dense_probe' }),
+);
 
 /**
  * `tf.layers.dense` whose matMul, bias and activation train as one op ({@link denseForward}): the

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 
 import { lstmSequence } from './lstm-sequence';
+import { classOf } from './stock-class';
 
 /** The arguments of `tf.layers.lstm`. */
 export type FusedLstmArgs = Parameters<typeof tf.layers.lstm>[0];
@@ -27,12 +28,9 @@ interface LstmFields {
   readonly stateful: boolean;
 }
 
-// tfjs exports the LSTM class only as a type; its constructor is reachable through an instance.
-// The explicit name keeps this probe from consuming an auto-naming uid.
-const probe: object = tf.layers.lstm({ units: 1, name: 'tfjs_tune_lstm_probe' });
-const LstmBase = (Object.getPrototypeOf(probe) as { constructor: unknown }).constructor as new (
-  args: FusedLstmArgs,
-) => LstmLayer;
+const LstmBase = classOf<new (args: FusedLstmArgs) => LstmLayer>(
+  tf.layers.lstm({ units: 1, name: 'tfjs_tune_lstm_probe' }),
+);
 
 /**
  * `tf.layers.lstm` run as one fused op ({@link lstmSequence}): the stock layer's weights (same

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { classOf } from './stock-class';
 
 type Regularizer = ReturnType<typeof tf.regularizers.l1l2>;
 
@@ -15,9 +16,7 @@ interface L1L2Like {
   getConfig(): tf.serialization.ConfigDict;
 }
 
-// tfjs exports the L1L2 class only as a type; its constructor is reachable through an instance.
-const L1L2Base = (Object.getPrototypeOf(tf.regularizers.l1l2({ l1: 0, l2: 0 })) as { constructor: unknown })
-  .constructor as new (args: { l1?: number; l2?: number }) => L1L2Like;
+const L1L2Base = classOf<new (args: { l1?: number; l2?: number }) => L1L2Like>(tf.regularizers.l1l2({ l1: 0, l2: 0 }));
 
 /**
  * tfjs-layers' L1L2 regulariser (`sum(l1 |w| + l2 w²)`) as one differentiable op on the wasm and
