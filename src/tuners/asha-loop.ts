@@ -20,8 +20,16 @@ export interface AshaLoopOptions {
   readonly factor: number;
   /** The bottom rung's epochs. Default 1. */
   readonly minEpochs?: number;
-  /** New configurations to start; once they are, the loop runs the promotions left and ends. */
-  readonly maxTrials: number;
+  /**
+   * New configurations in the study, counted across runs; once they have started, the loop runs the
+   * promotions left and ends. Give this or `addTrials`.
+   */
+  readonly maxTrials?: number;
+  /**
+   * Instead of `maxTrials`: new configurations to start beyond those the study already holds when
+   * the loop begins (after failing the ones a dead process left RUNNING, whose jobs run again).
+   */
+  readonly addTrials?: number;
   /** Called with the trials that have ended since the last call (the tuner deletes checkpoints no one will continue). */
   readonly onJobsEnd?: (trials: readonly FrozenTrial[]) => void | Promise<void>;
 }
@@ -86,8 +94,12 @@ export function nextAshaJob(trials: readonly FrozenTrial[], options: AshaLoopOpt
     const candidate = top.find((t) => !promoted.has(t.number));
     if (candidate !== undefined) return { rung: k + 1, parent: candidate };
   }
-  const started = counted.filter((t) => slotOf(t)?.round === 0).length;
-  return started < options.maxTrials ? { rung: 0, parent: null } : null;
+  return startedConfigurations(counted) < (options.maxTrials ?? Infinity) ? { rung: 0, parent: null } : null;
+}
+
+/** New configurations started so far (interrupted ones do not count: their jobs run again). */
+function startedConfigurations(trials: readonly FrozenTrial[]): number {
+  return trials.filter((t) => slotOf(t)?.round === 0 && !wasInterrupted(t)).length;
 }
 
 /**
@@ -106,9 +118,20 @@ export function nextAshaJob(trials: readonly FrozenTrial[], options: AshaLoopOpt
  */
 export async function runAsha(study: Study, options: AshaLoopOptions, stream: JobStream): Promise<void> {
   const rungs = ashaRungs(options.maxEpochs, options.factor, options.minEpochs ?? 1);
-  if (!(options.maxTrials >= 1) || !(Number.isInteger(options.maxTrials) || options.maxTrials === Infinity))
-    throw new InvalidArgumentError('maxTrials', options.maxTrials, 'an integer >= 1 (or Infinity)');
+  const limit = options.maxTrials ?? options.addTrials;
+  if ((options.maxTrials === undefined) === (options.addTrials === undefined))
+    throw new InvalidArgumentError('maxTrials', options.maxTrials, 'given, or addTrials instead (exactly one)');
+  if (!(limit !== undefined && limit >= 1 && (Number.isInteger(limit) || limit === Infinity)))
+    throw new InvalidArgumentError(
+      options.maxTrials !== undefined ? 'maxTrials' : 'addTrials',
+      limit,
+      'an integer >= 1 (or Infinity)',
+    );
   await prepareScheduledStudy(study, ASHA_KEY, options);
+  const resolved: AshaLoopOptions =
+    options.addTrials === undefined
+      ? options
+      : { ...options, maxTrials: startedConfigurations(study.getTrials()) + options.addTrials };
   const leftOver = study
     .getTrials({ states: ['WAITING'] })
     .filter((t) => slotOf(t) !== null)
@@ -125,7 +148,7 @@ export async function runAsha(study: Study, options: AshaLoopOptions, stream: Jo
     if (waiting !== undefined) return waiting;
     await study.refresh();
     await reportEnded();
-    const job = nextAshaJob(study.getTrials(), options, study);
+    const job = nextAshaJob(study.getTrials(), resolved, study);
     if (job === null) return null;
     const slot: HyperbandSlot = {
       iteration: 0,

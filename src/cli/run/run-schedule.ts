@@ -5,30 +5,10 @@ import { TfjsTuneError } from '../../errors';
 import type { Study } from '../../study/study';
 import type { FrozenTrial } from '../../trial/frozen-trial';
 import { ashaRungs, continuedParents, runAsha } from '../../tuners/asha-loop';
-import {
-  INTERRUPTED_KEY,
-  rankTrials,
-  runHyperband,
-  slotOf,
-  wasInterrupted,
-  type RoundExecutor,
-} from '../../tuners/hyperband-loop';
+import { INTERRUPTED_KEY, rankTrials, runHyperband, slotOf, type RoundExecutor } from '../../tuners/hyperband-loop';
 import { hyperbandSchedule } from '../../tuners/hyperband-schedule';
 import type { RunConfig } from '../config/schema';
 import type { WorkerPool } from './worker-pool';
-
-/**
- * New configurations an ASHA run starts: `trials` more than the study holds (so `--resume --trials N`
- * adds N, as for other runs), by default as many as the most aggressive Hyperband bracket starts.
- */
-export function ashaConfigurations(study: Study, config: RunConfig): number {
-  const { factor, minEpochs } = config.scheduler;
-  // RUNNING ones were left by a dead process: the loop fails them and runs their jobs again.
-  const started = study
-    .getTrials()
-    .filter((t) => slotOf(t)?.parent === null && t.state !== 'RUNNING' && !wasInterrupted(t)).length;
-  return started + (config.trials ?? factor ** (ashaRungs(config.epochs, factor, minEpochs).length - 1));
-}
 
 /** How many trials one pass of the config's schedule creates (the progress bar's total; null: not known). */
 export function scheduledTrials(config: RunConfig): number | null {
@@ -71,7 +51,11 @@ export async function runSchedule(
         study,
         {
           ...settings,
-          maxTrials: ashaConfigurations(study, config),
+          // `--resume --trials N` adds N, as for other runs; by default, a first bracket's worth.
+          addTrials:
+            config.trials ??
+            config.scheduler.factor **
+              (ashaRungs(config.epochs, config.scheduler.factor, config.scheduler.minEpochs).length - 1),
           onJobsEnd: (ended) => drop(continuedParents(study, ended)),
         },
         async (s, next) => {
