@@ -2,7 +2,7 @@ import { InvalidArgumentError } from '../errors';
 import type { Study } from '../study/study';
 import { ashaRungs, continuedParents, inProcessJobs, runAsha } from './asha-loop';
 import { Hyperband, type HyperbandOptions } from './hyperband';
-import type { TrainSlot } from './hyperband-loop';
+import { dropPartialCheckpoints, type TrainSlot } from './hyperband-loop';
 import type { BuildModelFn } from './tuner';
 
 export interface ASHAOptions extends Omit<HyperbandOptions, 'hyperbandIterations'> {
@@ -64,7 +64,8 @@ export class ASHA extends Hyperband {
         minEpochs: this.minEpochs,
         maxTrials: this.maxTrials,
         // Any other partial checkpoint may still be promoted as its rung fills, so it stays.
-        onJobsEnd: (ended) => this.dropPartialCheckpoints(continuedParents(study, ended)),
+        onJobsEnd: (ended) =>
+          dropPartialCheckpoints(continuedParents(study, ended), this.maxEpochs, this.checkpointDir),
       },
       inProcessJobs(train, this.options.logger),
     );

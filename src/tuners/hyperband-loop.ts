@@ -1,3 +1,6 @@
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+
 import { InvalidArgumentError, TfjsTuneError, TrialPruned } from '../errors';
 import { FAIL_REASON_KEY } from '../storage/base';
 import type { Study } from '../study/study';
@@ -286,4 +289,15 @@ async function failInterrupted(study: Study): Promise<void> {
     await study.storage.setTrialState(t.trialId, 'FAIL');
   }
   if (orphans.length > 0) await study.refresh();
+}
+
+/**
+ * Deletes the checkpoints (`<checkpointDir>/trial_<n>`) of those `trials` trained to fewer than
+ * `maxEpochs`: called once nothing will continue them. Fully trained ones are the results, and stay.
+ */
+export function dropPartialCheckpoints(trials: readonly FrozenTrial[], maxEpochs: number, checkpointDir: string): void {
+  for (const t of trials) {
+    if ((slotOf(t)?.epochs ?? maxEpochs) < maxEpochs)
+      rmSync(join(checkpointDir, `trial_${t.number}`), { recursive: true, force: true });
+  }
 }

@@ -1,5 +1,3 @@
-import { rmSync } from 'node:fs';
-
 import type * as tf from '@tensorflow/tfjs';
 
 import { InvalidArgumentError, NoCompletedTrialsError } from '../errors';
@@ -13,6 +11,7 @@ import { loadCheckpoint, saveCheckpoint } from '../training/checkpoint/save-load
 import type { FrozenTrial } from '../trial/frozen-trial';
 import type { Study } from '../study/study';
 import {
+  dropPartialCheckpoints,
   inProcessRounds,
   runHyperband,
   rankTrials,
@@ -127,7 +126,7 @@ export class Hyperband extends Tuner {
         factor: this.factor,
         minEpochs: this.minEpochs,
         iterations: this.hyperbandIterations,
-        onBracketEnd: (trials) => this.dropPartialCheckpoints(trials),
+        onBracketEnd: (trials) => dropPartialCheckpoints(trials, this.maxEpochs, this.checkpointDir),
       },
       inProcessRounds(train, this.options.logger),
     );
@@ -194,14 +193,6 @@ export class Hyperband extends Tuner {
     // The trial was created with its parent's params; the checkpoint has the architecture and the
     // optimizer (class, config and state), so nothing is rebuilt and training continues exactly.
     return (await loadCheckpoint(this.trialDir(slot.parent))).model;
-  }
-
-  /** Once a bracket is over, checkpoints below maxEpochs will never be continued: free the disk. */
-  protected dropPartialCheckpoints(trials: readonly FrozenTrial[]): void {
-    for (const t of trials) {
-      if ((slotOf(t)?.epochs ?? this.maxEpochs) < this.maxEpochs)
-        rmSync(this.trialDir(t.number), { recursive: true, force: true });
-    }
   }
 
   private async bestFullyTrained(n: number): Promise<FrozenTrial[]> {

@@ -1,11 +1,15 @@
-import { rmSync } from 'node:fs';
-import { join } from 'node:path';
-
 import { TfjsTuneError } from '../../errors';
 import type { Study } from '../../study/study';
 import type { FrozenTrial } from '../../trial/frozen-trial';
 import { ashaRungs, continuedParents, runAsha } from '../../tuners/asha-loop';
-import { INTERRUPTED_KEY, rankTrials, runHyperband, slotOf, type RoundExecutor } from '../../tuners/hyperband-loop';
+import {
+  INTERRUPTED_KEY,
+  dropPartialCheckpoints,
+  rankTrials,
+  runHyperband,
+  slotOf,
+  type RoundExecutor,
+} from '../../tuners/hyperband-loop';
 import { hyperbandSchedule } from '../../tuners/hyperband-schedule';
 import type { RunConfig } from '../config/schema';
 import type { WorkerPool } from './worker-pool';
@@ -85,11 +89,4 @@ export async function markInterrupted(study: Study, numbers: readonly number[]):
 export function bestFullyTrained(study: Study, config: RunConfig): FrozenTrial | null {
   const full = study.getTrials({ states: ['COMPLETE'] }).filter((t) => slotOf(t)?.epochs === config.epochs);
   return rankTrials(full, study.direction)[0] ?? null;
-}
-
-function dropPartialCheckpoints(trials: readonly FrozenTrial[], maxEpochs: number, checkpointDir: string): void {
-  for (const t of trials) {
-    if ((slotOf(t)?.epochs ?? maxEpochs) < maxEpochs)
-      rmSync(join(checkpointDir, `trial_${t.number}`), { recursive: true, force: true });
-  }
 }
