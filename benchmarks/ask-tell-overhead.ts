@@ -7,7 +7,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { createStudy, silentLogger } from '../src';
+import { createStudy } from '../src';
+import { silentLogger } from '../src/util/logger';
 import type { BenchResult } from './result';
 
 async function measure(

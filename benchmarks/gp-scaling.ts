@@ -10,7 +10,7 @@ import { spawnSync } from 'node:child_process';
 import * as tf from '@tensorflow/tfjs';
 import { CholeskyDecomposition, Matrix } from 'ml-matrix';
 
-import { silentLogger } from '../src';
+import { silentLogger } from '../src/util/logger';
 import { choleskyInPlace, invertLower } from '../src/gp/dense-float64';
 import { GPPosterior } from '../src/gp/posterior';
 import { Rng } from '../src/random/rng';

@@ -12,7 +12,7 @@ import type { Sampler } from '../../src/samplers/base';
 import { RandomSampler } from '../../src/samplers/random';
 import { createStudy } from '../../src/study/create-study';
 import { BOHBSampler, type BOHBSamplerOptions } from '../../src/tuners/bohb';
-import { inProcessJobs, runAsha } from '../../src/tuners/asha-loop';
+import { inProcessJobs, runASHA } from '../../src/tuners/asha-loop';
 import { inProcessRounds, runHyperband, type TrainSlot } from '../../src/tuners/hyperband-loop';
 import { silentLogger } from '../../src/util/logger';
 
@@ -41,7 +41,7 @@ export function hyperbandLoopMethod(
       const settings = { maxEpochs: MAX_EPOCHS, factor: schedule.factor ?? 3, minEpochs: schedule.minEpochs ?? 1 };
       const loop = (train: TrainSlot): Promise<void> =>
         schedule.loop === 'asha'
-          ? runAsha(study, { ...settings, maxTrials: Infinity }, inProcessJobs(train))
+          ? runASHA(study, { ...settings, maxTrials: Infinity }, inProcessJobs(train))
           : runHyperband(study, { ...settings, iterations: ENOUGH_ITERATIONS }, inProcessRounds(train));
       await loop(async (trial, slot) => {
         const config = suggestConfig(trial); // a promoted trial already holds its parent's values

@@ -11,7 +11,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { createStudy, silentLogger } from '../../src';
+import { createStudy } from '../../src';
+import { silentLogger } from '../../src/util/logger';
 import type { Sampler } from '../../src/samplers/base';
 import { CmaEsSampler } from '../../src/samplers/cmaes/sampler';
 import { EvolutionSampler } from '../../src/samplers/evolution/sampler';

@@ -4,7 +4,7 @@ export interface ValueAndGradient {
   readonly grad: Float64Array;
 }
 
-export interface LbfgsOptions {
+export interface LBFGSOptions {
   /** Iterations (accepted steps). */
   readonly maxIterations: number;
   /** Stop once every component of the projected gradient is below this (scipy's `gtol`). */
@@ -22,7 +22,7 @@ export interface LbfgsOptions {
   readonly upper?: Float64Array;
 }
 
-export interface LbfgsResult {
+export interface LBFGSResult {
   readonly x: Float64Array;
   readonly value: number;
   readonly iterations: number;
@@ -34,11 +34,11 @@ export interface LbfgsResult {
  * with an Armijo backtracking line search, projecting onto box bounds. Plain float64 JS: the
  * dimension is small and the cost is in `f`, which does its work as tensor ops.
  */
-export function minimizeLbfgs(
+export function minimizeLBFGS(
   f: (x: Float64Array) => ValueAndGradient,
   x0: Float64Array,
-  options: LbfgsOptions,
-): LbfgsResult {
+  options: LBFGSOptions,
+): LBFGSResult {
   const n = x0.length;
   const gtol = options.gtol ?? 1e-5;
   const ftol = options.ftol ?? 1e-10;

@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../random/rng';
 import { CholeskyFactor, type CholeskyOptions } from './cholesky';
 import { type KernelName, trainingKernel } from './kernels';
-import { minimizeLbfgs, type LbfgsResult } from './lbfgs';
+import { minimizeLBFGS, type LBFGSResult } from './lbfgs';
 import type { GPHyperparameters } from './posterior';
 
 const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
@@ -170,15 +170,15 @@ export function fitHyperparameters(
     }
     // gtol as Optuna's; ftol and the short line search because the float32 loss is noisy near 1e-6.
     const bounds = { lower, upper, gtol: 1e-2, ftol: 1e-6, maxBacktracks: 6 };
-    let best: LbfgsResult | null = null;
+    let best: LBFGSResult | null = null;
     const probe = options.probeIterations ?? 2;
     for (const s of starts) {
-      const r = minimizeLbfgs(evaluate, s, { ...bounds, maxIterations: starts.length === 1 ? 0 : probe });
+      const r = minimizeLBFGS(evaluate, s, { ...bounds, maxIterations: starts.length === 1 ? 0 : probe });
       if (best === null || r.value < best.value) best = r;
     }
-    const chosen = best as LbfgsResult;
+    const chosen = best as LBFGSResult;
     const maxIterations = options.maxIterations ?? 30;
-    const final = minimizeLbfgs(evaluate, chosen.x, { ...bounds, maxIterations, maxEvaluations: maxIterations + 10 });
+    const final = minimizeLBFGS(evaluate, chosen.x, { ...bounds, maxIterations, maxEvaluations: maxIterations + 10 });
     const raw = final.value <= chosen.value ? final.x : chosen.x;
     return toHyperparameters(raw, options.columnParam, params, options.deterministic);
   } finally {

@@ -15,7 +15,7 @@ import {
 import { silentLogger, type Logger } from '../util/logger';
 import { hyperbandSchedule } from './hyperband-schedule';
 
-export interface AshaLoopOptions {
+export interface ASHALoopOptions {
   readonly maxEpochs: number;
   readonly factor: number;
   /** The bottom rung's epochs. Default 1. */
@@ -64,7 +64,7 @@ export function ashaRungs(maxEpochs: number, factor: number, minEpochs = 1): num
 }
 
 /** What to run next: a new configuration (parent null, rung 0) or a promotion of `parent` to `rung`. */
-export interface AshaJob {
+export interface ASHAJob {
   readonly rung: number;
   readonly parent: FrozenTrial | null;
 }
@@ -77,7 +77,7 @@ export interface AshaJob {
  * (`SuccessiveHalvingPruner`), a configuration that arrives at a rung early is paused, not run on
  * just because it beat the few that came before it, and may still be promoted when the rung fills.
  */
-export function nextAshaJob(trials: readonly FrozenTrial[], options: AshaLoopOptions, study: Study): AshaJob | null {
+export function nextASHAJob(trials: readonly FrozenTrial[], options: ASHALoopOptions, study: Study): ASHAJob | null {
   const rungs = ashaRungs(options.maxEpochs, options.factor, options.minEpochs ?? 1);
   const counted = trials.filter((t) => slotOf(t) !== null && !wasInterrupted(t));
   const promoted = new Set<number>();
@@ -116,7 +116,7 @@ function startedConfigurations(trials: readonly FrozenTrial[]): number {
  * run first, ones left RUNNING by a dead process are failed and their jobs chosen again.
  * `study.stop()` ends the loop after the jobs in flight.
  */
-export async function runAsha(study: Study, options: AshaLoopOptions, stream: JobStream): Promise<void> {
+export async function runASHA(study: Study, options: ASHALoopOptions, stream: JobStream): Promise<void> {
   const rungs = ashaRungs(options.maxEpochs, options.factor, options.minEpochs ?? 1);
   const limit = options.maxTrials ?? options.addTrials;
   if ((options.maxTrials === undefined) === (options.addTrials === undefined))
@@ -128,7 +128,7 @@ export async function runAsha(study: Study, options: AshaLoopOptions, stream: Jo
       'an integer >= 1 (or Infinity)',
     );
   await prepareScheduledStudy(study, ASHA_KEY, options);
-  const resolved: AshaLoopOptions =
+  const resolved: ASHALoopOptions =
     options.addTrials === undefined
       ? options
       : { ...options, maxTrials: startedConfigurations(study.getTrials()) + options.addTrials };
@@ -148,7 +148,7 @@ export async function runAsha(study: Study, options: AshaLoopOptions, stream: Jo
     if (waiting !== undefined) return waiting;
     await study.refresh();
     await reportEnded();
-    const job = nextAshaJob(study.getTrials(), resolved, study);
+    const job = nextASHAJob(study.getTrials(), resolved, study);
     if (job === null) return null;
     const slot: HyperbandSlot = {
       iteration: 0,

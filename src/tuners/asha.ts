@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from '../errors';
 import type { Study } from '../study/study';
-import { ashaRungs, continuedParents, inProcessJobs, runAsha } from './asha-loop';
+import { ashaRungs, continuedParents, inProcessJobs, runASHA } from './asha-loop';
 import { Hyperband, type HyperbandOptions } from './hyperband';
 import { dropPartialCheckpoints, type TrainSlot } from './hyperband-loop';
 import type { BuildModelFn } from './tuner';
@@ -56,7 +56,7 @@ export class ASHA extends Hyperband {
   }
 
   protected override async runSchedule(study: Study, train: TrainSlot): Promise<void> {
-    await runAsha(
+    await runASHA(
       study,
       {
         maxEpochs: this.maxEpochs,

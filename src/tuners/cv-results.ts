@@ -3,7 +3,7 @@ import type { FrozenTrial } from '../trial/frozen-trial';
 import type { StudyDirection } from '../trial/state';
 
 /** scikit-learn's `cv_results_`, one entry per candidate, in trial order. */
-export interface CvResults {
+export interface CVResults {
   readonly params: Readonly<Record<string, ParamValue>>[];
   readonly meanTestScore: number[];
   readonly stdTestScore: number[];
@@ -19,7 +19,7 @@ export function rankDescending(values: readonly number[], higherIsBetter = true)
   return values.map((v) => 1 + values.filter((o) => (higherIsBetter ? o > v : o < v)).length);
 }
 
-export function summarizeCvResults(trials: readonly FrozenTrial[], direction: StudyDirection): CvResults {
+export function summarizeCVResults(trials: readonly FrozenTrial[], direction: StudyDirection): CVResults {
   const sorted = trials.slice().sort((a, b) => a.number - b.number);
   const meanTestScore = sorted.map((t) => t.value as number);
   return {

@@ -32,7 +32,7 @@ export interface HyperbandSlot {
 export const HYPERBAND_KEY = 'hyperband';
 /** Study system attribute: brackets finished so far, counted across iterations. */
 export const BRACKETS_DONE_KEY = 'hyperband_brackets_done';
-/** Study system attribute of an ASHA search (`runAsha`), whose trials carry the same slots. */
+/** Study system attribute of an ASHA search (`runASHA`), whose trials carry the same slots. */
 export const ASHA_KEY = 'asha';
 /** Set on trials left RUNNING by a process that died; their slot is run again. */
 export const INTERRUPTED_KEY = 'hyperband_interrupted';

@@ -14,7 +14,7 @@ import type { BuildContext, HyperModel, Params } from '../training/hyper-model';
 import type { StudyDirection } from '../trial/state';
 import { silentLogger } from '../util/logger';
 import { resolveObjective } from './objective-spec';
-import { summarizeCvResults, type CvResults } from './cv-results';
+import { summarizeCVResults, type CVResults } from './cv-results';
 
 /** A HyperModel, or a function that builds a compiled model from one parameter set. */
 export type Estimator = HyperModel | ((params: Params, context: BuildContext) => tf.LayersModel);
@@ -59,7 +59,7 @@ function asHyperModel(estimator: Estimator): HyperModel {
  * reportable). Subclasses choose the candidates: a grid, random draws, or a model-based sampler.
  */
 export abstract class BaseSearchCV {
-  cvResults: CvResults | null = null;
+  cvResults: CVResults | null = null;
   bestIndex = -1;
   bestParams: Params | null = null;
   bestScore = NaN;
@@ -108,7 +108,7 @@ export abstract class BaseSearchCV {
         'every candidate failed',
         'at least one candidate that trains: see study.trials for the reasons',
       );
-    this.cvResults = summarizeCvResults(complete, this.direction);
+    this.cvResults = summarizeCVResults(complete, this.direction);
     const ranks = this.cvResults.rankTestScore;
     this.bestIndex = ranks.indexOf(Math.min(...ranks));
     this.bestParams = this.cvResults.params[this.bestIndex] as Params;

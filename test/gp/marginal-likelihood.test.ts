@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { CholeskyDecomposition, Matrix } from 'ml-matrix';
 
 import { fitHyperparameters, gaussianNegLogLikelihood, logPrior, MIN_NOISE } from '../../src/gp/marginal-likelihood';
-import { minimizeLbfgs } from '../../src/gp/lbfgs';
+import { minimizeLBFGS } from '../../src/gp/lbfgs';
 import { standardize } from '../../src/gp/posterior';
 import { Rng } from '../../src/random/rng';
 import { expectNoLeak, lcg, useBackend } from './helpers';
@@ -97,7 +97,7 @@ describe.each(['cpu', 'wasm'] as const)('marginal likelihood on %s', (backend) =
   });
 });
 
-describe('minimizeLbfgs', () => {
+describe('minimizeLBFGS', () => {
   const rosenbrock = (x: Float64Array): { value: number; grad: Float64Array } => {
     const [a, b] = [x[0] as number, x[1] as number];
     return {
@@ -107,13 +107,13 @@ describe('minimizeLbfgs', () => {
   };
 
   it('minimises Rosenbrock', () => {
-    const r = minimizeLbfgs(rosenbrock, Float64Array.from([-1.2, 1]), { maxIterations: 200, gtol: 1e-8 });
+    const r = minimizeLBFGS(rosenbrock, Float64Array.from([-1.2, 1]), { maxIterations: 200, gtol: 1e-8 });
     expect(r.x[0]).toBeCloseTo(1, 4);
     expect(r.x[1]).toBeCloseTo(1, 4);
   });
 
   it('respects box bounds', () => {
-    const r = minimizeLbfgs(rosenbrock, Float64Array.from([-1.2, 0]), {
+    const r = minimizeLBFGS(rosenbrock, Float64Array.from([-1.2, 0]), {
       maxIterations: 200,
       lower: Float64Array.from([-2, -2]),
       upper: Float64Array.from([0.5, 2]),
@@ -123,7 +123,7 @@ describe('minimizeLbfgs', () => {
   });
 
   it('stops on a non-finite start without evaluating further', () => {
-    const r = minimizeLbfgs(() => ({ value: NaN, grad: new Float64Array(1) }), Float64Array.from([0]), {
+    const r = minimizeLBFGS(() => ({ value: NaN, grad: new Float64Array(1) }), Float64Array.from([0]), {
       maxIterations: 5,
     });
     expect(r.value).toBe(Infinity);

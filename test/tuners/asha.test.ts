@@ -12,9 +12,9 @@ import {
   ashaRungs,
   continuedParents,
   inProcessJobs,
-  nextAshaJob,
-  runAsha,
-  type AshaLoopOptions,
+  nextASHAJob,
+  runASHA,
+  type ASHALoopOptions,
 } from '../../src/tuners/asha-loop';
 import { Hyperband } from '../../src/tuners/hyperband';
 import { inProcessRounds, runHyperband, slotOf, type TrainSlot } from '../../src/tuners/hyperband-loop';
@@ -42,7 +42,7 @@ async function newStudy(name = 'asha'): Promise<Study> {
   return createStudy({ studyName: name, seed: 3, logger: silentLogger });
 }
 
-const OPTIONS: AshaLoopOptions = { maxEpochs: 9, factor: 3, maxTrials: 20 };
+const OPTIONS: ASHALoopOptions = { maxEpochs: 9, factor: 3, maxTrials: 20 };
 
 /** The finished trials of rung `k` whose number is below `before` (sequential ASHA: finished earlier). */
 const finishedAt = (trials: readonly FrozenTrial[], k: number, before: number): FrozenTrial[] =>
@@ -73,7 +73,7 @@ describe('ASHA rungs and job rule', () => {
       return trial.number;
     };
     const next = (): { rung: number; parent: number | null } | null => {
-      const job = nextAshaJob(study.getTrials(), OPTIONS, study);
+      const job = nextASHAJob(study.getTrials(), OPTIONS, study);
       return job === null ? null : { rung: job.rung, parent: job.parent?.number ?? null };
     };
     await tellAt(0, 0.5);
@@ -100,17 +100,17 @@ describe('ASHA rungs and job rule', () => {
     await tellAt(2, 0.09, secondUp);
     const rung0 = study.trials.filter((t) => slotOf(t)?.round === 0).length;
     const noNew = { ...OPTIONS, maxTrials: rung0 };
-    expect(nextAshaJob(study.getTrials(), noNew, study)?.parent?.value).toBe(0.001); // promotions still run
+    expect(nextASHAJob(study.getTrials(), noNew, study)?.parent?.value).toBe(0.001); // promotions still run
     await tellAt(1, 0.5, study.trials.find((t) => t.value === 0.001)?.number ?? null);
-    expect(nextAshaJob(study.getTrials(), noNew, study)).toBeNull(); // nothing to promote, all started
-    expect(nextAshaJob([], OPTIONS, maximize)).toEqual({ rung: 0, parent: null });
+    expect(nextASHAJob(study.getTrials(), noNew, study)).toBeNull(); // nothing to promote, all started
+    expect(nextASHAJob([], OPTIONS, maximize)).toEqual({ rung: 0, parent: null });
   });
 });
 
-describe('runAsha', () => {
+describe('runASHA', () => {
   it('promotes only within the top 1/factor of results already in, continuing the parent', async () => {
     const study = await newStudy();
-    await runAsha(study, OPTIONS, inProcessJobs(fakeTrain));
+    await runASHA(study, OPTIONS, inProcessJobs(fakeTrain));
     const trials = study.trials;
     expect(trials.every((t) => t.state === 'COMPLETE')).toBe(true);
     expect(trials.filter((t) => slotOf(t)?.round === 0)).toHaveLength(20);
@@ -148,7 +148,7 @@ describe('runAsha', () => {
 
   it('resumed after a stop, ends exactly as an uninterrupted run', async () => {
     const whole = await newStudy('whole');
-    await runAsha(whole, OPTIONS, inProcessJobs(fakeTrain));
+    await runASHA(whole, OPTIONS, inProcessJobs(fakeTrain));
     const split = await newStudy('split');
     let calls = 0;
     const stopping: TrainSlot = async (trial, slot) => {
@@ -156,9 +156,9 @@ describe('runAsha', () => {
       if (++calls === 11) split.stop();
       return value;
     };
-    await runAsha(split, OPTIONS, inProcessJobs(stopping));
+    await runASHA(split, OPTIONS, inProcessJobs(stopping));
     expect(split.trials).toHaveLength(11);
-    await runAsha(split, OPTIONS, inProcessJobs(fakeTrain));
+    await runASHA(split, OPTIONS, inProcessJobs(fakeTrain));
     const view = (s: Study): unknown[] => s.trials.map((t) => [t.number, t.value, slotOf(t)]);
     expect(view(split)).toEqual(view(whole));
   });
@@ -168,7 +168,7 @@ describe('runAsha', () => {
     const run = inProcessRounds(fakeTrain);
     let most = 0;
     // Four "workers": keep four jobs made; finish the oldest; a job that ends lets `next` try again.
-    await runAsha(study, OPTIONS, async (s, next) => {
+    await runASHA(study, OPTIONS, async (s, next) => {
       const inFlight: number[] = [];
       for (;;) {
         while (inFlight.length < 4) {
@@ -187,14 +187,14 @@ describe('runAsha', () => {
     expect(new Set(parents).size).toBe(parents.length);
     expect(study.trials.filter((t) => slotOf(t)?.round === 0)).toHaveLength(20);
     expect(study.trials.every((t) => t.state === 'COMPLETE')).toBe(true);
-    expect(nextAshaJob(study.trials, OPTIONS, study)).toBeNull();
+    expect(nextASHAJob(study.trials, OPTIONS, study)).toBeNull();
   });
 
   it('a promotion left RUNNING by a dead process is failed on resume and its parent promoted again', async () => {
     const study = await newStudy('dead');
     let dead: number | null = null;
     // Runs jobs until the first promotion, which it claims and never finishes (the process "dies").
-    await runAsha(study, OPTIONS, async (s, next) => {
+    await runASHA(study, OPTIONS, async (s, next) => {
       for (let job = await next(); job !== null; job = await next()) {
         if (slotOf(s.trials[job] as FrozenTrial)?.parent !== null) {
           dead = (await s.ask()).number;
@@ -206,11 +206,11 @@ describe('runAsha', () => {
     const parent = slotOf(study.trials[dead as unknown as number] as FrozenTrial)?.parent as number;
     expect(continuedParents(study, study.trials)).toEqual([]); // nothing continued: every checkpoint stays
     const ended: number[] = [];
-    await runAsha(study, OPTIONS, inProcessJobs(fakeTrain));
+    await runASHA(study, OPTIONS, inProcessJobs(fakeTrain));
     const children = study.trials.filter((t) => slotOf(t)?.parent === parent);
     expect(children.map((t) => t.state)).toEqual(['FAIL', 'COMPLETE']);
     expect(children[0]?.systemAttrs['hyperband_interrupted']).toBe(true);
-    await runAsha(
+    await runASHA(
       study,
       { ...OPTIONS, onJobsEnd: (t) => void ended.push(...t.map((x) => x.number)) },
       inProcessJobs(fakeTrain),
@@ -222,15 +222,15 @@ describe('runAsha', () => {
   it('refuses a Hyperband study, bad maxTrials and a changed schedule', async () => {
     const study = await newStudy();
     await runHyperband(study, { maxEpochs: 3, factor: 3, iterations: 1 }, inProcessRounds(fakeTrain));
-    await expect(runAsha(study, OPTIONS, inProcessJobs(fakeTrain))).rejects.toThrow(
+    await expect(runASHA(study, OPTIONS, inProcessJobs(fakeTrain))).rejects.toThrow(
       /study: got "asha"; expected a study not run by Hyperband/,
     );
     const other = await newStudy('other');
-    await expect(runAsha(other, { ...OPTIONS, maxTrials: 0 }, inProcessJobs(fakeTrain))).rejects.toThrow(
+    await expect(runASHA(other, { ...OPTIONS, maxTrials: 0 }, inProcessJobs(fakeTrain))).rejects.toThrow(
       /maxTrials: got 0/,
     );
-    await runAsha(other, { ...OPTIONS, maxTrials: 2 }, inProcessJobs(fakeTrain));
-    await expect(runAsha(other, { ...OPTIONS, factor: 2 }, inProcessJobs(fakeTrain))).rejects.toThrow(/ASHA schedule/);
+    await runASHA(other, { ...OPTIONS, maxTrials: 2 }, inProcessJobs(fakeTrain));
+    await expect(runASHA(other, { ...OPTIONS, factor: 2 }, inProcessJobs(fakeTrain))).rejects.toThrow(/ASHA schedule/);
     await expect(
       runHyperband(other, { maxEpochs: 9, factor: 3, iterations: 1 }, inProcessRounds(fakeTrain)),
     ).rejects.toThrow(/expected a study not run by ASHA/);

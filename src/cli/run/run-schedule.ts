@@ -1,7 +1,7 @@
 import { TfjsTuneError } from '../../errors';
 import type { Study } from '../../study/study';
 import type { FrozenTrial } from '../../trial/frozen-trial';
-import { ashaRungs, continuedParents, runAsha } from '../../tuners/asha-loop';
+import { ashaRungs, continuedParents, runASHA } from '../../tuners/asha-loop';
 import {
   INTERRUPTED_KEY,
   dropPartialCheckpoints,
@@ -26,7 +26,7 @@ export function scheduledTrials(config: RunConfig): number | null {
 
 /**
  * `scheduler: hyperband` (or `asha`, mode promotion) in `tfjs-tune run`: this process runs the loop
- * (`runHyperband` or `runAsha`, as the tuners do) and the pool's workers train its WAITING trials in
+ * (`runHyperband` or `runASHA`, as the tuners do) and the pool's workers train its WAITING trials in
  * parallel. A Hyperband round ends when all of its trials have; ASHA makes a job whenever a worker
  * is idle, so none waits for the others. Checkpoints below `epochs` are deleted once nothing will
  * continue them: Hyperband's when their bracket ends, ASHA's when a promotion continuing them has
@@ -51,7 +51,7 @@ export async function runSchedule(
   const settings = { maxEpochs: config.epochs, factor: config.scheduler.factor, minEpochs: config.scheduler.minEpochs };
   try {
     if (config.scheduler.type === 'asha-promotion') {
-      await runAsha(
+      await runASHA(
         study,
         {
           ...settings,

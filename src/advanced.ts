@@ -1,0 +1,43 @@
+/**
+ * `tfjs-tune/advanced`: the loops and building blocks under the tuners and `tfjs-tune run`, for
+ * power users who drive their own executors, write their own samplers or register the training
+ * kernels themselves. Public and versioned like the root entry, but lower level: most users need
+ * only `tfjs-tune`.
+ * @packageDocumentation
+ * @module tfjs-tune/advanced
+ */
+
+// Epoch-budget loops: the schedule, the slots a loop hands out, and executors that run them.
+export { hyperbandSchedule } from './tuners/hyperband-schedule';
+export type { HyperbandBracket, HyperbandRound } from './tuners/hyperband-schedule';
+export { runHyperband, inProcessRounds } from './tuners/hyperband-loop';
+export type { HyperbandSlot, HyperbandLoopOptions, TrainSlot, RoundExecutor } from './tuners/hyperband-loop';
+export { runASHA, ashaRungs, inProcessJobs } from './tuners/asha-loop';
+export type { ASHALoopOptions, ASHAJob, JobStream } from './tuners/asha-loop';
+export { slotTrainerFor } from './training/slot-trainer';
+export type { SlotTrainerOptions, ZooSlotTrainer } from './training/slot-trainer';
+
+// Define-by-run spaces outside a study.
+export { enumerateGrid } from './tuners/grid-enumerator';
+export { replaySuggestApi } from './tuners/hyperparameters';
+
+// Building blocks for your own samplers.
+export { IntersectionSearchSpace } from './samplers/intersection-search-space';
+export type { IntersectionSearchSpaceOptions } from './samplers/intersection-search-space';
+export { sampleUniform } from './space/sample-uniform';
+export { defaultGamma, hyperoptDefaultGamma, defaultWeights } from './samplers/tpe/weights';
+export { dominates, paretoFront } from './study/multi-objective';
+export { ProgressBar } from './study/progress-bar';
+
+// The training engine: kernels, layers and optimizer state.
+export {
+  BACKEND_ENV_VAR,
+  BACKEND_NAMES,
+  registerWasmTrainingKernels,
+  DilatedDepthwiseConv2D,
+  dilatedDepthwiseConv2d,
+  disposeModel,
+} from './training/backend';
+export type { DilatedDepthwiseConv2DArgs } from './training/backend';
+export { readOptimizerState, writeOptimizerState } from './training/checkpoint/optimizer-state';
+export type { NamedWeight, OptimizerState } from './training/checkpoint/optimizer-state';

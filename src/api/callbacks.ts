@@ -1,0 +1,27 @@
+/**
+ * Callbacks for tfjs `model.fit`: early stopping, reporting to a trial (pruning inside `fit`), and
+ * learning-rate / parameter schedules (`tune.callbacks`).
+ * @module callbacks
+ */
+export { EarlyStopping, earlyStopping } from '../training/callbacks/early-stopping';
+export type { EarlyStoppingArgs, MonitorMode } from '../training/callbacks/early-stopping';
+export { ReportToTrial, reportToTrial } from '../training/callbacks/report-to-trial';
+export type { ReportToTrialArgs, TrialReporter } from '../training/callbacks/report-to-trial';
+export {
+  LearningRateScheduler,
+  learningRateSchedule,
+  ParameterScheduler,
+  parameterSchedule,
+} from '../training/callbacks/schedule-callbacks';
+export type {
+  LearningRateFn,
+  LearningRateScheduleArgs,
+  ParameterScheduleArgs,
+  ParameterSetter,
+} from '../training/callbacks/schedule-callbacks';
+export {
+  getOptimizerLearningRate,
+  setDropoutRate,
+  setOptimizerLearningRate,
+  setOptimizerMomentum,
+} from '../training/callbacks/optimizer-params';

@@ -1,0 +1,13 @@
+/**
+ * The model zoo: HyperModels (`space(trial)`, `build(params, ctx)`, `defaults`) and `objectiveFor`,
+ * which turns a HyperModel and a dataset into a study objective (`tune.models`).
+ * @module models
+ */
+export { mlp } from '../../models/mlp';
+export { cnn } from '../../models/cnn';
+export { lstm, bagOfEmbeddings } from '../../models/lstm';
+export { OPTIMIZERS, makeOptimizer } from '../../models/common';
+export { SeededDropout, seededDropout } from '../../models/seeded-dropout';
+export type { SeededDropoutArgs } from '../../models/seeded-dropout';
+export { objectiveFor } from '../training/objective-for';
+export type { ObjectiveForOptions, ZooObjective } from '../training/objective-for';

@@ -1,0 +1,28 @@
+/**
+ * Samplers: the algorithms that choose each trial's parameters (`tune.samplers`).
+ *
+ * Every sampler takes an optional `seed`; without one it is seeded from the study's seed, so one
+ * seed reproduces a study.
+ * @module samplers
+ */
+export type { Sampler } from '../samplers/base';
+export type { StudyView } from '../study/study-view';
+export { RandomSampler } from '../samplers/random';
+export type { RandomSamplerOptions } from '../samplers/random';
+export { GridSampler } from '../samplers/grid';
+export type { GridSamplerOptions, GridSearchSpace } from '../samplers/grid';
+export { TPESampler } from '../samplers/tpe/sampler';
+export type { TPESamplerOptions } from '../samplers/tpe/options';
+export { QMCSampler } from '../samplers/qmc';
+export type { QMCSamplerOptions, QMCType } from '../samplers/qmc';
+export { GPSampler } from '../samplers/gp';
+export type { GPSamplerOptions } from '../samplers/gp';
+export type { AcquisitionName } from '../gp/acquisition';
+export type { KernelName } from '../gp/kernels';
+export type { BatchStrategy } from '../gp/suggest';
+export { CmaEsSampler } from '../samplers/cmaes/sampler';
+export type { CmaEsSamplerOptions } from '../samplers/cmaes/options';
+export { EvolutionSampler } from '../samplers/evolution/sampler';
+export type { EvolutionSamplerOptions, EvolutionSelection, EvolutionCrossover } from '../samplers/evolution/options';
+export { BOHBSampler } from '../tuners/bohb';
+export type { BOHBSamplerOptions } from '../tuners/bohb';
