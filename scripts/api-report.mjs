@@ -17,12 +17,16 @@ const entries = Object.entries(JSON.parse(readFileSync(join(root, 'package.json'
     source: join(root, target.types.replace(/^\.\/dist\//, '').replace(/\.d\.ts$/, '.ts')),
   }));
 
-const config = ts.getParsedCommandLineOfConfigFile(join(root, 'tsconfig.build.json'), {}, {
-  ...ts.sys,
-  onUnRecoverableConfigFileDiagnostic: (d) => {
-    throw new Error(ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+const config = ts.getParsedCommandLineOfConfigFile(
+  join(root, 'tsconfig.build.json'),
+  {},
+  {
+    ...ts.sys,
+    onUnRecoverableConfigFileDiagnostic: (d) => {
+      throw new Error(ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+    },
   },
-});
+);
 const program = ts.createProgram(
   entries.map((e) => e.source),
   { ...config.options, noEmit: true },
@@ -137,7 +141,9 @@ export function buildReport() {
   for (const entry of entries) {
     const file = program.getSourceFile(entry.source);
     if (!file) throw new Error(`api-report: entry point ${relative(root, entry.source)} not found`);
-    const symbols = checker.getExportsOfModule(checker.getSymbolAtLocation(file)).sort((a, b) => a.name.localeCompare(b.name));
+    const symbols = checker
+      .getExportsOfModule(checker.getSymbolAtLocation(file))
+      .sort((a, b) => a.name.localeCompare(b.name));
     out.push('', `## ${entry.subpath}`, '', '```ts');
     for (const s of symbols) out.push(...describe(s.name, s));
     out.push('```');

@@ -36,7 +36,6 @@ export {
   registerWasmTrainingKernels,
   DilatedDepthwiseConv2D,
   dilatedDepthwiseConv2d,
-  disposeModel,
 } from './training/backend';
 export type { DilatedDepthwiseConv2DArgs } from './training/backend';
 export { readOptimizerState, writeOptimizerState } from './training/checkpoint/optimizer-state';

@@ -19,6 +19,7 @@ export type {
   ParameterScheduleArgs,
   ParameterSetter,
 } from '../training/callbacks/schedule-callbacks';
+export type { UnresolvedLogs } from '../training/callbacks/logs';
 export {
   getOptimizerLearningRate,
   setDropoutRate,

@@ -9,4 +9,10 @@ export {
   distributionFromJson,
   distributionsCompatible,
 } from '../space/distributions';
-export type { CategoricalChoice, Distribution, DistributionBase, DistributionJson, ParamValue } from '../space/distributions';
+export type {
+  CategoricalChoice,
+  Distribution,
+  DistributionBase,
+  DistributionJson,
+  ParamValue,
+} from '../space/distributions';

@@ -22,6 +22,7 @@ export type { KernelName } from '../gp/kernels';
 export type { BatchStrategy } from '../gp/suggest';
 export { CmaEsSampler } from '../samplers/cmaes/sampler';
 export type { CmaEsSamplerOptions } from '../samplers/cmaes/options';
+export type { CmaEsState } from '../samplers/cmaes/replay';
 export { EvolutionSampler } from '../samplers/evolution/sampler';
 export type { EvolutionSamplerOptions, EvolutionSelection, EvolutionCrossover } from '../samplers/evolution/options';
 export { BOHBSampler } from '../tuners/bohb';
