@@ -10,7 +10,7 @@ async function main() {
     direction: 'minimize',
     seed: 42,
     loadIfExists: true,
-    pruner: new tune.MedianPruner({ nStartupTrials: 5 }),
+    pruner: new tune.pruners.MedianPruner({ nStartupTrials: 5 }),
   });
   await study.optimize(
     (trial) => {
