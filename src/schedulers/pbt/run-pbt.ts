@@ -1,0 +1,197 @@
+import { InvalidArgumentError } from '../../errors';
+import { Rng } from '../../random/rng';
+import type { Distribution, ParamValue } from '../../space/distributions';
+import { sampleUniform } from '../../space/sample-uniform';
+import { explore, validateExploreOptions, type ExploreOptions } from './explore';
+import { scheduleOf } from './lineage';
+import type { ExploitEvent, PBTMember, PBTParams, ScheduleSegment } from './member';
+import { quantiles, validateQuantileFraction } from './quantiles';
+
+/** Options of a population-based training run, with Ray Tune's meaning and defaults, camelCased. */
+export interface PBTOptions<S> extends ExploreOptions {
+  readonly populationSize: number;
+  /** Steps (epochs, for models) between two ready points of a member. */
+  readonly perturbationInterval: number;
+  /** Each member's training budget, in the same unit. */
+  readonly totalSteps: number;
+  /** No exploit before this step (0). */
+  readonly burnInPeriod?: number;
+  /** Bottom and top fraction of the population (0.25, at most 0.5). */
+  readonly quantileFraction?: number;
+  /** Which parameters mutate, over which distributions. */
+  readonly hyperparamMutations: Readonly<Record<string, Distribution>>;
+  /** Parameters that stay fixed for every member. */
+  readonly constants?: Readonly<Record<string, ParamValue>>;
+  /** Start values; by default each mutable parameter is drawn from its distribution. */
+  readonly initialParams?: (id: number, rng: Rng) => PBTParams;
+  readonly direction?: 'maximize' | 'minimize';
+  /** Synchronous rounds (every member ready at once) or asynchronous, Ray Tune's default (false). */
+  readonly synch?: boolean;
+  readonly seed: number;
+  readonly createMember: (id: number, params: PBTParams) => PBTMember<S> | Promise<PBTMember<S>>;
+  /** Ablations (the PBT paper's Fig. 2): without exploit every member explores its own parameters at each ready point. */
+  readonly exploit?: boolean;
+  /** Without explore the recipient takes the donor's parameters as they are. */
+  readonly explore?: boolean;
+  /** Called after every evaluation (for progress display and storage). */
+  readonly onResult?: (result: { id: number; step: number; score: number; params: PBTParams }) => void;
+  readonly onExploit?: (event: ExploitEvent) => void;
+}
+
+export interface PBTMemberResult {
+  readonly id: number;
+  readonly params: PBTParams;
+  readonly score: number;
+  readonly history: readonly { readonly step: number; readonly score: number }[];
+}
+
+export interface PBTResult<S> {
+  readonly members: readonly PBTMemberResult[];
+  readonly best: PBTMemberResult;
+  readonly lineage: readonly ExploitEvent[];
+  /** The schedule that produced `members[id]`'s final state, for `replay`. */
+  schedule(id: number): ScheduleSegment[];
+  /** The live members (the caller disposes them: they may hold the best model). */
+  readonly live: readonly PBTMember<S>[];
+}
+
+function validate<S>(o: PBTOptions<S>): void {
+  const positiveInt = (field: string, v: number) => {
+    if (!(Number.isInteger(v) && v >= 1)) throw new InvalidArgumentError(field, v, 'a positive integer');
+  };
+  positiveInt('populationSize', o.populationSize);
+  if (o.populationSize < 2) throw new InvalidArgumentError('populationSize', o.populationSize, 'at least 2');
+  positiveInt('perturbationInterval', o.perturbationInterval);
+  positiveInt('totalSteps', o.totalSteps);
+  const burnIn = o.burnInPeriod ?? 0;
+  if (!(Number.isInteger(burnIn) && burnIn >= 0)) {
+    throw new InvalidArgumentError('burnInPeriod', burnIn, 'a non-negative integer');
+  }
+  validateQuantileFraction(o.quantileFraction ?? 0.25);
+  validateExploreOptions(o);
+  if (o.direction !== undefined && o.direction !== 'maximize' && o.direction !== 'minimize') {
+    throw new InvalidArgumentError('direction', o.direction, "'maximize' or 'minimize'");
+  }
+  if (Object.keys(o.hyperparamMutations).length === 0) {
+    throw new InvalidArgumentError('hyperparamMutations', o.hyperparamMutations, 'at least one parameter');
+  }
+}
+
+/**
+ * Population-based training (Jaderberg et al. 2017) in one process: members train for
+ * `perturbationInterval` steps, are scored, and a member in the bottom quantile takes over the state
+ * of one drawn from the top (exploit) and explores its parameters. With `synch`, every member reaches
+ * each ready point before any exploits, as in the paper's synchronous variant; otherwise the member
+ * furthest behind trains next and exploits against the latest scores of the others, as Ray Tune does.
+ * Every draw comes from `Rng(seed)` streams derived per member and step, so one seed repeats a run.
+ */
+export async function runPBT<S>(options: PBTOptions<S>): Promise<PBTResult<S>> {
+  validate(options);
+  const sign = options.direction === 'minimize' ? -1 : 1;
+  const q = options.quantileFraction ?? 0.25;
+  const burnIn = options.burnInPeriod ?? 0;
+  const rng = new Rng(options.seed);
+  const n = options.populationSize;
+  const params: PBTParams[] = [];
+  const members: PBTMember<S>[] = [];
+  const steps = new Array<number>(n).fill(0);
+  const scores = new Array<number>(n).fill(Number.NaN);
+  const histories: { step: number; score: number }[][] = [];
+  const segments = new Map<number, ScheduleSegment[]>();
+  const lineage: ExploitEvent[] = [];
+  for (let id = 0; id < n; id++) {
+    const start = options.initialParams
+      ? options.initialParams(id, rng.derive('init', id))
+      : initialDraw(options.hyperparamMutations, rng.derive('init', id));
+    params.push({ ...options.constants, ...start });
+    members.push(await options.createMember(id, params[id] as PBTParams));
+    histories.push([]);
+    segments.set(id, [{ fromStep: 0, params: params[id] as PBTParams }]);
+  }
+
+  const trainInterval = async (id: number) => {
+    const from = steps[id] as number;
+    const to = Math.min(options.totalSteps, from + options.perturbationInterval);
+    await (members[id] as PBTMember<S>).train(params[id] as PBTParams, from, to);
+    const score = Number(await (members[id] as PBTMember<S>).evaluate());
+    steps[id] = to;
+    scores[id] = score;
+    histories[id]?.push({ step: to, score });
+    options.onResult?.({ id, step: to, score, params: params[id] as PBTParams });
+  };
+
+  const ready = async (id: number, snapshot: readonly number[]) => {
+    const step = steps[id] as number;
+    if (step >= options.totalSteps || step < burnIn) return;
+    const stepRng = rng.derive('ready', id, step);
+    const scored = snapshot.map((s, i) => ({ id: i, score: sign * s }));
+    const { bottom, top } = quantiles(scored, q, stepRng);
+    // Explore-only (the paper's ablation): every member perturbs its own parameters at each ready point.
+    if (options.exploit !== false && !bottom.includes(id)) return;
+    const before = params[id] as PBTParams;
+    let next: PBTParams = before;
+    let donor = id;
+    let copyStep = step;
+    if (options.exploit !== false) {
+      donor = stepRng.choice(top);
+      const state = await (members[donor] as PBTMember<S>).getState();
+      await (members[id] as PBTMember<S>).setState(state);
+      next = params[donor] as PBTParams;
+      // The recipient continues from the donor's step, as a restored checkpoint would: in the
+      // asynchronous variant the donor may be ahead.
+      copyStep = steps[donor] as number;
+      steps[id] = copyStep;
+    }
+    if (options.explore !== false) next = explore(next, options.hyperparamMutations, stepRng, options).params;
+    params[id] = next;
+    segments.get(id)?.push({ fromStep: copyStep, params: next });
+    if (donor !== id || options.exploit === false) {
+      const event: ExploitEvent = {
+        step: copyStep,
+        recipient: id,
+        donor,
+        recipientScore: snapshot[id] as number,
+        donorScore: snapshot[donor] as number,
+        paramsBefore: before,
+        paramsAfter: next,
+      };
+      lineage.push(event);
+      options.onExploit?.(event);
+    }
+  };
+
+  if (options.synch) {
+    while (steps.some((s) => s < options.totalSteps)) {
+      for (let id = 0; id < n; id++) await trainInterval(id);
+      const snapshot = scores.slice();
+      for (let id = 0; id < n; id++) await ready(id, snapshot);
+    }
+  } else {
+    for (;;) {
+      // The member furthest behind (lowest id on ties) goes next: a single-process stand-in for
+      // members that report whenever they are ready.
+      let id = -1;
+      for (let i = 0; i < n; i++)
+        if ((steps[i] as number) < options.totalSteps && (id < 0 || (steps[i] as number) < (steps[id] as number)))
+          id = i;
+      if (id < 0) break;
+      await trainInterval(id);
+      await ready(id, scores.slice());
+    }
+  }
+
+  const results: PBTMemberResult[] = members.map((_, id) => ({
+    id,
+    params: params[id] as PBTParams,
+    score: scores[id] as number,
+    history: histories[id] ?? [],
+  }));
+  const best = results.reduce((a, b) => (sign * b.score > sign * a.score ? b : a));
+  return { members: results, best, lineage, schedule: (id) => scheduleOf(id, segments, lineage), live: members };
+}
+
+function initialDraw(mutations: Readonly<Record<string, Distribution>>, rng: Rng): PBTParams {
+  const out: Record<string, ParamValue> = {};
+  for (const name of Object.keys(mutations).sort()) out[name] = sampleUniform(mutations[name] as Distribution, rng);
+  return out;
+}

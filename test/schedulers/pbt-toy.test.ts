@@ -1,0 +1,104 @@
+import { FloatDistribution } from '../../src/space/distributions';
+import { runPBT, type PBTOptions } from '../../src/schedulers/pbt/run-pbt';
+import { replaySchedule } from '../../src/schedulers/pbt/replay';
+import { toyMember, toyQ, type ToyState } from '../../benchmarks/pbt/toy-problem';
+
+const h = new FloatDistribution(0, 1);
+
+function toyOptions(seed: number, overrides: Partial<PBTOptions<ToyState>> = {}): PBTOptions<ToyState> {
+  return {
+    populationSize: 2,
+    perturbationInterval: 4,
+    totalSteps: 200,
+    seed,
+    hyperparamMutations: { h0: h, h1: h },
+    initialParams: (id) => (id === 0 ? { h0: 1, h1: 0 } : { h0: 0, h1: 1 }),
+    createMember: () => toyMember(),
+    ...overrides,
+  };
+}
+
+function median(values: number[]): number {
+  const s = values.slice().sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+}
+
+async function medianBest(overrides: Partial<PBTOptions<ToyState>>, seeds = 25): Promise<number> {
+  const best: number[] = [];
+  for (let seed = 0; seed < seeds; seed++) best.push((await runPBT(toyOptions(seed, overrides))).best.score);
+  return median(best);
+}
+
+describe('runPBT on the PBT paper toy problem', () => {
+  it.each([true, false])(
+    'exploit + explore reaches Q ≈ 1.2 where neither member alone passes 0.39 (synch %s)',
+    async (synch) => {
+      expect(await medianBest({ synch })).toBeGreaterThan(1.19);
+      // No exploit and no explore: each member keeps its h and one coordinate never shrinks.
+      expect(await medianBest({ synch, exploit: false, explore: false })).toBeCloseTo(toyQ([0, 0.9]), 2);
+      // Exploit alone copies θ but never changes h, so it stays at the grid's value.
+      expect(await medianBest({ synch, explore: false })).toBeCloseTo(toyQ([0, 0.9]), 2);
+    },
+  );
+
+  it('one seed repeats a run exactly, lineage included; another seed differs', async () => {
+    const a = await runPBT(toyOptions(11));
+    const b = await runPBT(toyOptions(11));
+    const c = await runPBT(toyOptions(12));
+    expect(b.members).toEqual(a.members);
+    expect(b.lineage).toEqual(a.lineage);
+    expect(c.lineage).not.toEqual(a.lineage);
+  });
+
+  it('logs every exploit: recipient in the bottom, donor with the better score, parameters before and after', async () => {
+    const run = await runPBT(toyOptions(3, { synch: true }));
+    expect(run.lineage.length).toBeGreaterThan(10);
+    for (const e of run.lineage) {
+      expect(e.recipient).not.toBe(e.donor);
+      expect(e.donorScore).toBeGreaterThanOrEqual(e.recipientScore);
+      expect(e.step % 4).toBe(0);
+      expect(Object.keys(e.paramsAfter).sort()).toEqual(['h0', 'h1']);
+    }
+  });
+
+  it('replaying the best member’s schedule on a fresh member reproduces its score', async () => {
+    for (const synch of [true, false]) {
+      const run = await runPBT(toyOptions(5, { synch }));
+      const schedule = run.schedule(run.best.id);
+      expect(schedule[0]!.fromStep).toBe(0);
+      const replayed = await replaySchedule(toyMember(), schedule, 200, 4);
+      expect(replayed).toBeCloseTo(run.best.score, 12);
+    }
+  });
+
+  it('minimising −Q takes exactly the decisions maximising Q takes', async () => {
+    const negated = () => {
+      const member = toyMember();
+      return { ...member, evaluate: () => -(member.evaluate() as number) };
+    };
+    const max = await runPBT(toyOptions(4));
+    const min = await runPBT(toyOptions(4, { direction: 'minimize', createMember: negated }));
+    expect(min.lineage.map((e) => [e.step, e.recipient, e.donor])).toEqual(
+      max.lineage.map((e) => [e.step, e.recipient, e.donor]),
+    );
+    expect(min.best.id).toBe(max.best.id);
+    expect(min.best.score).toBeCloseTo(-max.best.score, 12);
+  });
+
+  it('refuses a bad configuration before any member is built, naming the field', async () => {
+    let built = 0;
+    const createMember = () => {
+      built++;
+      return toyMember();
+    };
+    await expect(runPBT(toyOptions(0, { createMember, populationSize: 1 }))).rejects.toThrow(/populationSize/);
+    await expect(runPBT(toyOptions(0, { createMember, quantileFraction: 0.75 }))).rejects.toThrow(/quantileFraction/);
+    await expect(runPBT(toyOptions(0, { createMember, perturbationInterval: 0 }))).rejects.toThrow(
+      /perturbationInterval/,
+    );
+    await expect(runPBT(toyOptions(0, { createMember, hyperparamMutations: {} }))).rejects.toThrow(
+      /hyperparamMutations/,
+    );
+    expect(built).toBe(0);
+  });
+});
