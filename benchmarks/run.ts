@@ -12,6 +12,7 @@ import { gpScaling } from './gp-scaling';
 import { trainingThroughput } from './training/throughput';
 import { tunerOverhead } from './training/tuner-overhead';
 import { trainingStepProfile } from './training/step-profile';
+import { pbtLrScheduleBenchmark, pbtToyBenchmark } from './pbt/pbt-benchmarks';
 import { saveResult, toMarkdown, type BenchResult } from './result';
 
 const BENCHMARKS: Readonly<Record<string, () => Promise<BenchResult>>> = {
@@ -33,6 +34,8 @@ const BENCHMARKS: Readonly<Record<string, () => Promise<BenchResult>>> = {
   'training-throughput': () => trainingThroughput(),
   'tuner-overhead': () => tunerOverhead(),
   'training-step-profile': () => trainingStepProfile(),
+  'pbt-toy': () => pbtToyBenchmark(),
+  'pbt-lr-schedule': () => pbtLrScheduleBenchmark(),
 };
 
 function realTrainingFlags(): { seeds?: number[]; log: (message: string) => void } {
