@@ -10,7 +10,7 @@ import type { Logger } from '../util/logger';
 import { Heartbeat } from './heartbeat';
 import { paretoFront } from './multi-objective';
 import { checkObjectiveValues } from './objective-result';
-import { optimizeStudy, type Objective, type OptimizeOptions } from './optimize';
+import { optimizeStudy, type Objective, type OptimizeHost, type OptimizeLoopOptions } from './optimize';
 import { TrialCache } from './trial-cache';
 import { Trial, type TrialHost } from './trial';
 import type { StudyView } from './study-view';
@@ -35,6 +35,11 @@ export interface StudyInit {
   readonly userAttrs: Record<string, JsonValue>;
 }
 
+/** Called after each trial `optimize` runs is stored. */
+export type StudyCallback = (study: Study, trial: FrozenTrial) => void | Promise<void>;
+
+export type OptimizeOptions = OptimizeLoopOptions<Study>;
+
 export interface TellOptions {
   /** Defaults to COMPLETE with values, FAIL without. */
   readonly state?: 'COMPLETE' | 'PRUNED' | 'FAIL';
@@ -54,7 +59,7 @@ export interface TellOptions {
  * console.log(study.bestParams, study.bestValue);
  * ```
  */
-export class Study implements StudyView {
+export class Study implements StudyView, OptimizeHost {
   readonly studyName: string;
   readonly directions: readonly StudyDirection[];
   readonly sampler: Sampler;
