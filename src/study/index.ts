@@ -4,7 +4,7 @@ export { Trial } from './trial';
 export type { SuggestFloatOptions, SuggestIntOptions } from './trial';
 export { createStudy, loadStudy, deleteStudy, getAllStudySummaries } from './create-study';
 export type { CreateStudyOptions, LoadStudyOptions, StudySummary } from './create-study';
-export type { ErrorClass, Objective } from './optimize';
+export type { ErrorClass, Objective, OptimizeLoopOptions } from './optimize';
 export type { ObjectiveResult } from './objective-result';
 export type { ProgressBarOptions } from './progress-bar';
 export type { StudyView } from './study-view';

@@ -11,8 +11,8 @@ export type Objective = (trial: Trial) => ObjectiveResult | Promise<ObjectiveRes
 export type ErrorClass = abstract new (...args: any[]) => Error;
 
 /**
- * What the loop needs of a study. `Study` implements it; the loop takes this instead of `Study` so
- * that study.ts (which calls the loop) and this file do not import each other.
+ * What the loop needs of a study; `Study` has it all. The loop takes this instead of `Study` so that
+ * study.ts (which calls the loop) and this file do not import each other.
  */
 export interface OptimizeHost {
   readonly directions: readonly StudyDirection[];

@@ -10,7 +10,7 @@ import type { Logger } from '../util/logger';
 import { Heartbeat } from './heartbeat';
 import { paretoFront } from './multi-objective';
 import { checkObjectiveValues } from './objective-result';
-import { optimizeStudy, type Objective, type OptimizeHost, type OptimizeLoopOptions } from './optimize';
+import { optimizeStudy, type Objective, type OptimizeLoopOptions } from './optimize';
 import { TrialCache } from './trial-cache';
 import { Trial, type TrialHost } from './trial';
 import type { StudyView } from './study-view';
@@ -59,7 +59,7 @@ export interface TellOptions {
  * console.log(study.bestParams, study.bestValue);
  * ```
  */
-export class Study implements StudyView, OptimizeHost {
+export class Study implements StudyView {
   readonly studyName: string;
   readonly directions: readonly StudyDirection[];
   readonly sampler: Sampler;
