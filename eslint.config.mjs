@@ -1,6 +1,9 @@
 // ESLint flat config: typescript-eslint's type-aware rules, tuned to catch the bugs that bite here.
 import js from '@eslint/js';
+import importX from 'eslint-plugin-import-x';
 import tseslint from 'typescript-eslint';
+
+import { layerZones } from './layer-zones.mjs';
 
 export default tseslint.config(
   { ignores: ['dist/**', 'coverage/**', 'docs/**', 'node_modules/**', '**/*.js', '**/*.mjs', '**/*.cjs'] },
@@ -40,6 +43,17 @@ export default tseslint.config(
         'error',
         { object: 'Math', property: 'random', message: 'Use a seeded Rng (src/random) passed explicitly.' },
       ],
+    },
+  },
+  {
+    // The layer diagram (layers.json): imports point down it only. The rule skips an import it cannot
+    // resolve, so no-unresolved makes sure every relative import is seen.
+    files: ['**/*.ts'],
+    plugins: { 'import-x': importX },
+    settings: { 'import-x/resolver-next': [importX.createNodeResolver({ extensions: ['.ts', '.js', '.json'] })] },
+    rules: {
+      'import-x/no-restricted-paths': ['error', { basePath: import.meta.dirname, zones: layerZones() }],
+      'import-x/no-unresolved': ['error', { ignore: ['^[^.]'] }],
     },
   },
   {

@@ -11,7 +11,8 @@
 export { hyperbandSchedule } from './tuners/hyperband-schedule';
 export type { HyperbandBracket, HyperbandRound } from './tuners/hyperband-schedule';
 export { runHyperband, inProcessRounds } from './tuners/hyperband-loop';
-export type { HyperbandSlot, HyperbandLoopOptions, TrainSlot, RoundExecutor } from './tuners/hyperband-loop';
+export type { HyperbandLoopOptions, RoundExecutor } from './tuners/hyperband-loop';
+export type { HyperbandSlot, TrainSlot } from './training/train-slot';
 export { runASHA, ashaRungs, inProcessJobs } from './tuners/asha-loop';
 export type { ASHALoopOptions, ASHAJob, JobStream } from './tuners/asha-loop';
 export { slotTrainerFor } from './training/slot-trainer';

@@ -21,8 +21,8 @@
 export { createStudy, loadStudy, deleteStudy, getAllStudySummaries } from './study/create-study';
 export type { CreateStudyOptions, LoadStudyOptions, StudySummary } from './study/create-study';
 export { Study } from './study/study';
-export type { FailedTrialCallback, TellOptions } from './study/study';
-export type { ErrorClass, Objective, OptimizeOptions, StudyCallback } from './study/optimize';
+export type { FailedTrialCallback, OptimizeOptions, StudyCallback, TellOptions } from './study/study';
+export type { ErrorClass, Objective, OptimizeLoopOptions } from './study/optimize';
 export type { ObjectiveResult } from './study/objective-result';
 export type { ProgressBarOptions } from './study/progress-bar';
 export { maxTrialsCallback } from './study/callbacks';

@@ -11,9 +11,10 @@ import { Rng } from '../../src/random/rng';
 import type { Sampler } from '../../src/samplers/base';
 import { RandomSampler } from '../../src/samplers/random';
 import { createStudy } from '../../src/study/create-study';
+import type { TrainSlot } from '../../src/training/train-slot';
 import { BOHBSampler, type BOHBSamplerOptions } from '../../src/tuners/bohb';
 import { inProcessJobs, runASHA } from '../../src/tuners/asha-loop';
-import { inProcessRounds, runHyperband, type TrainSlot } from '../../src/tuners/hyperband-loop';
+import { inProcessRounds, runHyperband } from '../../src/tuners/hyperband-loop';
 import { silentLogger } from '../../src/util/logger';
 
 /** Hyperband iterations are repeated until the epoch budget is spent (the loop stops mid-iteration). */

@@ -7,7 +7,7 @@ export { HyperParameters } from '../tuners/hyperparameters';
 export type { HpFloatOptions, HpIntOptions } from '../tuners/hyperparameters';
 export { Tuner } from '../tuners/tuner';
 export type { BuildModelFn, SearchArgs, TunerOptions } from '../tuners/tuner';
-export type { TunerObjective, TunerObjectiveInput } from '../tuners/objective-spec';
+export type { TunerObjective, TunerObjectiveInput } from '../training/objective-spec';
 export { RandomSearch } from '../tuners/random-search';
 export { GridSearch } from '../tuners/grid-search';
 export { BayesianOptimization } from '../tuners/bayesian-optimization';

@@ -1,5 +1,5 @@
 import type { TrialState } from '../trial/state';
-import type { StudyCallback } from './optimize';
+import type { StudyCallback } from './study';
 
 /**
  * Stops the study once it holds `nTrials` trials in the given states (default: all finished ones),

@@ -1,10 +1,10 @@
 export { Study } from './study';
-export type { FailedTrialCallback, TellOptions } from './study';
+export type { FailedTrialCallback, OptimizeOptions, StudyCallback, TellOptions } from './study';
 export { Trial } from './trial';
 export type { SuggestFloatOptions, SuggestIntOptions } from './trial';
 export { createStudy, loadStudy, deleteStudy, getAllStudySummaries } from './create-study';
 export type { CreateStudyOptions, LoadStudyOptions, StudySummary } from './create-study';
-export type { ErrorClass, Objective, OptimizeOptions, StudyCallback } from './optimize';
+export type { ErrorClass, Objective, OptimizeLoopOptions } from './optimize';
 export type { ObjectiveResult } from './objective-result';
 export type { ProgressBarOptions } from './progress-bar';
 export type { StudyView } from './study-view';

@@ -1,16 +1,33 @@
 import { InvalidArgumentError, TrialPruned } from '../errors';
 import type { FrozenTrial } from '../trial/frozen-trial';
+import type { StudyDirection, TrialState } from '../trial/state';
+import type { Logger } from '../util/logger';
 import { checkObjectiveValues, type ObjectiveResult } from './objective-result';
 import { ProgressBar } from './progress-bar';
-import type { Study } from './study';
 import type { Trial } from './trial';
 
 export type Objective = (trial: Trial) => ObjectiveResult | Promise<ObjectiveResult>;
-export type StudyCallback = (study: Study, trial: FrozenTrial) => void | Promise<void>;
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- error classes have any constructor shape
 export type ErrorClass = abstract new (...args: any[]) => Error;
 
-export interface OptimizeOptions {
+/**
+ * What the loop needs of a study; `Study` has it all. The loop takes this instead of `Study` so that
+ * study.ts (which calls the loop) and this file do not import each other.
+ */
+export interface OptimizeHost {
+  readonly directions: readonly StudyDirection[];
+  readonly logger: Logger;
+  /** Throws while no trial has completed. */
+  readonly bestValue: number;
+  readonly isStopRequested: boolean;
+  stop(): void;
+  clearStop(): void;
+  askOrNull(maxTrialsInStudy?: number): Promise<Trial | null>;
+  finish(trial: Trial, state: TrialState, values: number[] | null, failReason: string | null): Promise<FrozenTrial>;
+}
+
+/** `study.optimize`'s options; `S` is the study type the callbacks receive (`Study`, see study.ts). */
+export interface OptimizeLoopOptions<S> {
   /** Trials this call runs (in this process). Omitted: until `timeout`, `study.stop()` or an exhausted grid. */
   readonly nTrials?: number;
   /** Seconds after which no new trial starts. */
@@ -18,7 +35,7 @@ export interface OptimizeOptions {
   /** Objectives run at once in this process (asynchronous objectives overlap). Default 1. */
   readonly concurrency?: number;
   /** Called after each trial is stored. */
-  readonly callbacks?: readonly StudyCallback[];
+  readonly callbacks?: readonly ((study: S, trial: FrozenTrial) => void | Promise<void>)[];
   /** Error classes that fail a trial quietly; any other error fails it too, with a warning. */
   readonly catch?: readonly ErrorClass[];
   readonly showProgressBar?: boolean;
@@ -32,7 +49,7 @@ export interface OptimizeOptions {
 
 const OPTION_KEYS = ['nTrials', 'timeout', 'concurrency', 'callbacks', 'catch', 'showProgressBar', 'maxTrialsInStudy'];
 
-function checkOptions(options: OptimizeOptions): void {
+function checkOptions<S>(options: OptimizeLoopOptions<S>): void {
   for (const key of Object.keys(options)) {
     if (!OPTION_KEYS.includes(key))
       throw new InvalidArgumentError(`optimize options.${key}`, key, `one of ${OPTION_KEYS.join(', ')}`);
@@ -62,7 +79,7 @@ function describeError(e: unknown): string {
 
 /** Runs one trial to its end; never throws for the objective's sake. */
 async function runTrial(
-  study: Study,
+  study: OptimizeHost,
   trial: Trial,
   objective: Objective,
   quiet: readonly ErrorClass[],
@@ -85,7 +102,7 @@ async function runTrial(
   return study.finish(trial, 'COMPLETE', checked.values, null);
 }
 
-function bestOrNull(study: Study): number | null {
+function bestOrNull(study: OptimizeHost): number | null {
   if (study.directions.length !== 1) return null;
   try {
     return study.bestValue;
@@ -95,7 +112,11 @@ function bestOrNull(study: Study): number | null {
 }
 
 /** The loop behind `study.optimize`: `concurrency` workers pull trials until a limit is hit. */
-export async function optimizeStudy(study: Study, objective: Objective, options: OptimizeOptions): Promise<void> {
+export async function optimizeStudy<S extends OptimizeHost>(
+  study: S,
+  objective: Objective,
+  options: OptimizeLoopOptions<S>,
+): Promise<void> {
   checkOptions(options);
   if (typeof objective !== 'function')
     throw new InvalidArgumentError('objective', objective, 'a function (trial) => value');

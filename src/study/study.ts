@@ -10,7 +10,7 @@ import type { Logger } from '../util/logger';
 import { Heartbeat } from './heartbeat';
 import { paretoFront } from './multi-objective';
 import { checkObjectiveValues } from './objective-result';
-import { optimizeStudy, type Objective, type OptimizeOptions } from './optimize';
+import { optimizeStudy, type Objective, type OptimizeLoopOptions } from './optimize';
 import { TrialCache } from './trial-cache';
 import { Trial, type TrialHost } from './trial';
 import type { StudyView } from './study-view';
@@ -34,6 +34,11 @@ export interface StudyInit {
   readonly systemAttrs: Record<string, JsonValue>;
   readonly userAttrs: Record<string, JsonValue>;
 }
+
+/** Called after each trial `optimize` runs is stored. */
+export type StudyCallback = (study: Study, trial: FrozenTrial) => void | Promise<void>;
+
+export type OptimizeOptions = OptimizeLoopOptions<Study>;
 
 export interface TellOptions {
   /** Defaults to COMPLETE with values, FAIL without. */

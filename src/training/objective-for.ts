@@ -7,13 +7,13 @@ import { InvalidArgumentError } from '../errors';
 import type { Objective } from '../study/optimize';
 import type { Trial } from '../study/trial';
 import type { StudyDirection } from '../trial/state';
-import { resolveObjective } from '../tuners/objective-spec';
-import { BestEpoch } from '../tuners/best-epoch';
 import { disposeModel } from './backend/dispose-model';
+import { BestEpoch } from './callbacks/best-epoch';
 import { earlyStopping } from './callbacks/early-stopping';
 import { reportToTrial } from './callbacks/report-to-trial';
 import { saveCheckpoint } from './checkpoint/save-load';
 import type { HyperModel, Params, SuggestApi } from './hyper-model';
+import { resolveObjective } from './objective-spec';
 import { buildContextFor, trialTensors } from './trial-tensors';
 
 export interface ObjectiveForOptions {

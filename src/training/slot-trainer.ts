@@ -6,12 +6,12 @@ import type { DatasetSplits } from '../../datasets/types';
 import { InvalidArgumentError } from '../errors';
 import type { Trial } from '../study/trial';
 import type { StudyDirection } from '../trial/state';
-import type { HyperbandSlot, TrainSlot } from '../tuners/hyperband-loop';
-import { resolveObjective } from '../tuners/objective-spec';
 import { disposeModel } from './backend/dispose-model';
 import { reportToTrial } from './callbacks/report-to-trial';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint/save-load';
 import type { HyperModel, Params, SuggestApi } from './hyper-model';
+import { resolveObjective } from './objective-spec';
+import type { HyperbandSlot, TrainSlot } from './train-slot';
 import { buildContextFor, trialTensors } from './trial-tensors';
 
 export interface SlotTrainerOptions {

@@ -1,5 +1,6 @@
 import { InvalidArgumentError } from '../errors';
 import type { Study } from '../study/study';
+import type { HyperbandSlot, TrainSlot } from '../training/train-slot';
 import type { FrozenTrial } from '../trial/frozen-trial';
 import {
   ASHA_KEY,
@@ -9,8 +10,6 @@ import {
   slotOf,
   wasInterrupted,
   inProcessRounds,
-  type HyperbandSlot,
-  type TrainSlot,
 } from './hyperband-loop';
 import { silentLogger, type Logger } from '../util/logger';
 import { hyperbandSchedule } from './hyperband-schedule';

@@ -1,8 +1,9 @@
 import { InvalidArgumentError } from '../errors';
 import type { Study } from '../study/study';
+import type { TrainSlot } from '../training/train-slot';
 import { ashaRungs, continuedParents, inProcessJobs, runASHA } from './asha-loop';
 import { Hyperband, type HyperbandOptions } from './hyperband';
-import { dropPartialCheckpoints, type TrainSlot } from './hyperband-loop';
+import { dropPartialCheckpoints } from './hyperband-loop';
 import type { BuildModelFn } from './tuner';
 
 export interface ASHAOptions extends Omit<HyperbandOptions, 'hyperbandIterations'> {

@@ -5,28 +5,12 @@ import { InvalidArgumentError, TfjsTuneError, TrialPruned } from '../errors';
 import { FAIL_REASON_KEY } from '../storage/base';
 import type { Study } from '../study/study';
 import type { Trial } from '../study/trial';
+import type { HyperbandSlot, TrainSlot } from '../training/train-slot';
 import type { FrozenTrial } from '../trial/frozen-trial';
 import type { JsonValue } from '../trial/json';
 import type { StudyDirection } from '../trial/state';
 import { silentLogger, type Logger } from '../util/logger';
 import { hyperbandSchedule, type HyperbandBracket } from './hyperband-schedule';
-
-/**
- * Where a trial sits in the Hyperband schedule, kept as its system attribute `hyperband` (never in
- * its params — KerasTuner's wart), so any process can rebuild the state of a search from storage.
- */
-export interface HyperbandSlot {
-  readonly iteration: number;
-  /** The bracket's s (s + 1 rounds; the largest s is the most aggressive bracket). */
-  readonly bracket: number;
-  readonly round: number;
-  /** The epoch training starts from: 0 for a new configuration, the parent's epochs for a promoted one. */
-  readonly initialEpoch: number;
-  /** The epoch count reached at the end of the round (the trial's budget). */
-  readonly epochs: number;
-  /** The trial of the previous round whose checkpoint this one continues; null for a new configuration. */
-  readonly parent: number | null;
-}
 
 /** Trial system attribute holding the {@link HyperbandSlot}; study system attribute holding the schedule. */
 export const HYPERBAND_KEY = 'hyperband';
@@ -36,9 +20,6 @@ export const BRACKETS_DONE_KEY = 'hyperband_brackets_done';
 export const ASHA_KEY = 'asha';
 /** Set on trials left RUNNING by a process that died; their slot is run again. */
 export const INTERRUPTED_KEY = 'hyperband_interrupted';
-
-/** Trains `trial` as `slot` says and returns its objective value at `slot.epochs`. */
-export type TrainSlot = (trial: Trial, slot: HyperbandSlot) => Promise<number>;
 
 /**
  * Runs a round's WAITING trials (their numbers, oldest first) to the end: each is claimed with

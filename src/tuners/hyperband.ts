@@ -8,17 +8,10 @@ import type { Trial } from '../study/trial';
 import { disposeModel } from '../training/backend/dispose-model';
 import { reportToTrial } from '../training/callbacks/report-to-trial';
 import { loadCheckpoint, saveCheckpoint } from '../training/checkpoint/save-load';
+import type { HyperbandSlot, TrainSlot } from '../training/train-slot';
 import type { FrozenTrial } from '../trial/frozen-trial';
 import type { Study } from '../study/study';
-import {
-  dropPartialCheckpoints,
-  inProcessRounds,
-  runHyperband,
-  rankTrials,
-  slotOf,
-  type HyperbandSlot,
-  type TrainSlot,
-} from './hyperband-loop';
+import { dropPartialCheckpoints, inProcessRounds, runHyperband, rankTrials, slotOf } from './hyperband-loop';
 import { hyperbandSchedule, type HyperbandBracket } from './hyperband-schedule';
 import { HyperParameters } from './hyperparameters';
 import { Tuner, type BuildModelFn, type SearchArgs, type TunerOptions } from './tuner';

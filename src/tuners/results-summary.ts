@@ -1,6 +1,6 @@
 import type { Study } from '../study/study';
+import type { TunerObjective } from '../training/objective-spec';
 import { formatNumber } from '../util/format';
-import type { TunerObjective } from './objective-spec';
 
 /** KerasTuner's results summary as text: the best trials, their score and hyperparameters. */
 export function formatResultsSummary(study: Study, objective: TunerObjective, n: number): string {

@@ -11,9 +11,9 @@ import { disposeModel } from '../training/backend/dispose-model';
 import type { Split } from '../training/cross-validation';
 import { crossValScore, type ScoreFn } from '../training/cross-validation/cross-val-score';
 import type { BuildContext, HyperModel, Params } from '../training/hyper-model';
+import { resolveObjective } from '../training/objective-spec';
 import type { StudyDirection } from '../trial/state';
 import { silentLogger } from '../util/logger';
-import { resolveObjective } from './objective-spec';
 import { summarizeCVResults, type CVResults } from './cv-results';
 
 /** A HyperModel, or a function that builds a compiled model from one parameter set. */

@@ -13,13 +13,13 @@ import { createStudy, deleteStudy } from '../study/create-study';
 import type { Study } from '../study/study';
 import type { Trial } from '../study/trial';
 import { disposeModel } from '../training/backend/dispose-model';
+import { BestEpoch } from '../training/callbacks/best-epoch';
 import { reportToTrial } from '../training/callbacks/report-to-trial';
 import { loadCheckpoint, saveCheckpoint } from '../training/checkpoint/save-load';
+import { resolveObjective, type TunerObjective, type TunerObjectiveInput } from '../training/objective-spec';
 import type { FrozenTrial } from '../trial/frozen-trial';
 import { silentLogger, type Logger } from '../util/logger';
-import { BestEpoch } from './best-epoch';
 import { HyperParameters } from './hyperparameters';
-import { resolveObjective, type TunerObjective, type TunerObjectiveInput } from './objective-spec';
 import { formatResultsSummary } from './results-summary';
 
 export type BuildModelFn = (hp: HyperParameters) => tf.LayersModel | Promise<tf.LayersModel>;

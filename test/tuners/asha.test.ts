@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import { createStudy } from '../../src/study/create-study';
 import type { Study } from '../../src/study/study';
 import { disposeModel } from '../../src/training/backend/dispose-model';
+import type { TrainSlot } from '../../src/training/train-slot';
 import type { FrozenTrial } from '../../src/trial/frozen-trial';
 import { ASHA } from '../../src/tuners/asha';
 import {
@@ -17,7 +18,7 @@ import {
   type ASHALoopOptions,
 } from '../../src/tuners/asha-loop';
 import { Hyperband } from '../../src/tuners/hyperband';
-import { inProcessRounds, runHyperband, slotOf, type TrainSlot } from '../../src/tuners/hyperband-loop';
+import { inProcessRounds, runHyperband, slotOf } from '../../src/tuners/hyperband-loop';
 import { tinyModel, useTunerData } from './fixtures';
 import { silentLogger } from '../../src/util/logger';
 

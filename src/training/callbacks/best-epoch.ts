@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 
-import { monitorValue, resolveLogs, type UnresolvedLogs } from '../training/callbacks/logs';
-import type { StudyDirection } from '../trial/state';
+import type { StudyDirection } from '../../trial/state';
+import { monitorValue, resolveLogs, type UnresolvedLogs } from './logs';
 
 /**
  * Keeps a copy of the weights at the epoch where the objective was best, so a trial's score and its
