@@ -20,7 +20,7 @@ describe('tfjs-tune CLI', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'tfjs-tune-cli-'));
     storage = `sqlite:${join(dir, 'cli.db')}`;
-    const study = await tune.createStudy({ studyName: 'alpha', storage, seed: 1, logger: tune.silentLogger });
+    const study = await tune.createStudy({ studyName: 'alpha', storage, seed: 1, logger: tune.logging.silentLogger });
     await study.optimize(
       (t) => {
         const x = t.suggestFloat('x', 0, 1);
@@ -33,7 +33,7 @@ describe('tfjs-tune CLI', () => {
       studyName: 'beta',
       storage,
       directions: ['minimize', 'maximize'],
-      logger: tune.silentLogger,
+      logger: tune.logging.silentLogger,
     });
     await study.storage.close();
   });

@@ -40,7 +40,7 @@ describe('tfjs-tune run with scheduler hyperband / method bohb', () => {
     // maxEpochs 3, factor 3: a bracket of 3 configurations at 1 epoch (the best continues to 3), one of 2 at 3.
     expect(summary.counts).toMatchObject({ total: 6, complete: 6 });
 
-    const study = await tune.loadStudy({ studyName: 'hb', storage, logger: tune.silentLogger });
+    const study = await tune.loadStudy({ studyName: 'hb', storage, logger: tune.logging.silentLogger });
     const slots = study.trials.map((t) => slotOf(t));
     expect(slots.map((s) => [s?.bracket, s?.round, s?.initialEpoch, s?.epochs])).toEqual([
       [1, 0, 0, 1],
@@ -80,7 +80,7 @@ describe('tfjs-tune run with scheduler hyperband / method bohb', () => {
     const run = await cli(['run', cfg, '--storage', storage, '--workers', '2', '--json']);
     expect(run.err).toBe('');
     expect(run.code).toBe(0);
-    const study = await tune.loadStudy({ studyName: 'asha', storage, logger: tune.silentLogger });
+    const study = await tune.loadStudy({ studyName: 'asha', storage, logger: tune.logging.silentLogger });
     const slots = study.trials.map((t) => slotOf(t));
     expect(study.trials.every((t) => t.state === 'COMPLETE')).toBe(true);
     expect(slots.filter((s) => s?.parent === null)).toHaveLength(5);
@@ -111,7 +111,7 @@ describe('tfjs-tune run with scheduler hyperband / method bohb', () => {
       '1',
     ]);
     expect(more.code).toBe(0);
-    const after = await tune.loadStudy({ studyName: 'asha', storage, logger: tune.silentLogger });
+    const after = await tune.loadStudy({ studyName: 'asha', storage, logger: tune.logging.silentLogger });
     expect(after.trials.filter((t) => slotOf(t)?.parent === null)).toHaveLength(8);
   });
 

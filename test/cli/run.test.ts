@@ -53,7 +53,7 @@ describe('tfjs-tune run', () => {
     const resumed = await cli(['run', cfg, '--storage', storage, '--resume', '--trials', '2', '--quiet']);
     expect(resumed.code).toBe(0);
     expect(resumed.out).toMatch(/done: 5 trials in study "tab"/);
-    const study = await tune.loadStudy({ studyName: 'tab', storage, logger: tune.silentLogger });
+    const study = await tune.loadStudy({ studyName: 'tab', storage, logger: tune.logging.silentLogger });
     expect(study.trials.map((t) => t.number)).toEqual([0, 1, 2, 3, 4]);
     expect(study.direction).toBe('maximize');
   });
@@ -82,13 +82,13 @@ describe('tfjs-tune run', () => {
       await new Promise((r) => setTimeout(r, 100));
       if (!existsSync(join(dir, 'slow.db'))) continue;
       const s = await tune
-        .loadStudy({ studyName: 'slow', storage, logger: tune.silentLogger, heartbeatInterval: 0 })
+        .loadStudy({ studyName: 'slow', storage, logger: tune.logging.silentLogger, heartbeatInterval: 0 })
         .catch(() => null);
       if (s?.trials.some((t) => t.state === 'RUNNING')) break;
     }
     child.kill('SIGINT');
     expect(await exited).toBe(130);
-    const study = await tune.loadStudy({ studyName: 'slow', storage, logger: tune.silentLogger });
+    const study = await tune.loadStudy({ studyName: 'slow', storage, logger: tune.logging.silentLogger });
     expect(study.trials.length).toBeGreaterThan(0);
     expect(study.trials.filter((t) => t.state === 'RUNNING')).toHaveLength(0);
     const interrupted = study.trials.filter((t) => t.failReason?.includes('interrupted'));
@@ -116,7 +116,7 @@ describe('tfjs-tune run on a CSV file', () => {
       const r = await cli(['run', join(dir, 'reg.yaml'), '--storage', storage, '--workers', '1', '--json']);
       expect(r.err).toBe('');
       expect(r.code).toBe(0);
-      const study = await tune.loadStudy({ studyName: 'reg', storage, logger: tune.silentLogger });
+      const study = await tune.loadStudy({ studyName: 'reg', storage, logger: tune.logging.silentLogger });
       expect(study.direction).toBe('minimize');
       expect(study.getTrials({ states: ['COMPLETE'] })).toHaveLength(2);
     } finally {

@@ -19,7 +19,7 @@ describe('WorkerPool', () => {
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   async function runPool(crashWorkers: number[], size: number): Promise<{ study: tune.Study; error: unknown }> {
-    const study = await tune.createStudy({ studyName: 's', storage, logger: tune.silentLogger });
+    const study = await tune.createStudy({ studyName: 's', storage, logger: tune.logging.silentLogger });
     const job = { config: { study: 's', storage }, maxTrialsInStudy: 4, crashWorkers } as unknown as Omit<
       WorkerJob,
       'ownerTag'
@@ -60,7 +60,7 @@ describe('WorkerPool.runJobs (scheduled runs)', () => {
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   async function withPool(body: (pool: WorkerPool, study: tune.Study) => Promise<void>): Promise<tune.Study> {
-    const study = await tune.createStudy({ studyName: 'j', storage, logger: tune.silentLogger });
+    const study = await tune.createStudy({ studyName: 'j', storage, logger: tune.logging.silentLogger });
     const job = { config: { study: 'j', storage }, delayMs: 30 } as unknown as Omit<WorkerJob, 'ownerTag'>;
     const handle = storageFromUrl(storage);
     const pool = new WorkerPool(job, handle, study.studyId, () => undefined, jobWorker);

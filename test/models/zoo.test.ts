@@ -70,8 +70,12 @@ describe('model zoo on its synthetic data (wasm backend)', () => {
 
   it('objectiveFor: 10 cnn trials leave tf.memory().numTensors at its baseline, and a study finds its best', async () => {
     const data = syntheticCifar({ nTrain: 64, nVal: 32, seed: 1, classes: 2 });
-    const objective = tune.objectiveFor(cnn, data, { epochs: 1 });
-    const study = await tune.createStudy({ direction: objective.direction, seed: 3, logger: tune.silentLogger });
+    const objective = tune.models.objectiveFor(cnn, data, { epochs: 1 });
+    const study = await tune.createStudy({
+      direction: objective.direction,
+      seed: 3,
+      logger: tune.logging.silentLogger,
+    });
     const base = tf.memory().numTensors;
     const counts: number[] = [];
     await study.optimize(objective, { nTrials: 10, callbacks: [() => void counts.push(tf.memory().numTensors)] });
@@ -86,12 +90,12 @@ describe('model zoo on its synthetic data (wasm backend)', () => {
       valFraction: 0.25,
       seed: 5,
     });
-    const objective = tune.objectiveFor(mlp, data, { epochs: 9, monitor: 'val_loss' });
+    const objective = tune.models.objectiveFor(mlp, data, { epochs: 9, monitor: 'val_loss' });
     const study = await tune.createStudy({
       direction: objective.direction,
       seed: 4,
-      pruner: new tune.SuccessiveHalvingPruner({ minResource: 1, reductionFactor: 3 }),
-      logger: tune.silentLogger,
+      pruner: new tune.pruners.SuccessiveHalvingPruner({ minResource: 1, reductionFactor: 3 }),
+      logger: tune.logging.silentLogger,
     });
     const base = tf.memory().numTensors;
     const counts: number[] = [];
@@ -112,11 +116,11 @@ describe('model zoo on its synthetic data (wasm backend)', () => {
 
   it('objectiveFor with a pruner: a pruned trial stops fit early and is stored PRUNED', async () => {
     const data = syntheticCifar({ nTrain: 64, nVal: 32, seed: 1, classes: 2 });
-    const objective = tune.objectiveFor(cnn, data, { epochs: 4, monitor: 'val_loss' });
+    const objective = tune.models.objectiveFor(cnn, data, { epochs: 4, monitor: 'val_loss' });
     // Prunes every trial at its first report: the fit must stop after one epoch.
     const study = await tune.createStudy({
-      pruner: new tune.ThresholdPruner({ upper: -1 }),
-      logger: tune.silentLogger,
+      pruner: new tune.pruners.ThresholdPruner({ upper: -1 }),
+      logger: tune.logging.silentLogger,
     });
     await study.optimize(objective, { nTrials: 1 });
     const t = study.trials[0];

@@ -1,6 +1,6 @@
 import * as tune from '../../src';
 
-const quiet = { logger: tune.silentLogger };
+const quiet = { logger: tune.logging.silentLogger };
 
 /** Each trial reports a learning curve; curve k is offset by k so higher numbers are worse. */
 function curveObjective(offsets: number[]) {
@@ -18,7 +18,7 @@ function curveObjective(offsets: number[]) {
 
 describe('MedianPruner', () => {
   it('prunes trials worse than the median of completed trials, after the startup trials', async () => {
-    const study = await tune.createStudy({ pruner: new tune.MedianPruner({ nStartupTrials: 3 }), ...quiet });
+    const study = await tune.createStudy({ pruner: new tune.pruners.MedianPruner({ nStartupTrials: 3 }), ...quiet });
     await study.optimize(curveObjective([0, 1, 2, 10, -1]), { nTrials: 5 });
     expect(study.trials.map((t) => t.state)).toEqual(['COMPLETE', 'COMPLETE', 'COMPLETE', 'PRUNED', 'COMPLETE']);
     const pruned = study.trials[3];
@@ -27,7 +27,7 @@ describe('MedianPruner', () => {
 
   it('waits for nWarmupSteps and judges every intervalSteps', async () => {
     const study = await tune.createStudy({
-      pruner: new tune.MedianPruner({ nStartupTrials: 1, nWarmupSteps: 2, intervalSteps: 2 }),
+      pruner: new tune.pruners.MedianPruner({ nStartupTrials: 1, nWarmupSteps: 2, intervalSteps: 2 }),
       ...quiet,
     });
     await study.optimize(curveObjective([0, 5]), { nTrials: 2 });
@@ -38,7 +38,7 @@ describe('MedianPruner', () => {
   it('for maximisation prunes the low side', async () => {
     const study = await tune.createStudy({
       direction: 'maximize',
-      pruner: new tune.MedianPruner({ nStartupTrials: 2 }),
+      pruner: new tune.pruners.MedianPruner({ nStartupTrials: 2 }),
       ...quiet,
     });
     await study.optimize(curveObjective([5, 4, -10, 9]), { nTrials: 4 });
@@ -46,7 +46,7 @@ describe('MedianPruner', () => {
   });
 
   it('validates its options', () => {
-    expect(() => new tune.MedianPruner({ intervalSteps: 0 })).toThrow(/intervalSteps/);
-    expect(() => new tune.PercentilePruner(120)).toThrow(/percentile/);
+    expect(() => new tune.pruners.MedianPruner({ intervalSteps: 0 })).toThrow(/intervalSteps/);
+    expect(() => new tune.pruners.PercentilePruner(120)).toThrow(/percentile/);
   });
 });

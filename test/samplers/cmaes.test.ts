@@ -7,7 +7,7 @@ import { Rng } from '../../src/random/rng';
 import { describeSamplerContract } from './sampler-contract';
 import { median, runStudy } from './helpers';
 
-const quiet = { logger: tune.silentLogger };
+const quiet = { logger: tune.logging.silentLogger };
 
 describeSamplerContract('CmaEsSampler', (seed) => new CmaEsSampler({ seed }), { multiObjective: false });
 describeSamplerContract(
@@ -36,7 +36,7 @@ describe('CmaEsSampler finds good points', () => {
     const random: number[] = [];
     for (let seed = 0; seed < 5; seed++) {
       cma.push((await runStudy(new CmaEsSampler({ seed }), objective, nTrials)).bestValue);
-      random.push((await runStudy(new tune.RandomSampler({ seed }), objective, nTrials)).bestValue);
+      random.push((await runStudy(new tune.samplers.RandomSampler({ seed }), objective, nTrials)).bestValue);
     }
     return { cma: median(cma), random: median(random) };
   }
@@ -93,7 +93,7 @@ describe('CmaEsSampler state', () => {
   });
 
   it('is identical in two study instances that share one storage', async () => {
-    const storage = new tune.InMemoryStorage();
+    const storage = new tune.storages.InMemoryStorage();
     const a = await tune.createStudy({
       storage,
       studyName: 'shared',
@@ -172,14 +172,16 @@ describe('CmaEsSampler state', () => {
       ...quiet,
     });
     await expect(study.optimize((t) => [t.suggestFloat('x', 0, 1), 1], { nTrials: 2 })).rejects.toThrow(
-      tune.InvalidArgumentError,
+      tune.errors.InvalidArgumentError,
     );
-    expect(() => new CmaEsSampler({ sigma0: 0 })).toThrow(tune.InvalidArgumentError);
-    expect(() => new CmaEsSampler({ popsize: 1 })).toThrow(tune.InvalidArgumentError);
-    expect(() => new CmaEsSampler({ restartStrategy: 'bipop' as 'ipop' })).toThrow(tune.InvalidArgumentError);
-    expect(() => new CmaEsSampler({ incPopsize: 1 })).toThrow(tune.InvalidArgumentError);
-    expect(() => new CmaEsSampler({ x0: { x: Number.NaN } })).toThrow(tune.InvalidArgumentError);
-    expect(() => new CmaEsSampler({ popSize: 4 } as unknown as CmaEsSamplerOptions)).toThrow(tune.InvalidArgumentError);
+    expect(() => new CmaEsSampler({ sigma0: 0 })).toThrow(tune.errors.InvalidArgumentError);
+    expect(() => new CmaEsSampler({ popsize: 1 })).toThrow(tune.errors.InvalidArgumentError);
+    expect(() => new CmaEsSampler({ restartStrategy: 'bipop' as 'ipop' })).toThrow(tune.errors.InvalidArgumentError);
+    expect(() => new CmaEsSampler({ incPopsize: 1 })).toThrow(tune.errors.InvalidArgumentError);
+    expect(() => new CmaEsSampler({ x0: { x: Number.NaN } })).toThrow(tune.errors.InvalidArgumentError);
+    expect(() => new CmaEsSampler({ popSize: 4 } as unknown as CmaEsSamplerOptions)).toThrow(
+      tune.errors.InvalidArgumentError,
+    );
   });
 });
 

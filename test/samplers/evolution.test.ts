@@ -36,7 +36,7 @@ describe('EvolutionSampler', () => {
     const random: number[] = [];
     for (let seed = 0; seed < 7; seed++) {
       ga.push((await runStudy(new EvolutionSampler({ seed }), mixed8, 100)).bestValue);
-      random.push((await runStudy(new tune.RandomSampler({ seed }), mixed8, 100)).bestValue);
+      random.push((await runStudy(new tune.samplers.RandomSampler({ seed }), mixed8, 100)).bestValue);
     }
     expect(median(ga)).toBeLessThan(0.8 * median(random));
   });
@@ -73,7 +73,7 @@ describe('EvolutionSampler', () => {
       mixed,
       15,
     );
-    const random = await runStudy(new tune.RandomSampler({ seed: 9 }), mixed, 5);
+    const random = await runStudy(new tune.samplers.RandomSampler({ seed: 9 }), mixed, 5);
     expect(a.trials.slice(0, 5).map((t) => t.params)).toEqual(random.trials.map((t) => t.params));
     // Without mutation every later gene is some parent's gene.
     for (const t of a.trials.slice(5)) {
@@ -96,6 +96,6 @@ describe('EvolutionSampler', () => {
       { crossover: 'one-point' as 'uniform' },
       { popSize: 3 } as unknown as EvolutionSamplerOptions,
     ];
-    for (const options of bad) expect(() => new EvolutionSampler(options)).toThrow(tune.InvalidArgumentError);
+    for (const options of bad) expect(() => new EvolutionSampler(options)).toThrow(tune.errors.InvalidArgumentError);
   });
 });

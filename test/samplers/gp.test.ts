@@ -7,7 +7,7 @@ import { useBackend } from '../gp/helpers';
 import { describeSamplerContract } from './sampler-contract';
 import { branin, median, runStudy } from './helpers';
 
-const quiet = { logger: tune.silentLogger };
+const quiet = { logger: tune.logging.silentLogger };
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -15,7 +15,7 @@ beforeAll(async () => {
 
 // A fallback to the Sobol' point is a GP step that failed: the contract runs must have none.
 const contractWarnings: string[] = [];
-const recording: tune.Logger = { info: () => undefined, warn: (m) => contractWarnings.push(m) };
+const recording: tune.logging.Logger = { info: () => undefined, warn: (m) => contractWarnings.push(m) };
 
 describeSamplerContract(
   'GPSampler',
@@ -29,8 +29,12 @@ describe('GPSampler (after the contract)', () => {
   });
 });
 
-const study = (sampler: tune.Sampler, objective: tune.Objective, nTrials: number, seed = 0): Promise<tune.Study> =>
-  runStudy(sampler, objective, nTrials, { seed });
+const study = (
+  sampler: tune.samplers.Sampler,
+  objective: tune.Objective,
+  nTrials: number,
+  seed = 0,
+): Promise<tune.Study> => runStudy(sampler, objective, nTrials, { seed });
 
 const braninObjective = (t: tune.Trial): number => branin(t.suggestFloat('x1', -5, 10), t.suggestFloat('x2', 0, 15));
 
@@ -40,7 +44,7 @@ describe('GPSampler finds good points', () => {
     const random: number[] = [];
     for (let seed = 0; seed < 3; seed++) {
       gp.push((await study(new GPSampler({ seed, nCandidates: 1024 }), braninObjective, 30)).bestValue);
-      random.push((await study(new tune.RandomSampler({ seed }), braninObjective, 30)).bestValue);
+      random.push((await study(new tune.samplers.RandomSampler({ seed }), braninObjective, 30)).bestValue);
     }
     expect(median(gp)).toBeLessThan(0.6);
     expect(median(gp)).toBeLessThan(median(random) / 2);
@@ -61,7 +65,7 @@ describe('GPSampler finds good points', () => {
     const random: number[] = [];
     for (let seed = 0; seed < 3; seed++) {
       gp.push((await study(new GPSampler({ seed, nCandidates: 512 }), rosenbrock, 30)).bestValue);
-      random.push((await study(new tune.RandomSampler({ seed }), rosenbrock, 30)).bestValue);
+      random.push((await study(new tune.samplers.RandomSampler({ seed }), rosenbrock, 30)).bestValue);
     }
     expect(median(gp)).toBeLessThan(median(random) / 3);
   });

@@ -1,12 +1,12 @@
 import * as tune from '../../src';
 
-const quiet = { logger: tune.silentLogger };
+const quiet = { logger: tune.logging.silentLogger };
 
 describe('GridSampler', () => {
   const space = { lr: [0.001, 0.01, 0.1], units: [16, 32], act: ['relu', 'tanh'] };
 
   it('visits every point exactly once and then stops the study', async () => {
-    const study = await tune.createStudy({ sampler: new tune.GridSampler(space), seed: 3, ...quiet });
+    const study = await tune.createStudy({ sampler: new tune.samplers.GridSampler(space), seed: 3, ...quiet });
     await study.optimize(
       (t) =>
         t.suggestFloat('lr', 1e-4, 1, { log: true }) * t.suggestInt('units', 8, 64) +
@@ -24,7 +24,7 @@ describe('GridSampler', () => {
   it('orders points by the seed, reproducibly', async () => {
     const order = async (seed: number): Promise<unknown[]> => {
       const study = await tune.createStudy({
-        sampler: new tune.GridSampler({ x: [1, 2, 3, 4, 5, 6] }, { seed }),
+        sampler: new tune.samplers.GridSampler({ x: [1, 2, 3, 4, 5, 6] }, { seed }),
         ...quiet,
       });
       await study.optimize((t) => t.suggestInt('x', 1, 6), { nTrials: 6 });
@@ -35,14 +35,14 @@ describe('GridSampler', () => {
   });
 
   it('fails a trial that asks for a parameter outside the grid, naming it', async () => {
-    const study = await tune.createStudy({ sampler: new tune.GridSampler({ x: [1, 2] }), ...quiet });
+    const study = await tune.createStudy({ sampler: new tune.samplers.GridSampler({ x: [1, 2] }), ...quiet });
     await study.optimize((t) => t.suggestInt('x', 1, 2) + t.suggestFloat('y', 0, 1), { nTrials: 1 });
     expect(study.trials[0]?.failReason).toMatch(/"y" is not in the grid/);
   });
 
   it('refuses malformed grids', () => {
-    expect(() => new tune.GridSampler({})).toThrow(/at least one parameter/);
-    expect(() => new tune.GridSampler({ x: [] })).toThrow(/searchSpace\.x/);
-    expect(() => new tune.GridSampler({ x: [{}] as never })).toThrow(/searchSpace\.x/);
+    expect(() => new tune.samplers.GridSampler({})).toThrow(/at least one parameter/);
+    expect(() => new tune.samplers.GridSampler({ x: [] })).toThrow(/searchSpace\.x/);
+    expect(() => new tune.samplers.GridSampler({ x: [{}] as never })).toThrow(/searchSpace\.x/);
   });
 });

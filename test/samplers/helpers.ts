@@ -17,12 +17,12 @@ export function median(xs: number[]): number {
 
 /** A silent in-memory study (seed 0 unless `extra` says otherwise) after `nTrials` of `objective`. */
 export async function runStudy(
-  sampler: tune.Sampler,
+  sampler: tune.samplers.Sampler,
   objective: tune.Objective,
   nTrials: number,
   extra: Partial<tune.CreateStudyOptions> = {},
 ): Promise<tune.Study> {
-  const study = await tune.createStudy({ sampler, seed: 0, logger: tune.silentLogger, ...extra });
+  const study = await tune.createStudy({ sampler, seed: 0, logger: tune.logging.silentLogger, ...extra });
   await study.optimize(objective, { nTrials });
   return study;
 }

@@ -2,7 +2,7 @@ import * as tune from '../../src';
 import { IntersectionSearchSpace } from '../../src/samplers/intersection-search-space';
 import { GroupDecomposedSearchSpace } from '../../src/samplers/tpe/search-space';
 
-const quiet = { logger: tune.silentLogger };
+const quiet = { logger: tune.logging.silentLogger };
 
 function conditional(trial: tune.Trial): number {
   const x = trial.suggestFloat('x', 0, 1);

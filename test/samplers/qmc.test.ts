@@ -6,7 +6,7 @@ import { SOBOL_MAX_DIM } from '../../src/samplers/qmc/sobol-directions';
 import { fromUnit } from '../../src/samplers/qmc/unit-transform';
 import { describeSamplerContract } from './sampler-contract';
 
-const quiet = { logger: tune.silentLogger };
+const quiet = { logger: tune.logging.silentLogger };
 
 describeSamplerContract('QMCSampler sobol', (seed) => new QMCSampler({ seed }));
 describeSamplerContract('QMCSampler halton', (seed) => new QMCSampler({ seed, qmcType: 'halton' }));
@@ -80,8 +80,8 @@ describe('Halton engine', () => {
 });
 
 describe('unit-interval transforms', () => {
-  const share = (dist: tune.Distribution, n = 1000): Map<tune.ParamValue, number> => {
-    const counts = new Map<tune.ParamValue, number>();
+  const share = (dist: tune.distributions.Distribution, n = 1000): Map<tune.distributions.ParamValue, number> => {
+    const counts = new Map<tune.distributions.ParamValue, number>();
     for (let i = 0; i < n; i++) {
       const v = fromUnit(dist, (i + 0.5) / n);
       counts.set(v, (counts.get(v) ?? 0) + 1);
@@ -90,19 +90,28 @@ describe('unit-interval transforms', () => {
   };
 
   it('gives every grid point and every choice an equal share', () => {
-    expect([...share(new tune.IntDistribution(0, 3)).values()]).toEqual([250, 250, 250, 250]);
-    expect([...share(new tune.FloatDistribution(0, 1, false, 0.25)).values()]).toEqual([200, 200, 200, 200, 200]);
-    expect([...share(new tune.CategoricalDistribution(['a', null, true, 4])).keys()]).toEqual(['a', null, true, 4]);
-    expect([...share(new tune.CategoricalDistribution(['a', null, true, 4])).values()]).toEqual([250, 250, 250, 250]);
+    expect([...share(new tune.distributions.IntDistribution(0, 3)).values()]).toEqual([250, 250, 250, 250]);
+    expect([...share(new tune.distributions.FloatDistribution(0, 1, false, 0.25)).values()]).toEqual([
+      200, 200, 200, 200, 200,
+    ]);
+    expect([...share(new tune.distributions.CategoricalDistribution(['a', null, true, 4])).keys()]).toEqual([
+      'a',
+      null,
+      true,
+      4,
+    ]);
+    expect([...share(new tune.distributions.CategoricalDistribution(['a', null, true, 4])).values()]).toEqual([
+      250, 250, 250, 250,
+    ]);
   });
 
   it('log scales: log-uniform floats; log ints on cells [k - 0.5, k + 0.5] in log space', () => {
-    const f = new tune.FloatDistribution(1e-4, 1, true);
+    const f = new tune.distributions.FloatDistribution(1e-4, 1, true);
     expect(fromUnit(f, 0)).toBeCloseTo(1e-4, 12);
     expect(fromUnit(f, 0.5)).toBeCloseTo(1e-2, 12);
-    const counts = share(new tune.IntDistribution(1, 100, true), 10000);
+    const counts = share(new tune.distributions.IntDistribution(1, 100, true), 10000);
     expect(counts.get(1)).toBeGreaterThan(counts.get(100) ?? Infinity);
-    expect(fromUnit(new tune.IntDistribution(1, 100, true), 0.999999)).toBe(100);
+    expect(fromUnit(new tune.distributions.IntDistribution(1, 100, true), 0.999999)).toBe(100);
   });
 });
 
@@ -122,7 +131,7 @@ describe('QMCSampler', () => {
   });
 
   it('covers the square more evenly than random search: no empty cell of an 8 x 8 grid in 128 trials', async () => {
-    const empty = async (sampler: tune.Sampler): Promise<number> => {
+    const empty = async (sampler: tune.samplers.Sampler): Promise<number> => {
       const study = await tune.createStudy({ sampler, seed: 0, ...quiet });
       await study.optimize(xy, { nTrials: 128 });
       const cells = new Set(
@@ -133,7 +142,7 @@ describe('QMCSampler', () => {
       return 64 - cells.size;
     };
     expect(await empty(new QMCSampler({ seed: 1 }))).toBe(0);
-    expect(await empty(new tune.RandomSampler({ seed: 1 }))).toBeGreaterThan(2);
+    expect(await empty(new tune.samplers.RandomSampler({ seed: 1 }))).toBeGreaterThan(2);
   });
 
   it('draws the same points at any concurrency once the first trial has completed', async () => {

@@ -1,4 +1,4 @@
 import * as tune from '../../src';
 import { describeSamplerContract } from './sampler-contract';
 
-describeSamplerContract('RandomSampler', (seed) => new tune.RandomSampler({ seed }));
+describeSamplerContract('RandomSampler', (seed) => new tune.samplers.RandomSampler({ seed }));

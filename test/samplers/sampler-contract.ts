@@ -3,7 +3,7 @@
  * every kind of distribution, conditional and changing spaces, reproducibility by seed, concurrency,
  * and objectives that fail or prune. Call it from each sampler's test file:
  *
- *   describeSamplerContract('TPESampler', (seed) => new tune.TPESampler({ seed }));
+ *   describeSamplerContract('TPESampler', (seed) => new tune.samplers.TPESampler({ seed }));
  */
 import * as tune from '../../src';
 
@@ -14,8 +14,8 @@ export interface SamplerContractOptions {
   readonly multiObjective?: boolean;
 }
 
-const quiet = { logger: tune.silentLogger };
-const MIXED: readonly tune.CategoricalChoice[] = [1, 'a', null, true, 2.5, false];
+const quiet = { logger: tune.logging.silentLogger };
+const MIXED: readonly tune.distributions.CategoricalChoice[] = [1, 'a', null, true, 2.5, false];
 
 /** Suggests one parameter of every kind, checks nothing; the checks read the stored trials. */
 function everyKind(trial: tune.Trial): number {
@@ -54,7 +54,7 @@ function expectOnGrid(v: unknown, low: number, high: number, step: number): void
   expect(Math.abs(k - Math.round(k))).toBeLessThan(1e-9);
 }
 
-function expectEveryKind(p: Readonly<Record<string, tune.ParamValue>>): void {
+function expectEveryKind(p: Readonly<Record<string, tune.distributions.ParamValue>>): void {
   expectOnGrid(p['f'], -3.5, 7.25, 0);
   expect(p['flog']).toBeGreaterThanOrEqual(1e-5);
   expect(p['flog']).toBeLessThanOrEqual(0.1);
@@ -72,7 +72,7 @@ function expectEveryKind(p: Readonly<Record<string, tune.ParamValue>>): void {
 }
 
 async function run(
-  sampler: tune.Sampler,
+  sampler: tune.samplers.Sampler,
   objective: tune.Objective,
   nTrials: number,
   extra: { concurrency?: number; directions?: tune.StudyDirection[] } = {},
@@ -92,7 +92,7 @@ async function run(
 
 export function describeSamplerContract(
   name: string,
-  makeSampler: (seed: number) => tune.Sampler,
+  makeSampler: (seed: number) => tune.samplers.Sampler,
   options: SamplerContractOptions = {},
 ): void {
   const nTrials = options.nTrials ?? 30;

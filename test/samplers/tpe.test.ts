@@ -4,7 +4,7 @@ import { defaultGamma, defaultWeights, hyperoptDefaultGamma } from '../../src/sa
 import { describeSamplerContract } from './sampler-contract';
 import { branin, median, runStudy } from './helpers';
 
-const quiet = { logger: tune.silentLogger };
+const quiet = { logger: tune.logging.silentLogger };
 
 describeSamplerContract('TPESampler', (seed) => new TPESampler({ seed }));
 describeSamplerContract(
@@ -12,7 +12,7 @@ describeSamplerContract(
   (seed) => new TPESampler({ seed, multivariate: true, group: true, constantLiar: true, nStartupTrials: 5 }),
 );
 
-const bestOf = async (sampler: tune.Sampler, objective: tune.Objective, nTrials: number): Promise<number> =>
+const bestOf = async (sampler: tune.samplers.Sampler, objective: tune.Objective, nTrials: number): Promise<number> =>
   (await runStudy(sampler, objective, nTrials)).bestValue;
 
 describe('TPESampler finds good points', () => {
@@ -40,7 +40,7 @@ describe('TPESampler finds good points', () => {
     const random: number[] = [];
     for (let seed = 0; seed < 7; seed++) {
       tpe.push(await bestOf(new TPESampler({ seed }), quadratic, 50));
-      random.push(await bestOf(new tune.RandomSampler({ seed }), quadratic, 50));
+      random.push(await bestOf(new tune.samplers.RandomSampler({ seed }), quadratic, 50));
     }
     expect(median(tpe)).toBeLessThan(median(random) / 2);
   });
@@ -54,7 +54,7 @@ describe('TPESampler finds good points', () => {
     const random: number[] = [];
     for (let seed = 0; seed < 5; seed++) {
       tpe.push(await bestOf(new TPESampler({ seed }), mixed, 60));
-      random.push(await bestOf(new tune.RandomSampler({ seed }), mixed, 60));
+      random.push(await bestOf(new tune.samplers.RandomSampler({ seed }), mixed, 60));
     }
     expect(median(tpe)).toBeLessThan(median(random));
   });
@@ -80,13 +80,13 @@ describe("TPESampler's defaults are Optuna's numbers", () => {
 describe('TPESampler modes', () => {
   it('samples its first nStartupTrials exactly as the RandomSampler with the same seed', async () => {
     const objective = (t: tune.Trial): number => t.suggestFloat('x', -1, 1) ** 2 + t.suggestInt('k', 0, 9);
-    const run = async (sampler: tune.Sampler): Promise<unknown[]> => {
+    const run = async (sampler: tune.samplers.Sampler): Promise<unknown[]> => {
       const study = await tune.createStudy({ sampler, seed: 0, ...quiet });
       await study.optimize(objective, { nTrials: 12 });
       return study.trials.map((t) => t.params);
     };
     const tpe = await run(new TPESampler({ seed: 5 }));
-    const random = await run(new tune.RandomSampler({ seed: 5 }));
+    const random = await run(new tune.samplers.RandomSampler({ seed: 5 }));
     expect(tpe.slice(0, 10)).toEqual(random.slice(0, 10));
     expect(tpe.slice(10)).not.toEqual(random.slice(10));
   });
@@ -179,7 +179,7 @@ describe('TPESampler modes', () => {
       const g = 1 + (9 * xs.slice(1).reduce((s, v) => s + v, 0)) / 3;
       return [f1, g * (1 - Math.sqrt(f1 / g))];
     };
-    const bestSum = async (sampler: tune.Sampler): Promise<number> => {
+    const bestSum = async (sampler: tune.samplers.Sampler): Promise<number> => {
       const study = await tune.createStudy({ sampler, directions: ['minimize', 'minimize'], seed: 0, ...quiet });
       await study.optimize(zdt1, { nTrials: 60 });
       return Math.min(...study.bestTrials.map((t) => (t.values?.[0] ?? 0) + (t.values?.[1] ?? 0)));
@@ -188,7 +188,7 @@ describe('TPESampler modes', () => {
     const random: number[] = [];
     for (let seed = 0; seed < 5; seed++) {
       tpe.push(await bestSum(new TPESampler({ seed })));
-      random.push(await bestSum(new tune.RandomSampler({ seed })));
+      random.push(await bestSum(new tune.samplers.RandomSampler({ seed })));
     }
     expect(median(tpe)).toBeLessThan(median(random));
   });

@@ -33,7 +33,7 @@ describe('several processes on one SQLite study', () => {
     const workers = [0, 1, 2].map(() => startWorker({ storage, studyName: 's', nTrials: 20, mode: 'quadratic' }));
     const results = await Promise.all(workers.map((w) => w.done));
     for (const r of results) expect(r).toEqual({ code: 0, stderr: '' });
-    const study = await tune.loadStudy({ studyName: 's', storage, logger: tune.silentLogger });
+    const study = await tune.loadStudy({ studyName: 's', storage, logger: tune.logging.silentLogger });
     const numbers = study.trials.map((t) => t.number).sort((a, b) => a - b);
     expect(numbers).toEqual(Array.from({ length: 60 }, (_, i) => i));
     expect(study.trials.every((t) => t.state === 'COMPLETE')).toBe(true);
@@ -42,7 +42,7 @@ describe('several processes on one SQLite study', () => {
   it('two processes split a grid: every point exactly once, then both stop', async () => {
     const workers = [0, 1].map(() => startWorker({ storage, studyName: 'g', nTrials: 50, mode: 'grid' }));
     for (const r of await Promise.all(workers.map((w) => w.done))) expect(r.code).toBe(0);
-    const study = await tune.loadStudy({ studyName: 'g', storage, logger: tune.silentLogger });
+    const study = await tune.loadStudy({ studyName: 'g', storage, logger: tune.logging.silentLogger });
     const points = study.trials.map((t) => `${String(t.params['a'])}${String(t.params['b'])}`);
     expect(study.trials).toHaveLength(12);
     expect(new Set(points).size).toBe(12);
@@ -60,7 +60,12 @@ describe('several processes on one SQLite study', () => {
     child.kill('SIGKILL');
     await done;
 
-    const before = await tune.loadStudy({ studyName: 'k', storage, logger: tune.silentLogger, heartbeatInterval: 0 });
+    const before = await tune.loadStudy({
+      studyName: 'k',
+      storage,
+      logger: tune.logging.silentLogger,
+      heartbeatInterval: 0,
+    });
     expect(before.trials.map((t) => t.state)).toEqual(['COMPLETE', 'COMPLETE', 'COMPLETE', 'COMPLETE', 'RUNNING']);
     const completedBefore = before.trials.slice(0, 4).map((t) => [t.params, t.values]);
     await new Promise((r) => setTimeout(r, 700)); // past the grace period
@@ -68,9 +73,9 @@ describe('several processes on one SQLite study', () => {
     const resumed = await tune.loadStudy({
       studyName: 'k',
       storage,
-      logger: tune.silentLogger,
+      logger: tune.logging.silentLogger,
       ...hb,
-      failedTrialCallback: tune.retryFailedTrialCallback({ maxRetry: 1 }),
+      failedTrialCallback: tune.storages.retryFailedTrialCallback({ maxRetry: 1 }),
     });
     const dead = resumed.trials[4];
     expect(dead?.state).toBe('FAIL');

@@ -1,6 +1,6 @@
 import * as tune from '../../src';
 
-const quiet = { logger: tune.silentLogger };
+const quiet = { logger: tune.logging.silentLogger };
 
 async function run(seed: number, nTrials = 8): Promise<tune.Study> {
   const study = await tune.createStudy({ seed, ...quiet });
@@ -101,7 +101,7 @@ describe('failures are recorded and the study goes on', () => {
 describe('best trial', () => {
   it('bestValue of an empty study is a clear error', async () => {
     const study = await tune.createStudy({ studyName: 'empty', ...quiet });
-    expect(() => study.bestValue).toThrow(tune.NoCompletedTrialsError);
+    expect(() => study.bestValue).toThrow(tune.errors.NoCompletedTrialsError);
     expect(() => study.bestValue).toThrow(/"empty" has no completed trials/);
   });
 

@@ -2,7 +2,7 @@ import * as tune from '../../src';
 import { HyperParameters } from '../../src/tuners/hyperparameters';
 import { enumerateGrid } from '../../src/tuners/grid-enumerator';
 
-const quiet = { logger: tune.silentLogger };
+const quiet = { logger: tune.logging.silentLogger };
 
 function space(hp: HyperParameters): Record<string, unknown> {
   const kind = hp.Choice('kind', ['mlp', 'linear']);

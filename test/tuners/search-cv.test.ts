@@ -56,7 +56,7 @@ describe('sklearn-style search with cross-validation', () => {
     const p = search.bestModel!.predict(data.x) as tf.Tensor;
     expect(p.shape).toEqual([60, 2]);
     p.dispose();
-    tune.disposeModel(search.bestModel!);
+    tune.models.disposeModel(search.bestModel!);
     expect(tf.memory().numTensors).toBe(base);
   });
 

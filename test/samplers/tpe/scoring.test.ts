@@ -2,7 +2,7 @@ import * as tune from '../../../src';
 import { ParzenEstimator } from '../../../src/samplers/tpe/parzen-estimator';
 import { TPESampler } from '../../../src/samplers/tpe/sampler';
 
-const quiet = { logger: tune.silentLogger };
+const quiet = { logger: tune.logging.silentLogger };
 
 afterEach(() => jest.restoreAllMocks());
 

@@ -74,8 +74,8 @@ describe('reportToTrial inside study.optimize', () => {
     const { x: xv, y: yv } = blobs(12, 4, 2);
     const before = tf.memory().numTensors;
     const study = await tune.createStudy({
-      pruner: new tune.MedianPruner({ nStartupTrials: 2 }),
-      logger: tune.silentLogger,
+      pruner: new tune.pruners.MedianPruner({ nStartupTrials: 2 }),
+      logger: tune.logging.silentLogger,
       seed: 0,
     });
     for (const lr of [0.5, 0.5, 0]) await study.enqueueTrial({ lr });
