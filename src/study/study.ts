@@ -15,7 +15,7 @@ import { TrialCache } from './trial-cache';
 import { Trial, type TrialHost } from './trial';
 import type { StudyView } from './study-view';
 
-/** Called for a trial found dead (no heartbeat) — e.g. {@link retryFailedTrialCallback}. */
+/** Called for a trial found dead (no heartbeat) — e.g. {@link storages.retryFailedTrialCallback}. */
 export type FailedTrialCallback = (study: Study, trial: FrozenTrial) => void | Promise<void>;
 
 /** @internal What `createStudy` / `loadStudy` hand the constructor. */

@@ -34,7 +34,7 @@ export interface ZooSlotTrainer extends TrainSlot {
 }
 
 /**
- * {@link objectiveFor}'s counterpart for Hyperband and BOHB: trains one configuration-round. A new
+ * {@link tfjs-tune!models.objectiveFor | objectiveFor}'s counterpart for Hyperband and BOHB: trains one configuration-round. A new
  * configuration is suggested and built; a promoted one reloads its parent's checkpoint (weights and
  * optimizer state) and continues with `initialEpoch`, so no epoch is trained twice. Either way the
  * model is fitted to the slot's epoch count, reporting the monitor each epoch, checkpointed at that
