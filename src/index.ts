@@ -53,7 +53,6 @@ export * from './tuners';
 export {
   initBackend,
   describeBackend,
-  disposeModel,
   BACKEND_ENV_VAR,
   BACKEND_NAMES,
   BackendUnavailableError,
@@ -62,6 +61,7 @@ export {
   dilatedDepthwiseConv2d,
 } from './training/backend';
 export type { BackendInfo, BackendName, InitBackendOptions, DilatedDepthwiseConv2DArgs } from './training/backend';
+export { disposeModel } from './training/dispose-model';
 export * as datasets from '../datasets';
 export * as models from '../models';
 export { objectiveFor } from './training/objective-for';

@@ -9,7 +9,7 @@ import type { Trial } from '../study/trial';
 import type { StudyDirection } from '../trial/state';
 import { resolveObjective } from '../tuners/objective-spec';
 import { BestEpoch } from '../tuners/best-epoch';
-import { disposeModel } from './backend/dispose-model';
+import { disposeModel } from './dispose-model';
 import { earlyStopping } from './callbacks/early-stopping';
 import { reportToTrial } from './callbacks/report-to-trial';
 import { saveCheckpoint } from './checkpoint/save-load';

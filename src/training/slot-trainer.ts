@@ -8,7 +8,7 @@ import type { Trial } from '../study/trial';
 import type { StudyDirection } from '../trial/state';
 import type { HyperbandSlot, TrainSlot } from '../tuners/hyperband-loop';
 import { resolveObjective } from '../tuners/objective-spec';
-import { disposeModel } from './backend/dispose-model';
+import { disposeModel } from './dispose-model';
 import { reportToTrial } from './callbacks/report-to-trial';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint/save-load';
 import type { HyperModel, Params, SuggestApi } from './hyper-model';

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 
+import { registeredKernel } from '../internals';
 import { conv2DBackpropFilter } from './conv2d-backprop-filter';
 import { conv2DBackpropInputViaConv } from './conv2d-backprop-input';
 import { conv3DBackpropFilter } from './conv3d-backprop-filter';
@@ -73,8 +74,7 @@ function isPatched(config: tf.KernelConfig | undefined): config is PatchedKernel
 }
 
 function registered(kernelName: string): tf.KernelConfig | undefined {
-  // getKernel is typed as always returning a config, but returns undefined for a missing kernel.
-  return tf.getKernel(kernelName, BACKEND);
+  return registeredKernel(kernelName, BACKEND);
 }
 
 /**
