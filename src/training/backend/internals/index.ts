@@ -26,6 +26,7 @@ export type {
   SequentialFields,
 } from './models';
 export {
+  asRegularizer,
   batchNormFields,
   denseFields,
   depthwiseFields,

@@ -185,3 +185,11 @@ export function registerSerializable(cls: { readonly className: string }): void 
     cls as unknown as tf.serialization.SerializableConstructor<tf.serialization.Serializable>,
   );
 }
+
+type Regularizer = ReturnType<typeof tf.regularizers.l1l2>;
+
+/** A regulariser of ours (a subclass of the stock L1L2, typed by its constructor) as tfjs's type. */
+export function asRegularizer(regularizer: object): Regularizer {
+  // tfjs types the stock class only as its abstract base, which our subclass is at runtime.
+  return regularizer as unknown as Regularizer;
+}

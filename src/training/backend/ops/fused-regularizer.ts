@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { l1l2Fields, stockClass } from '../internals';
+import { asRegularizer, l1l2Fields, stockClass } from '../internals';
 
 type Regularizer = ReturnType<typeof tf.regularizers.l1l2>;
 
@@ -68,10 +68,10 @@ function penaltyGrad(w: Float32Array, dy: number, l1: number, l2: number, out: F
 
 /** `tf.regularizers.l2({ l2 })` as a {@link FusedL1L2}. */
 export function fusedL2(l2 = 0.01): Regularizer {
-  return new FusedL1L2({ l1: 0, l2 }) as unknown as Regularizer;
+  return asRegularizer(new FusedL1L2({ l1: 0, l2 }));
 }
 
 /** `tf.regularizers.l1l2({ l1, l2 })` as a {@link FusedL1L2}. */
 export function fusedL1L2(args: { l1?: number; l2?: number } = {}): Regularizer {
-  return new FusedL1L2(args) as unknown as Regularizer;
+  return asRegularizer(new FusedL1L2(args));
 }
