@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 
-import { fusedDense } from '../src/training/backend/fused-dense-layer';
+import { fusedDense, registerTrainingOps } from '../src/training/backend';
 import type { BuildContext, HyperModel, Params, SuggestApi } from '../src/training/hyper-model';
 import { OPTIMIZERS, bool, compileModel, l2, num, outputLayer, seedStream, str } from './common';
 import { seededDropout } from './seeded-dropout';
@@ -51,6 +51,7 @@ export const cnn: HyperModel = {
     };
   },
   build(params: Params, context: BuildContext): tf.LayersModel {
+    registerTrainingOps(); // the fused kernels and layer classes, when initBackend has not run
     const nextSeed = seedStream(context.seed);
     const activation = str(params, 'activation', ACTIVATIONS, 'relu');
     const pooling = str(params, 'pooling', POOLING, 'max');

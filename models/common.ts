@@ -1,10 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 
 import { InvalidArgumentError } from '../src/errors';
-import { fusedDense } from '../src/training/backend/fused-dense-layer';
-import { fusedAdam } from '../src/training/backend/fused-adam';
-import { useFusedCrossentropy } from '../src/training/backend/fused-crossentropy';
-import { fusedL2 } from '../src/training/backend/fused-regularizer';
+import { fusedAdam, fusedDense, fusedL2, useFusedCrossentropy } from '../src/training/backend';
 import type { BuildContext, Params } from '../src/training/hyper-model';
 
 /** Optimisers the zoo's spaces choose between. */

@@ -1,8 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 
 import { InvalidArgumentError } from '../src/errors';
-import { fusedDense } from '../src/training/backend/fused-dense-layer';
-import { fusedLstm } from '../src/training/backend/fused-lstm-layer';
+import { fusedDense, fusedLSTM, registerTrainingOps } from '../src/training/backend';
 import type { BuildContext, HyperModel, Params, SuggestApi } from '../src/training/hyper-model';
 import { OPTIMIZERS, bool, compileModel, num, outputLayer, seedStream } from './common';
 import { seededDropout } from './seeded-dropout';
@@ -61,6 +60,7 @@ export const lstm: HyperModel = {
     };
   },
   build(params: Params, context: BuildContext): tf.LayersModel {
+    registerTrainingOps(); // the fused kernels and layer classes, when initBackend has not run
     const nextSeed = seedStream(context.seed);
     const model = tf.sequential();
     model.add(embeddingLayer(params, context, nextSeed()));
@@ -75,8 +75,8 @@ export const lstm: HyperModel = {
     };
     model.add(
       bool(params, 'bidirectional')
-        ? tf.layers.bidirectional({ layer: fusedLstm(cell), mergeMode: 'concat' })
-        : fusedLstm(cell),
+        ? tf.layers.bidirectional({ layer: fusedLSTM(cell), mergeMode: 'concat' })
+        : fusedLSTM(cell),
     );
     if (dropout > 0) model.add(seededDropout({ rate: dropout, seed: nextSeed() }));
     model.add(outputLayer(context, nextSeed()));
@@ -100,6 +100,7 @@ export const bagOfEmbeddings: HyperModel = {
     };
   },
   build(params: Params, context: BuildContext): tf.LayersModel {
+    registerTrainingOps(); // the fused kernels and layer classes, when initBackend has not run
     const nextSeed = seedStream(context.seed);
     const model = tf.sequential();
     model.add(embeddingLayer(params, context, nextSeed()));

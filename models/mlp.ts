@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 
-import { fusedDense } from '../src/training/backend/fused-dense-layer';
+import { fusedDense, registerTrainingOps } from '../src/training/backend';
 import type { BuildContext, HyperModel, Params, SuggestApi } from '../src/training/hyper-model';
 import { OPTIMIZERS, bool, compileModel, l2, num, outputLayer, seedStream, str } from './common';
 import { seededDropout } from './seeded-dropout';
@@ -47,6 +47,7 @@ export const mlp: HyperModel = {
     return params;
   },
   build(params: Params, context: BuildContext): tf.LayersModel {
+    registerTrainingOps(); // the fused kernels and layer classes, when initBackend has not run
     const nextSeed = seedStream(context.seed);
     const model = tf.sequential();
     // Flatten only what has more than one axis (tfjs's flatten refuses a 1-D row).

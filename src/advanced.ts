@@ -35,6 +35,7 @@ export {
   BACKEND_ENV_VAR,
   BACKEND_NAMES,
   registerWasmTrainingKernels,
+  registerTrainingOps,
   DilatedDepthwiseConv2D,
   dilatedDepthwiseConv2d,
 } from './training/backend';

@@ -12,7 +12,8 @@ import * as tf from '@tensorflow/tfjs';
 
 import { syntheticImdb, syntheticTabular, toTensors } from '../../datasets';
 import { lstm, mlp } from '../../models';
-import { disposeModel, initBackend } from '../../src/training/backend';
+import { initBackend } from '../../src/training/backend';
+import { disposeModel } from '../../src/training/dispose-model';
 import { type BenchResult, toMarkdown } from '../result';
 import { median } from './stats';
 

@@ -7,7 +7,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 
-import { disposeModel, initBackend } from '../../src/training/backend';
+import { initBackend } from '../../src/training/backend';
+import { disposeModel } from '../../src/training/dispose-model';
 import { type BenchResult, toMarkdown } from '../result';
 import { CASE_NAMES, type CaseName, TRAINING_CASES } from './zoo-cases';
 

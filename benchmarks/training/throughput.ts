@@ -11,7 +11,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 
-import { BACKEND_NAMES, type BackendName, disposeModel, initBackend } from '../../src/training/backend';
+import { BACKEND_NAMES, type BackendName, initBackend } from '../../src/training/backend';
+import { disposeModel } from '../../src/training/dispose-model';
 import { type BenchResult, toMarkdown } from '../result';
 import { median } from './stats';
 import { runTorchAnchor, torchUnavailable } from './torch-runner';

@@ -11,4 +11,4 @@ export { SeededDropout, seededDropout } from '../../models/seeded-dropout';
 export type { SeededDropoutArgs } from '../../models/seeded-dropout';
 export { objectiveFor } from '../training/objective-for';
 export type { ObjectiveForOptions, ZooObjective } from '../training/objective-for';
-export { disposeModel } from '../training/backend';
+export { disposeModel } from '../training/dispose-model';

@@ -7,7 +7,7 @@ import { InvalidArgumentError } from '../errors';
 import type { Objective } from '../study/optimize';
 import type { Trial } from '../study/trial';
 import type { StudyDirection } from '../trial/state';
-import { disposeModel } from './backend/dispose-model';
+import { disposeModel } from './dispose-model';
 import { BestEpoch } from './callbacks/best-epoch';
 import { earlyStopping } from './callbacks/early-stopping';
 import { reportToTrial } from './callbacks/report-to-trial';

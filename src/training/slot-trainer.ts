@@ -6,7 +6,7 @@ import type { DatasetSplits } from '../../datasets/types';
 import { InvalidArgumentError } from '../errors';
 import type { Trial } from '../study/trial';
 import type { StudyDirection } from '../trial/state';
-import { disposeModel } from './backend/dispose-model';
+import { disposeModel } from './dispose-model';
 import { reportToTrial } from './callbacks/report-to-trial';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint/save-load';
 import type { HyperModel, Params, SuggestApi } from './hyper-model';

@@ -1,7 +1,7 @@
 import type { Sampler } from '../samplers/base';
 import { RandomSampler } from '../samplers/random';
 import type { Study } from '../study/study';
-import { disposeModel } from '../training/backend/dispose-model';
+import { disposeModel } from '../training/dispose-model';
 import { enumerateGrid } from './grid-enumerator';
 import { HyperParameters } from './hyperparameters';
 import { Tuner } from './tuner';

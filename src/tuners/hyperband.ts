@@ -5,7 +5,7 @@ import type { Sampler } from '../samplers/base';
 import { RandomSampler } from '../samplers/random';
 import type { ParamValue } from '../space/distributions';
 import type { Trial } from '../study/trial';
-import { disposeModel } from '../training/backend/dispose-model';
+import { disposeModel } from '../training/dispose-model';
 import { reportToTrial } from '../training/callbacks/report-to-trial';
 import { loadCheckpoint, saveCheckpoint } from '../training/checkpoint/save-load';
 import type { HyperbandSlot, TrainSlot } from '../training/train-slot';

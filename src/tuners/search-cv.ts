@@ -7,7 +7,7 @@ import type { Storage } from '../storage/base';
 import { createStudy } from '../study/create-study';
 import type { Study } from '../study/study';
 import type { Trial } from '../study/trial';
-import { disposeModel } from '../training/backend/dispose-model';
+import { disposeModel } from '../training/dispose-model';
 import type { Split } from '../training/cross-validation';
 import { crossValScore, type ScoreFn } from '../training/cross-validation/cross-val-score';
 import type { BuildContext, HyperModel, Params } from '../training/hyper-model';

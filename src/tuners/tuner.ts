@@ -12,7 +12,7 @@ import { maxTrialsCallback } from '../study/callbacks';
 import { createStudy, deleteStudy } from '../study/create-study';
 import type { Study } from '../study/study';
 import type { Trial } from '../study/trial';
-import { disposeModel } from '../training/backend/dispose-model';
+import { disposeModel } from '../training/dispose-model';
 import { BestEpoch } from '../training/callbacks/best-epoch';
 import { reportToTrial } from '../training/callbacks/report-to-trial';
 import { loadCheckpoint, saveCheckpoint } from '../training/checkpoint/save-load';

@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import { lstm } from '../../models/lstm';
 import { mlp } from '../../models/mlp';
 import { SeededDropout, dropoutMultiplier } from '../../models/seeded-dropout';
-import { disposeModel } from '../../src/training/backend/dispose-model';
+import { disposeModel } from '../../src/training/dispose-model';
 import { initBackend } from '../../src/training/backend/select-backend';
 import { syntheticImdb } from '../../datasets/synthetic-imdb';
 import { toTensors } from '../../datasets/to-tensors';

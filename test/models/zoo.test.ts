@@ -11,7 +11,7 @@ import { cnn } from '../../models/cnn';
 import { bagOfEmbeddings, lstm } from '../../models/lstm';
 import { mlp } from '../../models/mlp';
 import type { HyperModel, Params } from '../../src/training/hyper-model';
-import { disposeModel } from '../../src/training/backend/dispose-model';
+import { disposeModel } from '../../src/training/dispose-model';
 
 /** Trains a zoo model with fixed params; returns its best validation accuracy. Disposes everything. */
 async function bestValAcc(hm: HyperModel, params: Params, data: DatasetSplits, epochs: number): Promise<number> {

@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 
 import { createStudy } from '../../src/study/create-study';
 import type { Study } from '../../src/study/study';
-import { disposeModel } from '../../src/training/backend/dispose-model';
+import { disposeModel } from '../../src/training/dispose-model';
 import type { TrainSlot } from '../../src/training/train-slot';
 import type { FrozenTrial } from '../../src/trial/frozen-trial';
 import { ASHA } from '../../src/tuners/asha';

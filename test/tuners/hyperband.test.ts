@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 
 import { readOptimizerState } from '../../src/training/checkpoint/optimizer-state';
-import { disposeModel } from '../../src/training/backend/dispose-model';
+import { disposeModel } from '../../src/training/dispose-model';
 import type { FrozenTrial } from '../../src/trial/frozen-trial';
 import { Hyperband } from '../../src/tuners/hyperband';
 import { BRACKETS_DONE_KEY, INTERRUPTED_KEY, rankTrials, slotOf } from '../../src/tuners/hyperband-loop';

@@ -8,7 +8,7 @@ import type { HyperParameters } from '../../src/tuners/hyperparameters';
 import { RandomSearch } from '../../src/tuners/random-search';
 import { GridSearch } from '../../src/tuners/grid-search';
 import { BayesianOptimization } from '../../src/tuners/bayesian-optimization';
-import { disposeModel } from '../../src/training/backend/dispose-model';
+import { disposeModel } from '../../src/training/dispose-model';
 import { blobs, tinyModel } from './fixtures';
 
 const buildModel = tinyModel(4, 16, 4);

@@ -7,7 +7,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 
 import * as tf from '@tensorflow/tfjs';
 
-import { describeBackend, initBackend } from '../../training/backend/select-backend';
+import { describeBackend, initBackend } from '../../training/backend';
 import { objectiveFor } from '../../training/objective-for';
 import { slotTrainerFor } from '../../training/slot-trainer';
 import { loadStudy } from '../../study/create-study';

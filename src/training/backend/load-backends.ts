@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import type * as TfjsBackendWasm from '@tensorflow/tfjs-backend-wasm';
 
+import { engineFields } from './internals';
+
 /** What loading a backend found out, for {@link BackendInfo}. */
 export interface LoadedBackend {
   readonly version?: string;
@@ -25,7 +27,7 @@ function requireOptional<T>(name: string): T {
 
 async function activate(name: string): Promise<void> {
   // setBackend reports a failed initialisation by resolving to false (after a console warning).
-  if (tf.getBackend() === name && tf.engine().registry[name] !== undefined) return;
+  if (tf.getBackend() === name && engineFields(tf.engine()).registry[name] !== undefined) return;
   if (!(await tf.setBackend(name))) throw new Error(`tf.setBackend('${name}') failed to initialise`);
   await tf.ready();
 }
@@ -49,7 +51,7 @@ export const loadTensorflow: BackendLoader = async (threads) => {
     if (setThreads) delete process.env['TF_NUM_INTRAOP_THREADS'];
     throw new Error(reasons.join('; '));
   }
-  if (tf.engine().registryFactory['tensorflow'] === undefined) {
+  if (engineFields(tf.engine()).registryFactory['tensorflow'] === undefined) {
     // tfjs-node registered its backend with its own copy of tfjs-core, which ours cannot use.
     throw new Error('tfjs-node loaded but registered no "tensorflow" backend with this @tensorflow/tfjs');
   }
@@ -65,7 +67,7 @@ export const loadTensorflow: BackendLoader = async (threads) => {
 /** tfjs-backend-wasm (XNNPACK), with its .wasm binaries found in its own package folder. */
 export const loadWasm: BackendLoader = async (threads) => {
   const wasm = requireOptional<typeof TfjsBackendWasm>('@tensorflow/tfjs-backend-wasm');
-  if (tf.engine().registry['wasm'] === undefined) {
+  if (engineFields(tf.engine()).registry['wasm'] === undefined) {
     if (tf.env().get('IS_NODE') === true) {
       // The loader would look for the .wasm files next to the bundle: point it at the package's
       // dist/ folder in node_modules (in a browser, serving them is the app's job).

@@ -1,9 +1,6 @@
-import * as tf from '@tensorflow/tfjs';
-
 import { InvalidArgumentError, TfjsTuneError, quote } from '../../errors';
-import { registerDilatedDepthwiseGradient } from './dilated-depthwise-gradient';
-import { registerWasmTrainingKernels } from './kernels/register-wasm-kernels';
 import { type BackendLoader, loadCpu, loadTensorflow, loadWasm } from './load-backends';
+import { registerForBackend } from './register';
 
 /** The backends tfjs-tune trains on, fastest first. */
 export const BACKEND_NAMES = ['tensorflow', 'wasm', 'cpu'] as const;
@@ -11,9 +8,6 @@ export type BackendName = (typeof BACKEND_NAMES)[number];
 
 /** Environment variable that forces one backend: `TFJS_TUNE_BACKEND=cpu|wasm|tensorflow`. */
 export const BACKEND_ENV_VAR = 'TFJS_TUNE_BACKEND';
-
-/** The label {@link BackendInfo.kernelsPatched} uses for the dilated depthwise gradient. */
-export const DILATED_DEPTHWISE_GRADIENT = 'DepthwiseConv2dNative (dilated gradient)';
 
 export interface BackendInfo {
   readonly name: BackendName;
@@ -47,8 +41,9 @@ const ALLOWED = `one of ${BACKEND_NAMES.map((n) => quote(n)).join(', ')}`;
 /**
  * Activates the fastest backend that loads, tensorflow (tfjs-node-gpu, then tfjs-node), then wasm,
  * then cpu, unless `options.backend` or `TFJS_TUNE_BACKEND` names one, in which case that one or an
- * error. Registers what training needs: the dilated depthwise gradient on every backend, and on
- * wasm its missing and faster gradient kernels. Calling it again is cheap and changes nothing.
+ * error. Registers what training needs (`registerForBackend`, in register.ts): the fused ops and
+ * layers and the dilated depthwise gradient on every backend, and on wasm its missing and faster
+ * gradient kernels. Calling it again is cheap and changes nothing.
  *
  * @example
  * ```ts
@@ -64,7 +59,7 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
   for (const name of candidates) {
     try {
       const loaded = await LOADERS[name](options.threads);
-      const info: BackendInfo = { name, ...loaded, kernelsPatched: patchTraining(name) };
+      const info: BackendInfo = { name, ...loaded, kernelsPatched: registerForBackend(name) };
       log(`tfjs-tune backend: ${describeBackend(info)}`);
       return info;
     } catch (error) {
@@ -101,10 +96,4 @@ function forcedBackend(options: InitBackendOptions): { name: BackendName; source
 function checkName(field: string, value: string): BackendName {
   if ((BACKEND_NAMES as readonly string[]).includes(value)) return value as BackendName;
   throw new InvalidArgumentError(field, value, ALLOWED);
-}
-
-function patchTraining(name: BackendName): string[] {
-  registerDilatedDepthwiseGradient();
-  const kernels = name === 'wasm' && tf.getBackend() === 'wasm' ? registerWasmTrainingKernels() : [];
-  return [...kernels, DILATED_DEPTHWISE_GRADIENT].sort();
 }

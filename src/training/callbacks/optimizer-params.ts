@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 
 import { InvalidArgumentError, TfjsTuneError } from '../../errors';
+import { containerFields, dropoutFields, learningRateFields, momentumFields, sgdFields } from '../backend';
 
 /*
  * tfjs-core 4.22 optimisers read their hyperparameters at each step from plain fields, so changing
@@ -8,18 +9,10 @@ import { InvalidArgumentError, TfjsTuneError } from '../../errors';
  * `c = scalar(-learningRate)` (replaced by their own `setLearningRate`, which disposes the old one)
  * and Momentum keeps `m = scalar(momentum)` (which its `setMomentum` forgets to refresh).
  */
-interface LearningRateFields {
-  learningRate?: unknown;
-  setLearningRate?: (learningRate: number) => void;
-}
-interface MomentumFields {
-  momentum?: unknown;
-  m?: tf.Scalar;
-}
 
 /** The learning rate an optimiser will use for its next step. */
 export function getOptimizerLearningRate(optimizer: tf.Optimizer): number {
-  const lr = (optimizer as unknown as LearningRateFields).learningRate;
+  const lr = learningRateFields(optimizer).learningRate;
   if (typeof lr !== 'number') {
     throw new TfjsTuneError(
       `${optimizer.getClassName()} optimizer has no numeric learningRate field to read or schedule`,
@@ -38,9 +31,9 @@ export function setOptimizerLearningRate(optimizer: tf.Optimizer, learningRate: 
     throw new InvalidArgumentError('learning rate', learningRate, 'a finite number >= 0');
   }
   getOptimizerLearningRate(optimizer); // checks the field exists
-  const fields = optimizer as unknown as LearningRateFields;
-  if (typeof fields.setLearningRate === 'function') fields.setLearningRate.call(optimizer, learningRate);
-  else fields.learningRate = learningRate;
+  const sgd = sgdFields(optimizer);
+  if (typeof sgd.setLearningRate === 'function') sgd.setLearningRate.call(optimizer, learningRate);
+  else learningRateFields(optimizer).learningRate = learningRate;
 }
 
 /** Sets the momentum of a Momentum or RMSProp optimiser (refreshing Momentum's cached scalar). */
@@ -49,7 +42,7 @@ export function setOptimizerMomentum(optimizer: tf.Optimizer, momentum: number):
     throw new InvalidArgumentError('momentum', momentum, 'a finite number >= 0');
   }
   const name = optimizer.getClassName();
-  const fields = optimizer as unknown as MomentumFields;
+  const fields = momentumFields(optimizer);
   if ((name !== 'Momentum' && name !== 'RMSProp') || typeof fields.momentum !== 'number') {
     throw new TfjsTuneError(`${name} optimizer has no momentum to set (Momentum and RMSProp have)`);
   }
@@ -61,14 +54,10 @@ export function setOptimizerMomentum(optimizer: tf.Optimizer, momentum: number):
   }
 }
 
-interface RateFields {
-  rate?: unknown;
-}
-
 function collectLayers(layers: readonly tf.layers.Layer[], out: tf.layers.Layer[]): void {
   for (const layer of layers) {
     out.push(layer);
-    const inner = (layer as unknown as { layers?: tf.layers.Layer[] }).layers;
+    const inner = containerFields(layer).layers;
     if (Array.isArray(inner)) collectLayers(inner, out);
   }
 }
@@ -86,7 +75,7 @@ export function setDropoutRate(model: tf.LayersModel, rate: number, layerNames?:
   const wanted = layerNames === undefined ? null : new Set(layerNames);
   let changed = 0;
   for (const layer of all) {
-    const fields = layer as unknown as RateFields;
+    const fields = dropoutFields(layer);
     if (!/Dropout$/.test(layer.getClassName()) || typeof fields.rate !== 'number') continue;
     if (wanted !== null && !wanted.has(layer.name)) continue;
     fields.rate = rate;

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 
 import { TfjsTuneError } from '../../errors';
+import { type AdamFields, adamFields } from '../backend';
 
 /** A tensor with the name it is saved under. */
 export interface NamedWeight {
@@ -25,12 +26,6 @@ export const EXTRA_STATE_PREFIX = 'tfjs-tune/';
  */
 const SUPPORTED = new Set(['SGD', 'Momentum', 'Adam', 'RMSProp', 'Adagrad', 'Adadelta']);
 
-/** Adam's bias-correction powers: `setWeights` recomputes them with `pow`, not bit-exact. */
-interface AdamFields {
-  accBeta1?: tf.Variable;
-  accBeta2?: tf.Variable;
-}
-
 function checkSupported(optimizer: tf.Optimizer): string {
   const name = optimizer.getClassName();
   if (!SUPPORTED.has(name)) {
@@ -43,7 +38,8 @@ function checkSupported(optimizer: tf.Optimizer): string {
 }
 
 function adamExtras(optimizer: tf.Optimizer): Array<[string, tf.Variable]> {
-  const fields = optimizer as unknown as AdamFields;
+  // Adam's bias-correction powers: `setWeights` recomputes them with `pow`, not bit-exact.
+  const fields: Partial<Pick<AdamFields, 'accBeta1' | 'accBeta2'>> = adamFields(optimizer);
   const out: Array<[string, tf.Variable]> = [];
   if (fields.accBeta1 instanceof tf.Variable) out.push([`${EXTRA_STATE_PREFIX}accBeta1`, fields.accBeta1]);
   if (fields.accBeta2 instanceof tf.Variable) out.push([`${EXTRA_STATE_PREFIX}accBeta2`, fields.accBeta2]);

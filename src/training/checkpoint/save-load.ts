@@ -2,7 +2,8 @@ import * as tf from '@tensorflow/tfjs';
 
 import { InvalidArgumentError, TfjsTuneError } from '../../errors';
 import type { JsonValue } from '../../trial/json';
-import { disposeModel } from '../backend/dispose-model';
+import { layersModelFields, registerTrainingOps } from '../backend';
+import { disposeModel } from '../dispose-model';
 import { CheckpointHandler, readCheckpoint } from './file-handler';
 import { MODEL_FILE } from './format';
 import { readOptimizerState, writeOptimizerState, type NamedWeight } from './optimizer-state';
@@ -31,14 +32,10 @@ export interface LoadedCheckpoint {
   readonly optimizerRestored: boolean;
 }
 
-/** `getTrainingConfig` is protected in tfjs-layers' typings; it is what `model.save` stores. */
-interface TrainingConfigSource {
-  getTrainingConfig(): tf.io.TrainingConfig;
-}
-
 function serializableTrainingConfig(model: tf.LayersModel): tf.io.TrainingConfig | null {
   try {
-    const config = (model as unknown as TrainingConfigSource).getTrainingConfig();
+    // Protected in tfjs-layers' typings; it is what `model.save` stores.
+    const config = layersModelFields(model).getTrainingConfig();
     const loss: unknown = config.loss;
     const ok =
       typeof loss === 'string' || (Array.isArray(loss) && loss.length > 0) || Object.keys(loss as object).length > 0;
@@ -175,6 +172,7 @@ export async function loadCheckpoint(dir: string, options: LoadCheckpointOptions
       else modelWeights[spec.name] = tensor;
     }
     try {
+      registerTrainingOps(); // the fused and dilated layer classes, which the topology names
       model = await tf.loadLayersModel(
         tf.io.fromMemory({
           modelTopology: artifacts.modelTopology as object,

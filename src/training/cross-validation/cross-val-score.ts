@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 
 import { InvalidArgumentError, TfjsTuneError } from '../../errors';
-import { disposeModel } from '../backend/dispose-model';
+import { disposeModel } from '../dispose-model';
 import { TRAINING_PARAM_NAMES, type HyperModel, type Params } from '../hyper-model';
 import { kFold } from './k-fold';
 import { checkInteger, type Split } from './split';

@@ -1,11 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 
-import {
-  DilatedDepthwiseConv2D,
-  dilatedDepthwiseConv2d,
-  disposeModel,
-  initBackend,
-} from '../../../src/training/backend';
+import { DilatedDepthwiseConv2D, dilatedDepthwiseConv2d, initBackend } from '../../../src/training/backend';
+import { disposeModel } from '../../../src/training/dispose-model';
 import { gradsOf, onBackend, relativeError, values } from './helpers';
 
 const TOL = 1e-4; // max |a - b| / max |b|, float32

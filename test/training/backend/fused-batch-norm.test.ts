@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 
-import { batchNormTraining, disposeModel, fusedBatchNormalization, initBackend } from '../../../src/training/backend';
+import { batchNormTraining, fusedBatchNormalization, initBackend } from '../../../src/training/backend';
+import { disposeModel } from '../../../src/training/dispose-model';
 import { type Side, onBackend, relativeError, values } from './helpers';
 
 // Against the stock ops on the same backend: max |fused - stock| / max |stock| per output and

@@ -2,9 +2,9 @@ import * as tf from '@tensorflow/tfjs';
 
 import { num } from '../../../models/common';
 import { lstm } from '../../../models/lstm';
-import { disposeModel } from '../../../src/training/backend/dispose-model';
-import { FusedLSTM, fusedLstm } from '../../../src/training/backend/fused-lstm-layer';
-import { lstmSequence } from '../../../src/training/backend/lstm-sequence';
+import { disposeModel } from '../../../src/training/dispose-model';
+import { FusedLSTM, fusedLSTM } from '../../../src/training/backend/layers/fused-lstm-layer';
+import { lstmSequence } from '../../../src/training/backend/ops/lstm-sequence';
 import { patchedWasmKernels } from '../../../src/training/backend/kernels/register-wasm-kernels';
 import { initBackend } from '../../../src/training/backend/select-backend';
 import { relativeError, type Side } from './helpers';
@@ -45,7 +45,7 @@ function makeLayer(fused: boolean, v: Variant, extra: Partial<Parameters<typeof 
     biasInitializer: tf.initializers.randomNormal({ mean: 0, stddev: 0.5, seed: 5 }),
     ...extra,
   };
-  const layer = fused ? fusedLstm(args) : tf.layers.lstm(args);
+  const layer = fused ? fusedLSTM(args) : tf.layers.lstm(args);
   return v.bidirectional ? tf.layers.bidirectional({ layer: layer as never, mergeMode: 'concat' }) : layer;
 }
 
@@ -106,7 +106,7 @@ describe.each<Side>(['cpu', 'wasm'])('fused LSTM on %s', (side) => {
   it('a masked input takes the stock path', () => {
     const model = tf.sequential();
     model.add(tf.layers.embedding({ inputDim: 10, outputDim: 3, maskZero: true, inputLength: 5 }));
-    model.add(fusedLstm({ units: 2, kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }) }));
+    model.add(fusedLSTM({ units: 2, kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }) }));
     const x = tf.tensor2d([
       [1, 2, 3, 0, 0],
       [4, 5, 6, 7, 8],
@@ -119,7 +119,7 @@ describe.each<Side>(['cpu', 'wasm'])('fused LSTM on %s', (side) => {
     const y = model.predict(x) as tf.Tensor;
     const short = tf.sequential();
     short.add(tf.layers.embedding({ inputDim: 10, outputDim: 3, inputLength: 3 }));
-    short.add(fusedLstm({ units: 2 }));
+    short.add(fusedLSTM({ units: 2 }));
     short.setWeights(model.getWeights());
     const yShort = short.predict(padded) as tf.Tensor;
     expect(relativeError(tf.slice(y, [0, 0], [1, 2]), tf.slice(yShort, [0, 0], [1, 2]))).toBeLessThan(TOL);

@@ -1,15 +1,15 @@
 import * as tf from '@tensorflow/tfjs';
 
 import { mlp } from '../../../models/mlp';
-import { disposeModel } from '../../../src/training/backend/dispose-model';
-import { FusedAdamOptimizer, fusedAdam } from '../../../src/training/backend/fused-adam';
+import { disposeModel } from '../../../src/training/dispose-model';
+import { FusedAdamOptimizer, fusedAdam } from '../../../src/training/backend/ops/fused-adam';
 import {
   fusedCategoricalAccuracy,
   fusedCategoricalCrossentropy,
   useFusedCrossentropy,
-} from '../../../src/training/backend/fused-crossentropy';
-import { FusedDense, fusedDense } from '../../../src/training/backend/fused-dense-layer';
-import { FusedL1L2, fusedL1L2 } from '../../../src/training/backend/fused-regularizer';
+} from '../../../src/training/backend/ops/fused-crossentropy';
+import { FusedDense, fusedDense } from '../../../src/training/backend/layers/fused-dense-layer';
+import { FusedL1L2, fusedL1L2 } from '../../../src/training/backend/ops/fused-regularizer';
 import { initBackend } from '../../../src/training/backend/select-backend';
 import { relativeError, type Side } from './helpers';
 

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 
-import { disposeModel, initBackend } from '../../../src/training/backend';
+import { initBackend } from '../../../src/training/backend';
+import { disposeModel } from '../../../src/training/dispose-model';
 import { relativeError, values } from './helpers';
 
 // A few SGD steps of small models on wasm (with tfjs-tune's kernels) and on cpu give the same

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 
-import { disposeModel } from '../../../src/training/backend/dispose-model';
+import { disposeModel } from '../../../src/training/dispose-model';
 import * as callbacks from '../../../src/training/callbacks';
 import * as schedules from '../../../src/training/schedules';
 import { tinyClassifier, useCpu } from './fixtures';

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 
 import { TfjsTuneError } from '../../../src/errors';
-import { disposeModel } from '../../../src/training/backend/dispose-model';
+import { disposeModel } from '../../../src/training/dispose-model';
 import * as ckpt from '../../../src/training/checkpoint';
 import { writeFilesAtomically } from '../../../src/training/checkpoint/atomic-write';
 import { blobs, tinyClassifier, useCpu } from '../callbacks/fixtures';

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 
-import { disposeModel } from '../../../src/training/backend/dispose-model';
+import { disposeModel } from '../../../src/training/dispose-model';
 import { copyWeights } from '../../../src/training/checkpoint';
 import { blobs, tinyClassifier, useCpu } from '../callbacks/fixtures';
 

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 
 import { padSpatial } from './conv-layout';
 import { asTensor } from './tensor-info';
+import { attrsOf } from '../internals';
 
 /**
  * `Conv2DBackpropFilter` for a backend that has none (wasm in tfjs 4.22), as one forward conv:
@@ -16,7 +17,7 @@ import { asTensor } from './tensor-info';
  * into a transpose and an unflagged product, ~3× faster than the conv with a [H, W] filter.
  */
 export const conv2DBackpropFilter: tf.KernelFunc = ({ inputs, backend, attrs }) => {
-  const { strides, pad, dataFormat, dimRoundingMode, filterShape } = attrs as unknown as tf.Conv2DBackpropFilterAttrs;
+  const { strides, pad, dataFormat, dimRoundingMode, filterShape } = attrsOf<tf.Conv2DBackpropFilterAttrs>(attrs);
   const kernelBackend = backend as tf.KernelBackend;
   return tf.tidy(() => {
     let x = asTensor(inputs['x'], kernelBackend, 'x') as tf.Tensor4D;

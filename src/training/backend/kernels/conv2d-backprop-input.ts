@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 
 import { flipSpatial, padForInputGradient, spreadWithZeros } from './conv-layout';
 import { asTensor } from './tensor-info';
+import { attrsOf } from '../internals';
 
 /**
  * Wraps wasm's `Conv2DBackpropInput`, a plain loop outside XNNPACK, with the textbook identity
@@ -12,7 +13,7 @@ import { asTensor } from './tensor-info';
  */
 export function conv2DBackpropInputViaConv(original: tf.KernelConfig, maxStride: number): tf.KernelFunc {
   return ({ inputs, backend, attrs }) => {
-    const { strides, pad, dataFormat, dimRoundingMode, inputShape } = attrs as unknown as tf.Conv2DBackpropInputAttrs;
+    const { strides, pad, dataFormat, dimRoundingMode, inputShape } = attrsOf<tf.Conv2DBackpropInputAttrs>(attrs);
     const dyInfo = inputs['dy'];
     const filterInfo = inputs['filter'];
     if (dataFormat === 'NCHW' || dyInfo === undefined || filterInfo === undefined) {

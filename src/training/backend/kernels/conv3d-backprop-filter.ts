@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 
 import { asTensor } from './tensor-info';
+import { attrsOf } from '../internals';
 
 /**
  * `Conv3DBackpropFilterV2` for wasm, whose own kernel (tfjs 4.22) is right at stride 1 and wrong at
@@ -9,7 +10,7 @@ import { asTensor } from './tensor-info';
  * the forward strides.
  */
 export const conv3DBackpropFilter: tf.KernelFunc = ({ inputs, backend, attrs }) => {
-  const { strides, pad, filterShape } = attrs as unknown as tf.Conv3DBackpropFilterV2Attrs;
+  const { strides, pad, filterShape } = attrsOf<tf.Conv3DBackpropFilterV2Attrs>(attrs);
   const kernelBackend = backend as tf.KernelBackend;
   return tf.tidy(() => {
     const x = asTensor(inputs['x'], kernelBackend, 'x') as tf.Tensor5D;

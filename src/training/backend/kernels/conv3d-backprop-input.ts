@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 
 import { spreadAxis } from './conv-layout';
 import { asTensor } from './tensor-info';
+import { attrsOf } from '../internals';
 
 /**
  * `Conv3DBackpropInputV2` for wasm, whose own kernel (tfjs 4.22) returns wrong input gradients
@@ -10,7 +11,7 @@ import { asTensor } from './tensor-info';
  * (which wasm gets right) with the flipped, in/out-swapped filter.
  */
 export const conv3DBackpropInput: tf.KernelFunc = ({ inputs, backend, attrs }) => {
-  const { strides, pad, inputShape } = attrs as unknown as tf.Conv3DBackpropInputV2Attrs;
+  const { strides, pad, inputShape } = attrsOf<tf.Conv3DBackpropInputV2Attrs>(attrs);
   const kernelBackend = backend as tf.KernelBackend;
   return tf.tidy(() => {
     const dy = asTensor(inputs['dy'], kernelBackend, 'dy') as tf.Tensor5D;

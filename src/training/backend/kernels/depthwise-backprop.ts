@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 
 import { flipSpatial, padForInputGradient, padSpatial, spreadWithZeros } from './conv-layout';
 import { asTensor, pair } from './tensor-info';
+import { attrsOf } from '../internals';
 
 /**
  * `DepthwiseConv2dNativeBackpropInput` from ops wasm has: spread dy by the stride, pad it, and run a
@@ -11,7 +12,7 @@ import { asTensor, pair } from './tensor-info';
  */
 export const depthwiseConv2dNativeBackpropInput: tf.KernelFunc = ({ inputs, backend, attrs }) => {
   const { strides, dilations, pad, dimRoundingMode, inputShape } =
-    attrs as unknown as tf.DepthwiseConv2dNativeBackpropInputAttrs;
+    attrsOf<tf.DepthwiseConv2dNativeBackpropInputAttrs>(attrs);
   const kernelBackend = backend as tf.KernelBackend;
   return tf.tidy(() => {
     const dy = asTensor(inputs['dy'], kernelBackend, 'dy') as tf.Tensor4D;
@@ -46,7 +47,7 @@ export const depthwiseConv2dNativeBackpropInput: tf.KernelFunc = ({ inputs, back
  */
 export const depthwiseConv2dNativeBackpropFilter: tf.KernelFunc = ({ inputs, backend, attrs }) => {
   const { strides, dilations, pad, dimRoundingMode, filterShape } =
-    attrs as unknown as tf.DepthwiseConv2dNativeBackpropFilterAttrs;
+    attrsOf<tf.DepthwiseConv2dNativeBackpropFilterAttrs>(attrs);
   const kernelBackend = backend as tf.KernelBackend;
   return tf.tidy(() => {
     const x = asTensor(inputs['x'], kernelBackend, 'x') as tf.Tensor4D;

@@ -3,6 +3,7 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 
 import { depthwiseConv2dNativeBackpropFilter } from './depthwise-backprop';
 import { pair } from './tensor-info';
+import { attrsOf } from '../internals';
 
 /**
  * `DepthwiseConv2dNativeBackpropFilter` for wasm, run in JS on wasm's memory:
@@ -20,7 +21,7 @@ export const heapDepthwiseFilterGrad: tf.KernelFunc = ({ inputs, backend, attrs 
   const dy = inputs['dy'];
   if (x === undefined || dy === undefined) throw new Error('DepthwiseConv2dNativeBackpropFilter needs x and dy');
   const { strides, dilations, pad, dimRoundingMode, filterShape } =
-    attrs as unknown as tf.DepthwiseConv2dNativeBackpropFilterAttrs;
+    attrsOf<tf.DepthwiseConv2dNativeBackpropFilterAttrs>(attrs);
   const [dh, dw] = pair(dilations);
   if (dh === 1 && dw === 1) return depthwiseConv2dNativeBackpropFilter({ inputs, backend, attrs: attrs ?? {} });
   const info = tf.backend_util.computeConv2DInfo(

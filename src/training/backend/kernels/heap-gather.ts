@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { attrsOf } from '../internals';
 
 /**
  * wasm `GatherV2` (an embedding's lookup) in JS on wasm's memory: one `TypedArray.set` per gathered
@@ -11,7 +12,7 @@ export function gatherKernel(original: tf.KernelConfig): tf.KernelFunc {
   return ({ inputs, backend, attrs }) => {
     const x = inputs['x'];
     const indices = inputs['indices'];
-    const { axis, batchDims } = attrs as unknown as tf.GatherV2Attrs;
+    const { axis, batchDims } = attrsOf<tf.GatherV2Attrs>(attrs);
     if (x === undefined || indices === undefined || x.dtype === 'string' || (batchDims ?? 0) !== 0) {
       return original.kernelFunc({ inputs, backend, attrs: attrs ?? {} });
     }

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { attrsOf } from '../internals';
 
 /**
  * `x[begin : begin + size]` into a new wasm tensor, reading x in place. wasm's own Slice (which
@@ -52,7 +53,7 @@ export function sliceKernel(original: tf.KernelConfig): tf.KernelFunc {
   return ({ inputs, backend, attrs }) => {
     const x = inputs['x'];
     if (x === undefined || x.dtype === 'string') return original.kernelFunc({ inputs, backend, attrs: attrs ?? {} });
-    const { begin, size } = attrs as unknown as tf.SliceAttrs;
+    const { begin, size } = attrsOf<tf.SliceAttrs>(attrs);
     const [begin_, size_] = tf.slice_util.parseSliceParams(x, begin, size);
     return heapSlice(backend as BackendWasm, x, begin_ ?? [], size_ ?? []);
   };
@@ -66,7 +67,7 @@ export function unpackKernel(original: tf.KernelConfig): tf.KernelFunc {
       return original.kernelFunc({ inputs, backend, attrs: attrs ?? {} });
     }
     const rank = value.shape.length;
-    const axis = ((attrs as unknown as tf.UnpackAttrs).axis + rank) % rank;
+    const axis = (attrsOf<tf.UnpackAttrs>(attrs).axis + rank) % rank;
     const outShape = value.shape.filter((_, i) => i !== axis);
     const begin = new Array<number>(rank).fill(0);
     const size = [...value.shape];
@@ -86,7 +87,7 @@ export function splitKernel(original: tf.KernelConfig): tf.KernelFunc {
   return ({ inputs, backend, attrs }) => {
     const x = inputs['x'];
     if (x === undefined || x.dtype === 'string') return original.kernelFunc({ inputs, backend, attrs: attrs ?? {} });
-    const { numOrSizeSplits, axis } = attrs as unknown as tf.SplitVAttrs;
+    const { numOrSizeSplits, axis } = attrsOf<tf.SplitVAttrs>(attrs);
     const $axis = tf.util.parseAxisParam(axis, x.shape)[0] ?? 0;
     const sizes = tf.backend_util.prepareSplitSize(x, numOrSizeSplits, $axis);
     const begin = new Array<number>(x.shape.length).fill(0);

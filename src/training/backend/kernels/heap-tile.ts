@@ -1,5 +1,6 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { attrsOf } from '../internals';
 
 /**
  * `Tile` for wasm, run in JS on wasm's memory: every output row (the innermost axis) is one or more
@@ -10,7 +11,7 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 export const heapTile: tf.KernelFunc = ({ inputs, backend, attrs }) => {
   const x = inputs['x'];
   if (x === undefined) throw new Error('Tile needs x');
-  const reps = (attrs as unknown as tf.TileAttrs).reps;
+  const reps = attrsOf<tf.TileAttrs>(attrs).reps;
   const wasm = backend as BackendWasm;
   const inShape = x.shape.length === 0 ? [1] : x.shape;
   const outShape = inShape.map((d, i) => d * (reps[i] ?? 1));

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { attrsOf } from '../internals';
 
 /**
  * `MaxPoolGrad` for wasm, whose own kernel (tfjs 4.22) sends the gradient of a window whose values
@@ -9,7 +10,7 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
  * whole dy), run in JS straight on wasm's memory, channels innermost so reads are contiguous.
  */
 export const maxPoolGrad: tf.KernelFunc = ({ inputs, backend, attrs }) => {
-  const { filterSize, strides, pad, dimRoundingMode } = attrs as unknown as tf.MaxPoolGradAttrs;
+  const { filterSize, strides, pad, dimRoundingMode } = attrsOf<tf.MaxPoolGradAttrs>(attrs);
   const input = inputs['input'];
   const dy = inputs['dy'];
   if (input === undefined || dy === undefined) throw new Error('MaxPoolGrad needs input and dy');

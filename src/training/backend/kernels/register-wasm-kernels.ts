@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 
+import { registeredKernel } from '../internals';
 import { conv2DBackpropFilter } from './conv2d-backprop-filter';
 import { conv2DBackpropInputViaConv } from './conv2d-backprop-input';
 import { conv3DBackpropFilter } from './conv3d-backprop-filter';
@@ -73,8 +74,7 @@ function isPatched(config: tf.KernelConfig | undefined): config is PatchedKernel
 }
 
 function registered(kernelName: string): tf.KernelConfig | undefined {
-  // getKernel is typed as always returning a config, but returns undefined for a missing kernel.
-  return tf.getKernel(kernelName, BACKEND);
+  return registeredKernel(kernelName, BACKEND);
 }
 
 /**
@@ -85,7 +85,7 @@ function registered(kernelName: string): tf.KernelConfig | undefined {
  * left as they are. Returns the names of the kernels that are now ours, sorted.
  *
  * Call it after the wasm backend is initialised (or before: a replacement carries the original's
- * setup function, so it is set up either way). {@link initBackend} calls it when wasm wins.
+ * setup function, so it is set up either way). {@link tfjs-tune!initBackend | initBackend} calls it when wasm wins.
  */
 export function registerWasmTrainingKernels(): string[] {
   const names: string[] = [];

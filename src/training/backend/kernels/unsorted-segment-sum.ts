@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 
 import { asTensor } from './tensor-info';
+import { attrsOf } from '../internals';
 
 /**
  * `UnsortedSegmentSum` (the gradient of `gather`, so of every embedding) through `ScatterNd`, which
@@ -9,7 +10,7 @@ import { asTensor } from './tensor-info';
  * scatter.
  */
 export const unsortedSegmentSum: tf.KernelFunc = ({ inputs, backend, attrs }) => {
-  const { numSegments } = attrs as unknown as tf.UnsortedSegmentSumAttrs;
+  const { numSegments } = attrsOf<tf.UnsortedSegmentSumAttrs>(attrs);
   const kernelBackend = backend as tf.KernelBackend;
   return tf.tidy(() => {
     const x = asTensor(inputs['x'], kernelBackend, 'x');

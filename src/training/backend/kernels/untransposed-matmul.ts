@@ -1,6 +1,7 @@
 import type * as tf from '@tensorflow/tfjs';
 
 import { asTensor, transposeLastTwo } from './tensor-info';
+import { attrsOf } from '../internals';
 
 /**
  * Wraps wasm's `BatchMatMul` / `_FusedMatMul` so that a transposed operand is transposed first and
@@ -11,7 +12,7 @@ import { asTensor, transposeLastTwo } from './tensor-info';
  */
 export function untransposedMatMul(original: tf.KernelConfig): tf.KernelFunc {
   return ({ inputs, backend, attrs }) => {
-    const flags = attrs as unknown as tf.BatchMatMulAttrs;
+    const flags = attrsOf<tf.BatchMatMulAttrs>(attrs);
     const aInfo = inputs['a'];
     const bInfo = inputs['b'];
     if ((!flags.transposeA && !flags.transposeB) || aInfo === undefined || bInfo === undefined) {

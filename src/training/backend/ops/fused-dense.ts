@@ -1,31 +1,23 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { classOf } from './stock-class';
+import { attrsOf } from '../internals';
 
 // Math's functions bound once: inside jest's vm context every `Math.x` is a global lookup through
 // the sandbox's interceptors, which made the hot loops below ~6x slower under test.
 const tanh = Math.tanh;
 const exp = Math.exp;
 
-/** The arguments of `tf.layers.dense`. */
-export type FusedDenseArgs = Parameters<typeof tf.layers.dense>[0];
-
-type DenseLayer = ReturnType<typeof tf.layers.dense>;
-type LayerCallArgs = Parameters<DenseLayer['call']>;
-
 /** Activations {@link denseForward} applies itself; others run after a linear {@link denseForward}. */
 export type DenseActivation = 'linear' | 'relu' | 'tanh' | 'elu' | 'softmax';
-const FUSED: ReadonlySet<string> = new Set<DenseActivation>(['linear', 'relu', 'tanh', 'elu', 'softmax']);
+export const FUSED_ACTIVATIONS: ReadonlySet<string> = new Set<DenseActivation>([
+  'linear',
+  'relu',
+  'tanh',
+  'elu',
+  'softmax',
+]);
 
-/** The fields of tfjs-layers' Dense that `call` reads (some are private in its typings). */
-interface DenseFields {
-  readonly kernel: { read(): tf.Tensor };
-  readonly bias: { read(): tf.Tensor } | null;
-  readonly activation: { getClassName(): string; apply(x: tf.Tensor): tf.Tensor };
-  invokeCallHook?(inputs: LayerCallArgs[0], kwargs: LayerCallArgs[1]): void;
-}
-
-/** The kernel {@link denseForward} runs (registered for the wasm and cpu backends, with its gradient). */
+/** The kernel {@link denseForward} runs (for the wasm and cpu backends, with its gradient; registered by `registerTrainingOps`). */
 export const FUSED_DENSE = 'TfjsTuneDense';
 
 /** Backends the fused dense kernel is registered for (its JS reads their memory directly). */
@@ -50,7 +42,7 @@ const denseKernel: tf.KernelFunc = ({ inputs, backend, attrs }) => {
   const x = inputs['x'] as tf.TensorInfo;
   const kernel = inputs['kernel'] as tf.TensorInfo;
   const bias = inputs['bias'];
-  const { activation } = attrs as unknown as DenseAttrs;
+  const { activation } = attrsOf<DenseAttrs>(attrs);
   const [m, k] = x.shape as [number, number];
   const n = kernel.shape[1] as number;
   const kernelBackend = backend as tf.KernelBackend;
@@ -108,13 +100,13 @@ function activateInPlace(values: Float32Array, activation: 'tanh' | 'elu'): void
  * and `dKernel = xᵀ · dz`, each computed only when the engine asks for it (a first layer's input
  * needs no gradient; a custom gradient would compute it anyway).
  */
-const denseGradient: tf.GradConfig = {
+export const denseGradient: tf.GradConfig = {
   kernelName: FUSED_DENSE,
   inputsToSave: ['x', 'kernel'],
   outputsToSave: [true],
   gradFunc: (dy, saved, attrs) => {
     const [x, kernel, y] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
-    const { activation } = attrs as unknown as DenseAttrs;
+    const { activation } = attrsOf<DenseAttrs>(attrs);
     const backend = tf.backend();
     const [rows, cols] = y.shape;
     const dz = new Float32Array(rows * cols);
@@ -129,12 +121,12 @@ const denseGradient: tf.GradConfig = {
   },
 };
 
-// Once per tfjs instance (getKernel returns undefined for a kernel not registered yet).
-if ((tf.getKernel(FUSED_DENSE, 'cpu') as tf.KernelConfig | undefined) === undefined) {
-  for (const backendName of IN_MEMORY)
-    tf.registerKernel({ kernelName: FUSED_DENSE, backendName, kernelFunc: denseKernel });
-  tf.registerGradient(denseGradient);
-}
+/** The forward kernel for each backend it runs on (registered by `registerTrainingOps`). */
+export const denseKernels: readonly tf.KernelConfig[] = IN_MEMORY.map((backendName) => ({
+  kernelName: FUSED_DENSE,
+  backendName,
+  kernelFunc: denseKernel,
+}));
 
 /**
  * `activation(x · kernel + bias)` for a 2-D float32 `x` as one kernel on the wasm and cpu backends
@@ -163,7 +155,8 @@ export function denseForward(
     return (activation === 'softmax' ? tf.softmax(y) : y) as tf.Tensor2D;
   }
   const inputs: tf.NamedTensorMap = bias === null ? { x, kernel } : { x, kernel, bias };
-  return tf.engine().runKernel(FUSED_DENSE, inputs, { activation } as unknown as tf.NamedAttrMap) as tf.Tensor2D;
+  const attrs: tf.NamedAttrMap = { activation };
+  return tf.engine().runKernel(FUSED_DENSE, inputs, attrs) as tf.Tensor2D;
 }
 
 /** dz = dy · act'(y) and the column sums of dz (top-level, plain arguments: V8 keeps them in registers). */
@@ -211,50 +204,4 @@ function softmaxGrad(
       dBias[c] = (dBias[c] as number) + d;
     }
   }
-}
-
-const DenseBase = classOf<new (args: FusedDenseArgs) => DenseLayer>(
-  tf.layers.dense({ units: 1, name: 'tfjs_tune_dense_probe' }),
-);
-
-/**
- * `tf.layers.dense` whose matMul, bias and activation train as one op ({@link denseForward}): the
- * stock layer's weights, config, regularisers and constraints, ~12 fewer kernel calls per layer
- * and training step. 2-D float32 inputs only; any other input runs the stock `call`. Activations
- * other than linear / relu / tanh / elu / softmax (sigmoid, say) run after the fused linear op. Serialisable
- * under its own class name.
- *
- * @example
- * ```ts
- * const layer = fusedDense({ units: 64, activation: 'relu' }); // from src/training/backend
- * ```
- */
-export class FusedDense extends DenseBase {
-  static readonly className = 'TfjsTuneFusedDense';
-
-  override call(inputs: LayerCallArgs[0], kwargs: LayerCallArgs[1]): tf.Tensor | tf.Tensor[] {
-    const x = Array.isArray(inputs) ? (inputs.length === 1 ? inputs[0] : undefined) : inputs;
-    if (x === undefined || x.rank !== 2 || x.dtype !== 'float32') return super.call(inputs, kwargs);
-    const f = this as unknown as DenseFields;
-    return tf.tidy(() => {
-      f.invokeCallHook?.(inputs, kwargs);
-      const name = f.activation.getClassName();
-      const fused = FUSED.has(name);
-      const y = denseForward(
-        x as tf.Tensor2D,
-        f.kernel.read() as tf.Tensor2D,
-        f.bias === null ? null : (f.bias.read() as tf.Tensor1D),
-        fused ? (name as DenseActivation) : 'linear',
-      );
-      return fused ? y : f.activation.apply(y);
-    });
-  }
-}
-tf.serialization.registerClass(
-  FusedDense as unknown as tf.serialization.SerializableConstructor<tf.serialization.Serializable>,
-);
-
-/** Factory in the tfjs style: `fusedDense({ units: 64, activation: 'relu' })`, a drop-in for `tf.layers.dense`. */
-export function fusedDense(args: FusedDenseArgs): FusedDense {
-  return new FusedDense(args);
 }

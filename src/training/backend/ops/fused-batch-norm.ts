@@ -1,32 +1,15 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { classOf } from './stock-class';
+import { attrsOf, cpuBackendFields } from '../internals';
 
 // Bound once: inside jest's vm context every `Math.x` is a global lookup (see fused-dense-layer.ts).
 const sqrt = Math.sqrt;
 
-/** The arguments of `tf.layers.batchNormalization`. */
-export type FusedBatchNormalizationArgs = NonNullable<Parameters<typeof tf.layers.batchNormalization>[0]>;
-
-type BatchNormLayer = ReturnType<typeof tf.layers.batchNormalization>;
-type LayerCallArgs = Parameters<BatchNormLayer['call']>;
-
-/** The fields of tfjs-layers' BatchNormalization that `call` reads (private in its typings). */
-interface BatchNormFields {
-  readonly axis: number;
-  readonly epsilon: number;
-  readonly momentum: number;
-  readonly gamma: tf.LayerVariable | null;
-  readonly beta: tf.LayerVariable | null;
-  readonly movingMean: tf.LayerVariable;
-  readonly movingVariance: tf.LayerVariable;
-  invokeCallHook?(inputs: LayerCallArgs[0], kwargs: LayerCallArgs[1]): void;
-}
-
-/** The kernel {@link batchNormTraining} runs (wasm and cpu, with its gradient). */
+/** The kernel {@link batchNormTraining} runs (wasm and cpu, with its gradient; registered by `registerTrainingOps`). */
 export const FUSED_BATCH_NORM = 'TfjsTuneBatchNormTrain';
 
-const IN_MEMORY: readonly string[] = ['wasm', 'cpu'];
+/** Backends the kernel runs on (its JS reads their memory directly). */
+export const IN_MEMORY: readonly string[] = ['wasm', 'cpu'];
 
 interface BatchNormAttrs {
   readonly epsilon: number;
@@ -43,14 +26,9 @@ function dataOf(backend: tf.KernelBackend, info: tf.TensorInfo): Float32Array {
     : (backend.readSync(info.dataId) as Float32Array);
 }
 
-/** The cpu backend's allocator (its class is not exported by @tensorflow/tfjs). */
-interface CpuBackend {
-  makeTensorInfo(shape: number[], dtype: 'float32', values: Float32Array): tf.TensorInfo;
-}
-
 /** A new float32 tensor of the backend holding `values`. */
 function output(backend: tf.KernelBackend, shape: number[], values: Float32Array): tf.TensorInfo {
-  if (!isWasm(backend)) return (backend as unknown as CpuBackend).makeTensorInfo(shape, 'float32', values);
+  if (!isWasm(backend)) return cpuBackendFields(backend).makeTensorInfo(shape, 'float32', values);
   const out = backend.makeOutput(shape, 'float32');
   (backend.typedArrayFromHeap(out) as Float32Array).set(values);
   return out;
@@ -63,7 +41,7 @@ function output(backend: tf.KernelBackend, shape: number[], values: Float32Array
 const batchNormKernel: tf.KernelFunc = ({ inputs, backend, attrs }) => {
   const kernelBackend = backend as tf.KernelBackend;
   const x = inputs['x'] as tf.TensorInfo;
-  const { epsilon } = attrs as unknown as BatchNormAttrs;
+  const { epsilon } = attrsOf<BatchNormAttrs>(attrs);
   const channels = x.shape[x.shape.length - 1] as number;
   const xs = dataOf(kernelBackend, x);
   const gamma = dataOf(kernelBackend, inputs['gamma'] as tf.TensorInfo);
@@ -118,14 +96,14 @@ function normalize(
  * `dx = γ/σ (dy - dβ/N - x̂ dγ/N) + dmean/N + dvariance · 2 (x - mean)/N` (the last two terms for
  * the mean and variance outputs, which the layer only feeds its moving averages: zero there).
  */
-const batchNormGradient: tf.GradConfig = {
+export const batchNormGradient: tf.GradConfig = {
   kernelName: FUSED_BATCH_NORM,
   inputsToSave: ['x', 'gamma'],
   outputsToSave: [false, true, true],
   gradFunc: (dys, saved, attrs) => {
     const [dy, dMean, dVariance] = dys as tf.Tensor[];
     const [x, gamma, mean, variance] = saved as tf.Tensor[];
-    const { epsilon } = attrs as unknown as BatchNormAttrs;
+    const { epsilon } = attrsOf<BatchNormAttrs>(attrs);
     const backend = tf.backend();
     const channels = (gamma as tf.Tensor).size;
     const dx = new Float32Array((x as tf.Tensor).size);
@@ -199,12 +177,12 @@ function backward(
   }
 }
 
-// Once per tfjs instance (getKernel returns undefined for a kernel not registered yet).
-if ((tf.getKernel(FUSED_BATCH_NORM, 'cpu') as tf.KernelConfig | undefined) === undefined) {
-  for (const backendName of IN_MEMORY)
-    tf.registerKernel({ kernelName: FUSED_BATCH_NORM, backendName, kernelFunc: batchNormKernel });
-  tf.registerGradient(batchNormGradient);
-}
+/** The forward kernel for each backend it runs on (registered by `registerTrainingOps`). */
+export const batchNormKernels: readonly tf.KernelConfig[] = IN_MEMORY.map((backendName) => ({
+  kernelName: FUSED_BATCH_NORM,
+  backendName,
+  kernelFunc: batchNormKernel,
+}));
 
 /**
  * Batch normalisation in training over every axis but the last, as one op on the wasm and cpu
@@ -218,70 +196,6 @@ export function batchNormTraining(
   beta: tf.Tensor1D,
   epsilon: number,
 ): [tf.Tensor, tf.Tensor1D, tf.Tensor1D] {
-  return tf.engine().runKernel(FUSED_BATCH_NORM, { x, gamma, beta }, { epsilon } as unknown as tf.NamedAttrMap) as [
-    tf.Tensor,
-    tf.Tensor1D,
-    tf.Tensor1D,
-  ];
-}
-
-const BatchNormBase = classOf<new (args?: FusedBatchNormalizationArgs) => BatchNormLayer>(
-  tf.layers.batchNormalization({ name: 'tfjs_tune_batch_norm_probe' }),
-);
-
-/**
- * `tf.layers.batchNormalization` whose training-time normalisation is one op
- * ({@link batchNormTraining}): the stock layer's weights, config and moving-average updates. Runs
- * the stock `call` at inference, off the wasm and cpu backends, for an axis other than the last, and
- * without both `center` and `scale`. Serialisable under its own class name.
- */
-export class FusedBatchNormalization extends BatchNormBase {
-  static readonly className = 'TfjsTuneFusedBatchNormalization';
-
-  override call(inputs: LayerCallArgs[0], kwargs: LayerCallArgs[1]): tf.Tensor | tf.Tensor[] {
-    const x = Array.isArray(inputs) ? (inputs.length === 1 ? inputs[0] : undefined) : inputs;
-    const f = this as unknown as BatchNormFields;
-    const training = (kwargs as { training?: boolean } | undefined)?.training === true;
-    if (
-      !training ||
-      x === undefined ||
-      x.dtype !== 'float32' ||
-      x.rank < 2 ||
-      (f.axis !== -1 && f.axis !== x.rank - 1) ||
-      f.gamma === null ||
-      f.beta === null ||
-      !IN_MEMORY.includes(tf.getBackend())
-    ) {
-      return super.call(inputs, kwargs);
-    }
-    return tf.tidy(() => {
-      f.invokeCallHook?.(inputs, kwargs);
-      const [y, mean, variance] = batchNormTraining(
-        x,
-        (f.gamma as tf.LayerVariable).read() as tf.Tensor1D,
-        (f.beta as tf.LayerVariable).read() as tf.Tensor1D,
-        f.epsilon,
-      );
-      // The stock layer's moving-average update, op for op.
-      const decay = 1 - f.momentum;
-      for (const [variable, value] of [
-        [f.movingMean, mean],
-        [f.movingVariance, variance],
-      ] as const) {
-        tf.tidy(() => {
-          const old = variable.read();
-          variable.write(tf.sub(old, tf.mul(tf.sub(old, value), decay)));
-        });
-      }
-      return y;
-    });
-  }
-}
-tf.serialization.registerClass(
-  FusedBatchNormalization as unknown as tf.serialization.SerializableConstructor<tf.serialization.Serializable>,
-);
-
-/** Factory in the tfjs style, a drop-in for `tf.layers.batchNormalization`. */
-export function fusedBatchNormalization(args?: FusedBatchNormalizationArgs): FusedBatchNormalization {
-  return new FusedBatchNormalization(args);
+  const attrs: tf.NamedAttrMap = { epsilon };
+  return tf.engine().runKernel(FUSED_BATCH_NORM, { x, gamma, beta }, attrs) as [tf.Tensor, tf.Tensor1D, tf.Tensor1D];
 }

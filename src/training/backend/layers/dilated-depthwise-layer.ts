@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { classOf } from './stock-class';
+import { type DepthwiseFields, depthwiseFields, stockClass } from '../internals';
 
 /** The arguments of `tf.layers.depthwiseConv2d`, `dilationRate` included (and now honoured). */
 export type DilatedDepthwiseConv2DArgs = Parameters<typeof tf.layers.depthwiseConv2d>[0];
@@ -7,33 +7,14 @@ export type DilatedDepthwiseConv2DArgs = Parameters<typeof tf.layers.depthwiseCo
 type DepthwiseLayer = ReturnType<typeof tf.layers.depthwiseConv2d>;
 type LayerCallArgs = Parameters<DepthwiseLayer['call']>;
 
-/**
- * The fields of tfjs-layers' DepthwiseConv2D (and BaseConv) that `call` needs. Some are private in
- * its typings, so we read them through this view rather than redeclare them.
- */
-interface DepthwiseFields {
-  readonly depthwiseKernel: { read(): tf.Tensor };
-  readonly bias: { read(): tf.Tensor } | null;
-  readonly useBias: boolean;
-  readonly activation: { apply(x: tf.Tensor): tf.Tensor } | null;
-  readonly kernelSize: readonly number[];
-  readonly strides: readonly number[];
-  readonly padding: 'valid' | 'same' | 'causal';
-  readonly dataFormat: 'channelsFirst' | 'channelsLast';
-  readonly dilationRate: readonly number[];
-  readonly depthMultiplier: number;
-}
-
-const DepthwiseConv2DBase = classOf<new (args: DilatedDepthwiseConv2DArgs) => DepthwiseLayer>(
-  tf.layers.depthwiseConv2d({ kernelSize: 1, name: 'tfjs_tune_depthwise_probe' }),
-);
+const DepthwiseConv2DBase = stockClass<new (args: DilatedDepthwiseConv2DArgs) => DepthwiseLayer>('DepthwiseConv2D');
 
 /**
  * `tf.layers.depthwiseConv2d` whose `dilationRate` is applied: the stock layer (tfjs 4.22) passes
  * `null` for the dilation, so its output equals the undilated conv's. Everything else (weights,
  * initialisers, regularisers, constraints, config) is the stock layer's; training a dilated one
  * needs `registerDilatedDepthwiseGradient()` (called by `initBackend`). Serialisable under its
- * own class name.
+ * own class name (registered by `initBackend`, or `registerTrainingOps`).
  *
  * @example
  * ```ts
@@ -46,7 +27,7 @@ export class DilatedDepthwiseConv2D extends DepthwiseConv2DBase {
 
   override call(inputs: LayerCallArgs[0], kwargs: LayerCallArgs[1]): tf.Tensor {
     void kwargs;
-    const f = this as unknown as DepthwiseFields;
+    const f = depthwiseFields(this);
     return tf.tidy(() => {
       const x = (Array.isArray(inputs) ? inputs[0] : inputs) as tf.Tensor4D;
       const channelsFirst = f.dataFormat === 'channelsFirst';
@@ -65,7 +46,7 @@ export class DilatedDepthwiseConv2D extends DepthwiseConv2DBase {
   }
 
   override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
-    const f = this as unknown as DepthwiseFields;
+    const f = depthwiseFields(this);
     const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tf.Shape;
     const channelsFirst = f.dataFormat === 'channelsFirst';
     const [rows, cols, channels] = channelsFirst ? [shape[2], shape[3], shape[1]] : [shape[1], shape[2], shape[3]];
@@ -76,9 +57,6 @@ export class DilatedDepthwiseConv2D extends DepthwiseConv2DBase {
     return channelsFirst ? [batch, outChannels, outRows, outCols] : [batch, outRows, outCols, outChannels];
   }
 }
-tf.serialization.registerClass(
-  DilatedDepthwiseConv2D as unknown as tf.serialization.SerializableConstructor<tf.serialization.Serializable>,
-);
 
 /** Spatial output length of a dilated conv, as Keras computes it; null stays null (unknown). */
 function outputLength(

@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 
+import { compiledModelFields, isStockCategoricalAccuracy, sequentialFields } from '../internals';
+
 // Math's functions bound once: inside jest's vm context every `Math.x` is a global lookup through
 // the sandbox's interceptors, which slows hot loops several times under test.
 const log = Math.log;
@@ -145,15 +147,6 @@ function accuracy(t: Float32Array, p: Float32Array, rows: number, cols: number, 
   for (let r = 0; r < rows; r++) out[r] = argMaxAt(t, r * cols, cols) === argMaxAt(p, r * cols, cols) ? 1 : 0;
 }
 
-/** The fields of tfjs-layers' LayersModel this reads (private in its typings). */
-interface CompiledModel {
-  lossFunctions?: LossFn[];
-  metricsTensors?: Array<[LossFn, number]>;
-  loss?: unknown;
-  /** A Sequential's inner model, which holds the compiled state. */
-  model?: CompiledModel;
-}
-
 /**
  * Swaps a compiled model's `'categoricalCrossentropy'` loss for {@link fusedCategoricalCrossentropy}
  * and its categorical `'acc'` metric for {@link fusedCategoricalAccuracy}, in place (a Sequential's
@@ -161,14 +154,14 @@ interface CompiledModel {
  * are the stock ones: a reloaded model compiles with tfjs's own). Returns whether it swapped the loss.
  */
 export function useFusedCrossentropy(model: tf.LayersModel): boolean {
-  const outer = model as unknown as CompiledModel;
-  const compiled = outer.lossFunctions === undefined && outer.model !== undefined ? outer.model : outer;
+  const outer = compiledModelFields(model);
+  const inner = sequentialFields(model).model;
+  const compiled = outer.lossFunctions === undefined && inner !== undefined ? compiledModelFields(inner) : outer;
   const fns = compiled.lossFunctions;
   if (compiled.loss !== 'categoricalCrossentropy' || fns === undefined || fns.length !== 1) return false;
   fns[0] = fusedCategoricalCrossentropy;
   for (const entry of compiled.metricsTensors ?? []) {
-    // tfjs-layers' own function; its bundle may suffix the name (`categoricalAccuracy$1`).
-    if (/^categoricalAccuracy(\$\d+)?$/.test(entry[0].name)) entry[0] = fusedCategoricalAccuracy;
+    if (isStockCategoricalAccuracy(entry[0])) entry[0] = fusedCategoricalAccuracy;
   }
   return true;
 }

@@ -1,8 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 
-import { dilateFilter, undilateFilter } from './kernels/conv-layout';
-import { depthwiseBackpropTakesDilation } from './kernels/register-wasm-kernels';
-import { pair } from './kernels/tensor-info';
+import { attrsOf, registeredGradient } from '../internals';
+import { dilateFilter, undilateFilter } from './conv-layout';
+import { depthwiseBackpropTakesDilation } from './register-wasm-kernels';
+import { pair } from './tensor-info';
 
 const MARK = 'tfjs-tune';
 
@@ -25,7 +26,7 @@ export const depthwiseConv2dNativeGradConfig: MarkedGradConfig = {
   patchedBy: MARK,
   gradFunc: (dy, saved, attrs) => {
     const [x, filter] = saved as [tf.Tensor4D, tf.Tensor4D];
-    const { strides, pad, dimRoundingMode, dilations } = attrs as unknown as tf.DepthwiseConv2dNativeAttrs;
+    const { strides, pad, dimRoundingMode, dilations } = attrsOf<tf.DepthwiseConv2dNativeAttrs>(attrs);
     const direct = depthwiseBackpropTakesDilation();
     const [dh, dw] = direct ? [1, 1] : pair(dilations);
     const passed = direct ? pair(dilations) : [1, 1];
@@ -63,7 +64,7 @@ export const depthwiseConv2dNativeGradConfig: MarkedGradConfig = {
  * Idempotent.
  */
 export function registerDilatedDepthwiseGradient(): void {
-  const current = tf.getGradient('DepthwiseConv2dNative') as Partial<MarkedGradConfig> | undefined;
+  const current = registeredGradient('DepthwiseConv2dNative') as Partial<MarkedGradConfig> | undefined;
   if (current?.patchedBy === MARK) return;
   tf.registerGradient(depthwiseConv2dNativeGradConfig);
 }

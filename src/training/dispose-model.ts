@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 
+import { layersModelFields, sgdFields } from './backend';
+
 /**
  * Disposes a model and the optimizer it was compiled with. `model.dispose()` frees the optimizer
  * only when the model created it from a string (`optimizer: 'adam'`); one passed as an instance
@@ -12,12 +14,7 @@ import * as tf from '@tensorflow/tfjs';
  * Returns the number of tensors freed.
  */
 export function disposeModel(model: tf.LayersModel): number {
-  // Private fields of tfjs-layers 4.22's LayersModel / Container, read defensively.
-  const internals = model as unknown as {
-    isOptimizerOwned?: boolean;
-    optimizer_?: tf.Optimizer | null;
-    _refCount?: number | null;
-  };
+  const internals = layersModelFields(model);
   if (internals._refCount === 0) return 0;
   const before = tf.memory().numTensors;
   const optimizer = internals.optimizer_;
@@ -25,7 +22,7 @@ export function disposeModel(model: tf.LayersModel): number {
   if (optimizer != null && internals.isOptimizerOwned !== true && lastUser) {
     optimizer.dispose();
     // tfjs 4.22's MomentumOptimizer.dispose() forgets the `-lr` scalar `c` it inherits from SGD.
-    const c = (optimizer as unknown as { c?: tf.Tensor }).c;
+    const c = sgdFields(optimizer).c;
     if (c != null && !c.isDisposed) c.dispose();
   }
   model.dispose();

@@ -1,14 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { classOf } from './stock-class';
+import { asRegularizer, l1l2Fields, stockClass } from '../internals';
 
 type Regularizer = ReturnType<typeof tf.regularizers.l1l2>;
-
-/** The fields of tfjs-layers' L1L2 regulariser that the penalty reads. */
-interface L1L2Fields {
-  readonly l1: number;
-  readonly l2: number;
-}
 
 /** What the stock L1L2 class offers (concrete; its base `Regularizer` is abstract in the typings). */
 interface L1L2Like {
@@ -16,7 +10,7 @@ interface L1L2Like {
   getConfig(): tf.serialization.ConfigDict;
 }
 
-const L1L2Base = classOf<new (args: { l1?: number; l2?: number }) => L1L2Like>(tf.regularizers.l1l2({ l1: 0, l2: 0 }));
+const L1L2Base = stockClass<new (args: { l1?: number; l2?: number }) => L1L2Like>('L1L2');
 
 /**
  * tfjs-layers' L1L2 regulariser (`sum(l1 |w| + l2 w²)`) as one differentiable op on the wasm and
@@ -29,7 +23,7 @@ export class FusedL1L2 extends L1L2Base {
   override apply(x: tf.Tensor): tf.Scalar {
     const name = tf.getBackend();
     if ((name !== 'wasm' && name !== 'cpu') || x.dtype !== 'float32') return super.apply(x);
-    const { l1, l2 } = this as unknown as L1L2Fields;
+    const { l1, l2 } = l1l2Fields(this);
     const read = (t: tf.Tensor): Float32Array =>
       name === 'wasm'
         ? ((tf.backend() as BackendWasm).typedArrayFromHeap(t) as Float32Array)
@@ -74,10 +68,10 @@ function penaltyGrad(w: Float32Array, dy: number, l1: number, l2: number, out: F
 
 /** `tf.regularizers.l2({ l2 })` as a {@link FusedL1L2}. */
 export function fusedL2(l2 = 0.01): Regularizer {
-  return new FusedL1L2({ l1: 0, l2 }) as unknown as Regularizer;
+  return asRegularizer(new FusedL1L2({ l1: 0, l2 }));
 }
 
 /** `tf.regularizers.l1l2({ l1, l2 })` as a {@link FusedL1L2}. */
 export function fusedL1L2(args: { l1?: number; l2?: number } = {}): Regularizer {
-  return new FusedL1L2(args) as unknown as Regularizer;
+  return asRegularizer(new FusedL1L2(args));
 }

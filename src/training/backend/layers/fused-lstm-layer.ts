@@ -1,36 +1,15 @@
 import * as tf from '@tensorflow/tfjs';
 
-import { lstmSequence } from './lstm-sequence';
-import { classOf } from './stock-class';
+import { lstmCellFields, lstmFields, stockClass } from '../internals';
+import { lstmSequence } from '../ops/lstm-sequence';
 
 /** The arguments of `tf.layers.lstm`. */
-export type FusedLstmArgs = Parameters<typeof tf.layers.lstm>[0];
+export type FusedLSTMArgs = Parameters<typeof tf.layers.lstm>[0];
 
-type LstmLayer = ReturnType<typeof tf.layers.lstm>;
-type LayerCallArgs = Parameters<LstmLayer['call']>;
+type LSTMLayer = ReturnType<typeof tf.layers.lstm>;
+type LayerCallArgs = Parameters<LSTMLayer['call']>;
 
-/** The fields of tfjs-layers' LSTM / LSTMCell that the fused path reads (some are private in its typings). */
-interface LstmFields {
-  readonly cell: {
-    readonly kernel: { read(): tf.Tensor };
-    readonly recurrentKernel: { read(): tf.Tensor };
-    readonly bias: { read(): tf.Tensor } | null;
-    readonly useBias: boolean;
-    readonly activation: { getClassName(): string };
-    readonly recurrentActivation: { getClassName(): string };
-    readonly dropout: number;
-    readonly recurrentDropout: number;
-    readonly units: number;
-  };
-  readonly goBackwards: boolean;
-  readonly returnSequences: boolean;
-  readonly returnState: boolean;
-  readonly stateful: boolean;
-}
-
-const LstmBase = classOf<new (args: FusedLstmArgs) => LstmLayer>(
-  tf.layers.lstm({ units: 1, name: 'tfjs_tune_lstm_probe' }),
-);
+const LSTMBase = stockClass<new (args: FusedLSTMArgs) => LSTMLayer>('LSTM');
 
 /**
  * `tf.layers.lstm` run as one fused op ({@link lstmSequence}): the stock layer's weights (same
@@ -41,22 +20,23 @@ const LstmBase = classOf<new (args: FusedLstmArgs) => LstmLayer>(
  *
  * Fused: tanh activation with hard-sigmoid recurrent activation (the defaults), zero initial state,
  * no mask, not stateful, no `returnState`, float32, no dropout when training. Anything else runs the
- * stock layer's own step loop. Serialisable under its own class name.
+ * stock layer's own step loop. Serialisable under its own class name (registered by
+ * `registerTrainingOps`, which `tf.layers.bidirectional` needs: it rebuilds the backward copy by it).
  *
  * @example
  * ```ts
- * const layer = fusedLstm({ units: 32 }); // from src/training/backend
+ * const layer = fusedLSTM({ units: 32 }); // from src/training/backend
  * const y = layer.apply(tf.zeros([8, 50, 16])) as tf.Tensor; // [8, 32]
  * ```
  */
-export class FusedLSTM extends LstmBase {
+export class FusedLSTM extends LSTMBase {
   static readonly className = 'TfjsTuneFusedLSTM';
 
   override call(inputs: LayerCallArgs[0], kwargs: LayerCallArgs[1]): tf.Tensor | tf.Tensor[] {
     const x = Array.isArray(inputs) ? (inputs.length === 1 ? inputs[0] : undefined) : inputs;
     if (x === undefined || !this.fusable(x, kwargs)) return super.call(inputs, kwargs);
-    const f = this as unknown as LstmFields;
-    const cell = f.cell;
+    const f = lstmFields(this);
+    const cell = lstmCellFields(f.cell);
     return tf.tidy(() => {
       const kernel = cell.kernel.read() as tf.Tensor2D;
       const bias =
@@ -78,8 +58,8 @@ export class FusedLSTM extends LstmBase {
 
   /** Whether this call is one the fused op computes exactly as the stock layer does. */
   private fusable(x: tf.Tensor, kwargs: LayerCallArgs[1]): boolean {
-    const f = this as unknown as LstmFields;
-    const cell = f.cell;
+    const f = lstmFields(this);
+    const cell = lstmCellFields(f.cell);
     const training = kwargs?.['training'] === true;
     return (
       x.rank === 3 &&
@@ -95,11 +75,8 @@ export class FusedLSTM extends LstmBase {
     );
   }
 }
-tf.serialization.registerClass(
-  FusedLSTM as unknown as tf.serialization.SerializableConstructor<tf.serialization.Serializable>,
-);
 
-/** Factory in the tfjs style: `fusedLstm({ units: 32 })`, a drop-in for `tf.layers.lstm`. */
-export function fusedLstm(args: FusedLstmArgs): FusedLSTM {
+/** Factory in the tfjs style: `fusedLSTM({ units: 32 })`, a drop-in for `tf.layers.lstm`. */
+export function fusedLSTM(args: FusedLSTMArgs): FusedLSTM {
   return new FusedLSTM(args);
 }

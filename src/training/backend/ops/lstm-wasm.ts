@@ -1,244 +1,16 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 
+import { type Grads, POINT_TWO, type Shapes } from './lstm-shapes';
+
 // Math's functions bound once: inside jest's vm context every `Math.x` is a global lookup through
 // the sandbox's interceptors, which made the hot loops below ~6x slower under test.
 const fround = Math.fround;
 
-/** How {@link lstmSequence} runs over the time axis and what it returns. */
-export interface LstmSequenceOptions {
-  /** Process the sequence last step first (the backward half of a bidirectional LSTM). */
-  readonly reverse?: boolean;
-  /**
-   * Return every step's output, `[batch, time, units]`, aligned with the input's time axis (also
-   * when `reverse`); otherwise the last processed step's output, `[batch, units]`.
-   */
-  readonly returnSequences?: boolean;
-  /** Force the tensor-op implementation even on wasm (tests compare the two). */
-  readonly path?: 'auto' | 'ops';
-}
-
-/**
- * A whole LSTM layer over a sequence as one differentiable op: the Keras / tfjs-layers LSTM (gate
- * order i, f, c, o; tanh activation, hard-sigmoid recurrent activation `clip(0.2 z + 0.5, 0, 1)`;
- * zero initial state), with a hand-written backward pass through time.
- *
- * tfjs-layers runs an LSTM as ~15 taped ops per step forward and more backward (~7,900 kernel calls
- * for one 50-step training step); here the input projection is one `matMul` for all steps, the
- * recurrence a few ops per step, and the gradient a reverse loop over the steps plus one `matMul`
- * each for the kernel, recurrent-kernel and input gradients over the stacked gate gradients. On wasm
- * the per-step gate math runs in JS directly on wasm's memory and the per-step `h · R` calls wasm's
- * matMul kernel without the engine around it, so a step costs two kernel calls in all.
- *
- * @param x `[batch, time, inputDim]` float32
- * @param kernel `[inputDim, 4 * units]`
- * @param recurrentKernel `[units, 4 * units]`
- * @param bias `[4 * units]`
+/*
+ * lstmSequence on wasm: the gate math in JS on wasm's memory, the per-step matMuls straight to
+ * wasm's kernel function (no engine, no tape).
  */
-export function lstmSequence(
-  x: tf.Tensor3D,
-  kernel: tf.Tensor2D,
-  recurrentKernel: tf.Tensor2D,
-  bias: tf.Tensor1D,
-  options: LstmSequenceOptions = {},
-): tf.Tensor {
-  const shapes = checkShapes(x, kernel, recurrentKernel, bias);
-  const reverse = options.reverse === true;
-  const returnSequences = options.returnSequences === true;
-  const onWasm = options.path !== 'ops' && tf.getBackend() === 'wasm';
-  const op = tf.customGrad((...args: unknown[]) => {
-    const [xs, k, r, b, save] = args as [tf.Tensor3D, tf.Tensor2D, tf.Tensor2D, tf.Tensor1D, tf.GradSaveFunc];
-    return onWasm
-      ? wasmLstm(xs, k, r, b, save, shapes, reverse, returnSequences)
-      : opsLstm(xs, k, r, b, save, shapes, reverse, returnSequences);
-  });
-  return op(x, kernel, recurrentKernel, bias);
-}
-
-interface Shapes {
-  readonly batch: number;
-  readonly time: number;
-  readonly inputDim: number;
-  readonly units: number;
-}
-
-function checkShapes(x: tf.Tensor, kernel: tf.Tensor, recurrentKernel: tf.Tensor, bias: tf.Tensor): Shapes {
-  const [batch, time, inputDim] = x.shape as [number, number, number];
-  const units = recurrentKernel.shape[0] as number;
-  const ok =
-    x.rank === 3 &&
-    kernel.rank === 2 &&
-    kernel.shape[0] === inputDim &&
-    kernel.shape[1] === 4 * units &&
-    recurrentKernel.rank === 2 &&
-    recurrentKernel.shape[1] === 4 * units &&
-    bias.rank === 1 &&
-    bias.shape[0] === 4 * units &&
-    time > 0;
-  if (!ok) {
-    throw new Error(
-      `lstmSequence: shapes x ${JSON.stringify(x.shape)}, kernel ${JSON.stringify(kernel.shape)}, ` +
-        `recurrentKernel ${JSON.stringify(recurrentKernel.shape)}, bias ${JSON.stringify(bias.shape)} ` +
-        'do not fit [b, t, d], [d, 4u], [u, 4u], [4u] with t > 0',
-    );
-  }
-  for (const t of [x, kernel, recurrentKernel, bias]) {
-    if (t.dtype !== 'float32') throw new Error(`lstmSequence: float32 tensors only, got ${t.dtype}`);
-  }
-  return { batch, time, inputDim, units };
-}
-
-type Grads = [tf.Tensor3D, tf.Tensor2D, tf.Tensor2D, tf.Tensor1D];
-
-/** tfjs-layers' hard sigmoid in float32 steps: `clip(fround(fround(0.2) * z) + 0.5, 0, 1)`. */
-const POINT_TWO = fround(0.2);
-
-// ---------------------------------------------------------------------------------------------
-// Tensor-op implementation (every backend).
-// ---------------------------------------------------------------------------------------------
-
-function hardSigmoidPre(z: tf.Tensor): tf.Tensor {
-  return tf.add(tf.mul(POINT_TWO, z), 0.5);
-}
-
-/** The forward recurrence in tensor ops; per-step tensors in processing order. */
-function opsRun(
-  x: tf.Tensor3D,
-  kernel: tf.Tensor2D,
-  recurrentKernel: tf.Tensor2D,
-  bias: tf.Tensor1D,
-  { batch, time, inputDim, units }: Shapes,
-  reverse: boolean,
-): { zs: tf.Tensor[]; cs: tf.Tensor[]; hs: tf.Tensor[] } {
-  const xp = tf.reshape(tf.add(tf.matMul(tf.reshape(x, [batch * time, inputDim]), kernel), bias), [
-    batch,
-    time,
-    4 * units,
-  ]);
-  const steps = tf.unstack(xp, 1);
-  let h: tf.Tensor | undefined;
-  let c: tf.Tensor | undefined;
-  const zs: tf.Tensor[] = [];
-  const cs: tf.Tensor[] = [];
-  const hs: tf.Tensor[] = [];
-  for (let s = 0; s < time; s++) {
-    const step = steps[reverse ? time - 1 - s : s] as tf.Tensor;
-    const z = h === undefined ? step : tf.add(step, tf.matMul(h, recurrentKernel));
-    const [zi, zf, zg, zo] = tf.split(z, 4, 1) as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor];
-    const i = tf.clipByValue(hardSigmoidPre(zi), 0, 1);
-    const f = tf.clipByValue(hardSigmoidPre(zf), 0, 1);
-    const o = tf.clipByValue(hardSigmoidPre(zo), 0, 1);
-    const ig = tf.mul(i, tf.tanh(zg));
-    c = c === undefined ? ig : tf.add(tf.mul(f, c), ig);
-    h = tf.mul(o, tf.tanh(c));
-    zs.push(z);
-    cs.push(c);
-    hs.push(h);
-  }
-  return { zs, cs, hs };
-}
-
-/**
- * Every backend: the forward in tensor ops (untaped, inside the custom gradient), and a backward
- * that recomputes it (a custom gradient may save only tensors it was given: tfjs counts saved
- * intermediates as leaked data) and then runs the reverse loop.
- */
-function opsLstm(
-  x: tf.Tensor3D,
-  kernel: tf.Tensor2D,
-  recurrentKernel: tf.Tensor2D,
-  bias: tf.Tensor1D,
-  save: tf.GradSaveFunc,
-  shapes: Shapes,
-  reverse: boolean,
-  returnSequences: boolean,
-): { value: tf.Tensor; gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => Grads } {
-  const { hs } = opsRun(x, kernel, recurrentKernel, bias, shapes, reverse);
-  save([x, kernel, recurrentKernel, bias]);
-  let value: tf.Tensor;
-  if (returnSequences) {
-    const seq = tf.stack(hs, 1);
-    value = reverse ? tf.reverse(seq, 1) : seq;
-  } else {
-    value = hs[hs.length - 1] as tf.Tensor;
-  }
-  return {
-    value,
-    gradFunc: (dy, saved) => tf.tidy(() => opsLstmGrad(dy, saved, shapes, reverse, returnSequences)),
-  };
-}
-
-function opsLstmGrad(
-  dy: tf.Tensor,
-  saved: tf.Tensor[],
-  shapes: Shapes,
-  reverse: boolean,
-  returnSequences: boolean,
-): Grads {
-  const { batch, time, inputDim, units } = shapes;
-  const [x, kernel, recurrentKernel, bias] = saved as [tf.Tensor3D, tf.Tensor2D, tf.Tensor2D, tf.Tensor1D];
-  const run = opsRun(x, kernel, recurrentKernel, bias, shapes, reverse);
-  const zAll = tf.stack(run.zs);
-  const cAll = tf.stack(run.cs);
-  const hAll = tf.stack(run.hs);
-  // Gate activations and their derivatives for all steps at once ([time, batch, units] each).
-  const [zi, zf, zg, zo] = tf.split(zAll, 4, 2) as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor];
-  const sig = (z: tf.Tensor): [tf.Tensor, tf.Tensor] => {
-    const y = hardSigmoidPre(z);
-    const inside = tf.logicalAnd(tf.greaterEqual(y, 0), tf.lessEqual(y, 1));
-    return [tf.clipByValue(y, 0, 1), tf.where(inside, tf.fill(y.shape, POINT_TWO), tf.zerosLike(y))];
-  };
-  const [gi, di] = sig(zi);
-  const [gf, df] = sig(zf);
-  const [go, dO] = sig(zo);
-  const gg = tf.tanh(zg);
-  const dg = tf.sub(1, tf.square(gg));
-  const tc = tf.tanh(cAll);
-  const zeros = tf.zeros([1, batch, units]);
-  const cPrev = tf.concat([zeros, tf.slice(cAll, [0, 0, 0], [time - 1, batch, units])], 0);
-  const hPrev = tf.concat([zeros, tf.slice(hAll, [0, 0, 0], [time - 1, batch, units])], 0);
-  // dz = [dc, dc, dc, dh] * factors; dc += dh * o (1 - tanh(c)^2); dc_prev = dc * f.
-  const factors = tf.unstack(tf.concat([tf.mul(gg, di), tf.mul(cPrev, df), tf.mul(gi, dg), tf.mul(tc, dO)], 2));
-  const dcFromDh = tf.unstack(tf.mul(go, tf.sub(1, tf.square(tc))));
-  const forget = tf.unstack(gf);
-  let dyAt: (s: number) => tf.Tensor | undefined;
-  if (returnSequences) {
-    let dySeq = tf.transpose(dy, [1, 0, 2]);
-    if (reverse) dySeq = tf.reverse(dySeq, 0);
-    const dys = tf.unstack(dySeq);
-    dyAt = (s) => dys[s];
-  } else {
-    dyAt = (s) => (s === time - 1 ? dy : undefined);
-  }
-  const dzs: tf.Tensor[] = new Array<tf.Tensor>(time);
-  let dhRec: tf.Tensor | undefined;
-  let dcNext: tf.Tensor | undefined;
-  for (let s = time - 1; s >= 0; s--) {
-    const fromOut = dyAt(s);
-    const dh = fromOut === undefined ? (dhRec ?? tf.zeros([batch, units])) : dhRec ? tf.add(fromOut, dhRec) : fromOut;
-    const dcHere = tf.mul(dh, dcFromDh[s] as tf.Tensor);
-    const dc = dcNext === undefined ? dcHere : tf.add(dcNext, dcHere);
-    const dz = tf.mul(tf.concat([dc, dc, dc, dh], 1), factors[s] as tf.Tensor);
-    dzs[s] = dz;
-    if (s > 0) {
-      dhRec = tf.matMul(dz, recurrentKernel, false, true);
-      dcNext = tf.mul(dc, forget[s] as tf.Tensor);
-    }
-  }
-  const dz = tf.reshape(tf.stack(dzs), [time * batch, 4 * units]);
-  const dRecurrent = tf.matMul(tf.reshape(hPrev, [time * batch, units]), dz, true, false) as tf.Tensor2D;
-  const dBias = tf.sum(dz, 0) as tf.Tensor1D;
-  let xs = tf.transpose(x, [1, 0, 2]); // processing order, [time, batch, inputDim]
-  if (reverse) xs = tf.reverse(xs, 0);
-  const dKernel = tf.matMul(tf.reshape(xs, [time * batch, inputDim]), dz, true, false) as tf.Tensor2D;
-  let dx = tf.reshape(tf.matMul(dz, kernel, false, true), [time, batch, inputDim]);
-  if (reverse) dx = tf.reverse(dx, 0);
-  return [tf.transpose(dx, [1, 0, 2]) as tf.Tensor3D, dKernel, dRecurrent, dBias];
-}
-
-// ---------------------------------------------------------------------------------------------
-// wasm implementation: gate math in JS on wasm's memory, per-step matMuls straight to the kernel.
-// ---------------------------------------------------------------------------------------------
 
 /**
  * tanh as Eigen's (and TensorFlow's CPU) float kernel computes it: a [13/6] rational minimax fit on
@@ -274,7 +46,7 @@ function heapMatMul(backend: BackendWasm, a: tf.TensorInfo, b: tf.TensorInfo): t
 }
 
 /** What the forward pass keeps for the backward pass (JS arrays, off wasm's heap). */
-interface LstmTape {
+interface LSTMTape {
   readonly B: number;
   readonly T: number;
   readonly U: number;
@@ -300,7 +72,7 @@ interface LstmTape {
 
 /** One forward step's gate math: `xpv` the input projections, `zrv` h · R (none at step 0). */
 function forwardStep(
-  tape: LstmTape,
+  tape: LSTMTape,
   s: number,
   xpv: Float32Array,
   zrv: Float32Array | undefined,
@@ -364,7 +136,7 @@ function forwardStep(
  * (later) step's dz · Rᵀ.
  */
 function backwardStep(
-  tape: LstmTape,
+  tape: LSTMTape,
   s: number,
   dyv: Float32Array,
   dhv: Float32Array | undefined,
@@ -412,7 +184,7 @@ function backwardStep(
   }
 }
 
-function wasmLstm(
+export function wasmLSTM(
   x: tf.Tensor3D,
   kernel: tf.Tensor2D,
   recurrentKernel: tf.Tensor2D,
@@ -424,7 +196,7 @@ function wasmLstm(
 ): { value: tf.Tensor; gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => Grads } {
   const backend = tf.backend() as BackendWasm;
   const G = 4 * U;
-  const tape: LstmTape = {
+  const tape: LSTMTape = {
     B,
     T,
     U,

@@ -1,23 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 
+import { adamFields, engineFields } from '../internals';
+
 // Math's functions bound once: inside jest's vm context every `Math.x` is a global lookup through
 // the sandbox's interceptors, which made the hot loops below ~6x slower under test.
 const fround = Math.fround;
 const sqrt = Math.sqrt;
-
-/** The fields of tfjs-core's AdamOptimizer that the update reads (protected in its typings). */
-interface AdamFields {
-  learningRate: number;
-  beta1: number;
-  beta2: number;
-  epsilon: number;
-  accBeta1: tf.Variable;
-  accBeta2: tf.Variable;
-  accumulatedFirstMoment: Array<{ originalName: string; variable: tf.Variable } | undefined>;
-  accumulatedSecondMoment: Array<{ originalName: string; variable: tf.Variable } | undefined>;
-  incrementIterations(): void;
-}
 
 type VariableGradients = Parameters<tf.AdamOptimizer['applyGradients']>[0];
 
@@ -41,11 +30,11 @@ export class FusedAdamOptimizer extends tf.AdamOptimizer {
       super.applyGradients(variableGradients);
       return;
     }
-    const self = this as unknown as AdamFields;
+    const self = adamFields(this);
     const entries: Array<[string, tf.Tensor | undefined]> = Array.isArray(variableGradients)
       ? variableGradients.map((v) => [v.name, v.tensor])
       : Object.keys(variableGradients).map((name) => [name, variableGradients[name]]);
-    const variables = tf.engine().registeredVariables;
+    const variables = engineFields(tf.engine()).registeredVariables;
     if (
       entries.some(([name, g]) => variables[name]?.dtype !== 'float32' || (g !== undefined && g.dtype !== 'float32'))
     ) {
