@@ -11,7 +11,7 @@ import { Rng } from '../../src/random/rng';
 import type { Sampler } from '../../src/samplers/base';
 import { RandomSampler } from '../../src/samplers/random';
 import { createStudy } from '../../src/study/create-study';
-import { BOHBSampler, type BOHBSamplerOptions } from '../../src/tuners/bohb';
+import { BOHBSampler, type BOHBSamplerOptions } from '../../src/samplers/bohb/sampler';
 import { inProcessJobs, runAsha } from '../../src/tuners/asha-loop';
 import { inProcessRounds, runHyperband, type TrainSlot } from '../../src/tuners/hyperband-loop';
 import { silentLogger } from '../../src/util/logger';

@@ -60,9 +60,6 @@ export function resolveCmaEsOptions(options: CmaEsSamplerOptions): ResolvedCmaEs
     if (!KEYS.includes(key))
       throw new InvalidArgumentError(`CmaEsSampler options.${key}`, key, `one of ${KEYS.join(', ')}`);
   }
-  if (options.seed !== undefined && !Number.isFinite(options.seed)) {
-    throw new InvalidArgumentError('CmaEsSampler seed', options.seed, 'a finite number');
-  }
   const x0 = options.x0 ?? {};
   if (x0 === null || typeof x0 !== 'object' || Array.isArray(x0)) {
     throw new InvalidArgumentError('x0', x0, 'an object of parameter values');

@@ -47,9 +47,6 @@ export function resolveEvolutionOptions(options: EvolutionSamplerOptions): Resol
     if (!KEYS.includes(key))
       throw new InvalidArgumentError(`EvolutionSampler options.${key}`, key, `one of ${KEYS.join(', ')}`);
   }
-  if (options.seed !== undefined && !Number.isFinite(options.seed)) {
-    throw new InvalidArgumentError('EvolutionSampler seed', options.seed, 'a finite number');
-  }
   const o: ResolvedEvolutionOptions = {
     populationSize: options.populationSize ?? 20,
     selection: options.selection ?? 'tournament',

@@ -7,7 +7,7 @@ export interface TPESamplerOptions {
   /** Trials sampled at random before TPE starts (COMPLETE and PRUNED ones count). Default 10. */
   readonly nStartupTrials?: number;
   /** Candidates drawn from the good density; the one with the best l(x)/g(x) wins. Default 24. */
-  readonly nEiCandidates?: number;
+  readonly nEICandidates?: number;
   /** Size of the good group from the number of finished trials. Default min(ceil(0.1 n), 25). */
   readonly gamma?: (n: number) => number;
   /** Observation weights, oldest first. Default: 1 for the newest 25, a ramp from 1/n before. */
@@ -33,7 +33,7 @@ export type ResolvedTPEOptions = Required<Omit<TPESamplerOptions, 'seed'>>;
 const KEYS = [
   'seed',
   'nStartupTrials',
-  'nEiCandidates',
+  'nEICandidates',
   'gamma',
   'weights',
   'priorWeight',
@@ -53,7 +53,7 @@ export function resolveTPEOptions(options: TPESamplerOptions): ResolvedTPEOption
   }
   const o: ResolvedTPEOptions = {
     nStartupTrials: options.nStartupTrials ?? 10,
-    nEiCandidates: options.nEiCandidates ?? 24,
+    nEICandidates: options.nEICandidates ?? 24,
     gamma: options.gamma ?? defaultGamma,
     weights: options.weights ?? defaultWeights,
     priorWeight: options.priorWeight ?? 1,
@@ -64,14 +64,11 @@ export function resolveTPEOptions(options: TPESamplerOptions): ResolvedTPEOption
     group: options.group ?? false,
     constantLiar: options.constantLiar ?? false,
   };
-  if (options.seed !== undefined && !Number.isFinite(options.seed)) {
-    throw new InvalidArgumentError('TPESampler seed', options.seed, 'a finite number');
-  }
   if (!Number.isInteger(o.nStartupTrials) || o.nStartupTrials < 0) {
     throw new InvalidArgumentError('nStartupTrials', o.nStartupTrials, 'an integer >= 0');
   }
-  if (!Number.isInteger(o.nEiCandidates) || o.nEiCandidates < 1) {
-    throw new InvalidArgumentError('nEiCandidates', o.nEiCandidates, 'an integer >= 1');
+  if (!Number.isInteger(o.nEICandidates) || o.nEICandidates < 1) {
+    throw new InvalidArgumentError('nEICandidates', o.nEICandidates, 'an integer >= 1');
   }
   if (!(typeof o.priorWeight === 'number' && o.priorWeight > 0 && Number.isFinite(o.priorWeight))) {
     throw new InvalidArgumentError('priorWeight', o.priorWeight, 'a finite number > 0');
