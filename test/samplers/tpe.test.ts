@@ -1,7 +1,7 @@
 import * as tune from '../../src';
 import { TPESampler } from '../../src/samplers/tpe/sampler';
 import { defaultGamma, defaultWeights, hyperoptDefaultGamma } from '../../src/samplers/tpe/weights';
-import { describeSamplerContract } from './sampler-contract';
+import { describeSamplerContract } from '../../src/testing';
 import { branin, median, runStudy } from './helpers';
 
 const quiet = { logger: tune.silentLogger };
