@@ -107,7 +107,7 @@ export class GPSampler extends JointSampler {
       throw new InvalidArgumentError(
         'GPSampler study directions',
         study.directions,
-        'a single direction (GPSampler is single-objective; use TPESampler or NSGAIISampler for several)',
+        'a single direction (GPSampler is single-objective; use TPESampler or EvolutionSampler for several)',
       );
     }
     return withoutSingleValued(this.space.calculate(study));

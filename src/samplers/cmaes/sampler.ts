@@ -164,7 +164,7 @@ function checkSingleObjective(study: StudyView): void {
     throw new InvalidArgumentError(
       'CmaEsSampler study directions',
       study.directions,
-      'a single direction (CmaEsSampler is single-objective; use TPESampler or NSGAIISampler for several)',
+      'a single direction (CmaEsSampler is single-objective; use TPESampler or EvolutionSampler for several)',
     );
   }
 }
