@@ -79,11 +79,7 @@ export class GPSampler extends JointSampler {
   private readonly space = new IntersectionSearchSpace();
 
   constructor(options: GPSamplerOptions = {}) {
-    for (const key of Object.keys(options)) {
-      if (!KEYS.includes(key))
-        throw new InvalidArgumentError(`GPSampler options.${key}`, key, `one of ${KEYS.join(', ')}`);
-    }
-    super('GPSampler', options);
+    super('GPSampler', options, KEYS);
     this.nStartupTrials = options.nStartupTrials ?? 10;
     if (!Number.isInteger(this.nStartupTrials) || this.nStartupTrials < 1) {
       throw new InvalidArgumentError('nStartupTrials', this.nStartupTrials, 'an integer >= 1');
@@ -113,13 +109,12 @@ export class GPSampler extends JointSampler {
     return withoutSingleValued(this.space.calculate(study));
   }
 
-  sampleRelative(
+  protected sampleJointSpace(
     study: StudyView,
     trial: FrozenTrial,
     searchSpace: Record<string, Distribution>,
+    names: readonly string[],
   ): Record<string, ParamValue> {
-    const names = Object.keys(searchSpace).sort();
-    if (names.length === 0) return {};
     const encoding = new SearchSpaceEncoding(searchSpace);
     const completed = study.getTrials({ states: ['COMPLETE'] });
     const observed: Float64Array[] = [];

@@ -14,17 +14,20 @@ export interface JointSamplerOptions {
 }
 
 /**
- * The skeleton the joint ("relative") samplers share — GP, QMC, TPE, CMA-ES, BOHB — as in Optuna,
- * where each of them owns a RandomSampler:
+ * The skeleton the joint ("relative") samplers share — GP, QMC, TPE, CMA-ES, BOHB, and the evolution
+ * sampler — as in Optuna, where each of them owns a RandomSampler:
  *
- * - the seed: checked once (`<Name> seed` must be finite), else the one the study binds, else the
- *   study's own ({@link JointSampler.seedFor});
+ * - the options: unknown keys refused, then the seed checked (`<Name> seed` must be finite);
+ * - the seed the streams derive from: the sampler's own, else the one the study binds, else the
+ *   study's ({@link JointSampler.seedFor});
  * - the fallback: the sampler (by default an owned {@link RandomSampler} with the same seed) that
  *   draws every parameter outside the joint space; `sampleIndependent` goes to it unless overridden;
  * - the study-seed binding, passed on to the fallback.
  *
+ * - the joint sample's frame: nothing for an empty space, the names sorted for the rest.
+ *
  * Subclasses give the joint space ({@link withoutSingleValued} drops the parameters with one value,
- * which need no model) and the joint sample.
+ * which need no model) and the joint sample over a non-empty one.
  */
 export abstract class JointSampler implements Sampler {
   /** The seed given to the constructor; undefined when the sampler follows the study's. */
@@ -33,7 +36,18 @@ export abstract class JointSampler implements Sampler {
   protected readonly fallback: Sampler;
   private boundSeed: number | undefined;
 
-  protected constructor(samplerName: string, options: JointSamplerOptions) {
+  /**
+   * @param samplerName names the sampler in errors
+   * @param keys when given, every option's name: others are refused (a typo must not silently fall
+   *   back to a default), before the seed is checked
+   */
+  protected constructor(samplerName: string, options: JointSamplerOptions, keys?: readonly string[]) {
+    if (keys !== undefined) {
+      for (const key of Object.keys(options)) {
+        if (!keys.includes(key))
+          throw new InvalidArgumentError(`${samplerName} options.${key}`, key, `one of ${keys.join(', ')}`);
+      }
+    }
     if (options.seed !== undefined && !Number.isFinite(options.seed)) {
       throw new InvalidArgumentError(`${samplerName} seed`, options.seed, 'a finite number');
     }
@@ -48,11 +62,23 @@ export abstract class JointSampler implements Sampler {
 
   abstract inferRelativeSearchSpace(study: StudyView, trial: FrozenTrial): Record<string, Distribution>;
 
-  abstract sampleRelative(
+  /** `{}` for an empty space; otherwise {@link JointSampler.sampleJointSpace} over the names sorted. */
+  sampleRelative(
     study: StudyView,
     trial: FrozenTrial,
     searchSpace: Record<string, Distribution>,
-  ): Record<string, ParamValue> | Promise<Record<string, ParamValue>>;
+  ): Record<string, ParamValue> {
+    const names = Object.keys(searchSpace).sort();
+    return names.length === 0 ? {} : this.sampleJointSpace(study, trial, searchSpace, names);
+  }
+
+  /** Joint values for (a subset of) a non-empty `searchSpace`, whose names are `names`, sorted. */
+  protected abstract sampleJointSpace(
+    study: StudyView,
+    trial: FrozenTrial,
+    searchSpace: Record<string, Distribution>,
+    names: readonly string[],
+  ): Record<string, ParamValue>;
 
   sampleIndependent(study: StudyView, trial: FrozenTrial, name: string, distribution: Distribution): ParamValue {
     return this.fallback.sampleIndependent(study, trial, name, distribution);

@@ -46,11 +46,7 @@ export class QMCSampler extends JointSampler {
   private readonly space = new IntersectionSearchSpace();
 
   constructor(options: QMCSamplerOptions = {}) {
-    for (const key of Object.keys(options)) {
-      if (!KEYS.includes(key))
-        throw new InvalidArgumentError(`QMCSampler options.${key}`, key, `one of ${KEYS.join(', ')}`);
-    }
-    super('QMCSampler', options);
+    super('QMCSampler', options, KEYS);
     this.qmcType = options.qmcType ?? 'sobol';
     if (this.qmcType !== 'sobol' && this.qmcType !== 'halton') {
       throw new InvalidArgumentError('qmcType', this.qmcType, "'sobol' or 'halton'");
@@ -72,13 +68,12 @@ export class QMCSampler extends JointSampler {
     return out;
   }
 
-  sampleRelative(
+  protected sampleJointSpace(
     study: StudyView,
     trial: FrozenTrial,
     searchSpace: Record<string, Distribution>,
+    names: readonly string[],
   ): Record<string, ParamValue> {
-    const names = Object.keys(searchSpace).sort();
-    if (names.length === 0) return {};
     const u = this.engineFor(study).point(trial.number, names.length);
     const out: Record<string, ParamValue> = {};
     names.forEach((name, d) => (out[name] = fromUnit(searchSpace[name] as Distribution, u[d] as number)));

@@ -94,13 +94,12 @@ export class BOHBSampler extends JointSampler {
     return withoutSingleValued(this.intersection.calculate(study));
   }
 
-  sampleRelative(
+  protected sampleJointSpace(
     study: StudyView,
     trial: FrozenTrial,
     space: Record<string, Distribution>,
+    names: readonly string[],
   ): Record<string, ParamValue> {
-    const names = Object.keys(space).sort();
-    if (names.length === 0) return {};
     const rng = this.rootRng(study, 'bohb', 'bohb-sampler').derive('relative', trial.number);
     if (rng.next() < this.randomFraction) return {};
     const dists = names.map((n) => space[n] as Distribution);

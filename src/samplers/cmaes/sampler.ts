@@ -7,7 +7,7 @@ import type { TrialState } from '../../trial/state';
 import { stderrLogger, type Logger } from '../../util/logger';
 import { IntersectionSearchSpace } from '../intersection-search-space';
 import { JointSampler, withoutSingleValued } from '../joint-sampler';
-import { resolveCmaEsOptions, type CmaEsSamplerOptions, type ResolvedCmaEsOptions } from './options';
+import { KEYS, resolveCmaEsOptions, type CmaEsSamplerOptions, type ResolvedCmaEsOptions } from './options';
 import { CmaReplay, type CmaEsState } from './replay';
 import { UnitSpace } from './unit-space';
 
@@ -42,9 +42,8 @@ export class CmaEsSampler extends JointSampler {
   private readonly warned = new Set<string>();
 
   constructor(options: CmaEsSamplerOptions = {}) {
-    const opts = resolveCmaEsOptions(options);
-    super('CmaEsSampler', options);
-    this.opts = opts;
+    super('CmaEsSampler', options, KEYS);
+    this.opts = resolveCmaEsOptions(options);
     this.logger = options.logger;
   }
 
@@ -57,12 +56,11 @@ export class CmaEsSampler extends JointSampler {
     return out;
   }
 
-  sampleRelative(
+  protected sampleJointSpace(
     study: StudyView,
     trial: FrozenTrial,
     searchSpace: Record<string, Distribution>,
   ): Record<string, ParamValue> {
-    if (Object.keys(searchSpace).length === 0) return {};
     if (this.completed(study) < this.opts.nStartupTrials) return {};
     const { replay, space } = this.replayFor(study, searchSpace);
     return space.fromUnit(replay.ask(trial.number));

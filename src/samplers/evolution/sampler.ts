@@ -8,7 +8,7 @@ import { toUnit } from '../cmaes/unit-space';
 import { fromUnit } from '../qmc/unit-transform';
 import { JointSampler } from '../joint-sampler';
 import { bestPool, mutateUnit, roulette, tournament, type Pool } from './operators';
-import { resolveEvolutionOptions, type EvolutionSamplerOptions, type ResolvedEvolutionOptions } from './options';
+import { KEYS, resolveEvolutionOptions, type EvolutionSamplerOptions, type ResolvedEvolutionOptions } from './options';
 
 /** How one trial gets its genes: a copy of an elite parent, or a child of two parents. */
 type Plan =
@@ -44,16 +44,16 @@ export class EvolutionSampler extends JointSampler {
   private plan: { key: string; plan: Plan | null } | null = null;
 
   constructor(options: EvolutionSamplerOptions = {}) {
-    const opts = resolveEvolutionOptions(options);
-    super('EvolutionSampler', options);
-    this.opts = opts;
+    super('EvolutionSampler', options, KEYS);
+    this.opts = resolveEvolutionOptions(options);
   }
 
   inferRelativeSearchSpace(): Record<string, Distribution> {
     return {};
   }
 
-  sampleRelative(): Record<string, ParamValue> {
+  /** Never called: the joint space is always empty (every gene is decided in `sampleIndependent`). */
+  protected sampleJointSpace(): Record<string, ParamValue> {
     return {};
   }
 

@@ -30,7 +30,8 @@ export interface TPESamplerOptions {
 
 export type ResolvedTPEOptions = Required<Omit<TPESamplerOptions, 'seed'>>;
 
-const KEYS = [
+/** Every option's name: the sampler refuses others (a typo must not silently fall back to a default). */
+export const KEYS: readonly string[] = [
   'seed',
   'nStartupTrials',
   'nEICandidates',
@@ -45,12 +46,8 @@ const KEYS = [
   'constantLiar',
 ];
 
-/** Checks every option (unknown keys too: a typo must not silently fall back to a default). */
+/** Checks every option but the seed and the keys (the sampler checks those first, see JointSampler). */
 export function resolveTPEOptions(options: TPESamplerOptions): ResolvedTPEOptions {
-  for (const key of Object.keys(options)) {
-    if (!KEYS.includes(key))
-      throw new InvalidArgumentError(`TPESampler options.${key}`, key, `one of ${KEYS.join(', ')}`);
-  }
   const o: ResolvedTPEOptions = {
     nStartupTrials: options.nStartupTrials ?? 10,
     nEICandidates: options.nEICandidates ?? 24,

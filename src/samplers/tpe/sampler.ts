@@ -5,7 +5,7 @@ import type { FrozenTrial } from '../../trial/frozen-trial';
 import type { TrialState } from '../../trial/state';
 import { IntersectionSearchSpace } from '../intersection-search-space';
 import { JointSampler, withoutSingleValued } from '../joint-sampler';
-import { resolveTPEOptions, type ResolvedTPEOptions, type TPESamplerOptions } from './options';
+import { KEYS, resolveTPEOptions, type ResolvedTPEOptions, type TPESamplerOptions } from './options';
 import { ParzenEstimator } from './parzen-estimator';
 import { GroupDecomposedSearchSpace } from './search-space';
 import { splitTrials, type TrialSplit } from './split';
@@ -45,9 +45,8 @@ export class TPESampler extends JointSampler {
   private cached: { key: string; split: TrialSplit } | null = null;
 
   constructor(options: TPESamplerOptions = {}) {
-    const opts = resolveTPEOptions(options);
-    super('TPESampler', options);
-    this.opts = opts;
+    super('TPESampler', options, KEYS);
+    this.opts = resolveTPEOptions(options);
     this.groups = this.opts.group ? new GroupDecomposedSearchSpace(true) : null;
   }
 
@@ -59,13 +58,13 @@ export class TPESampler extends JointSampler {
     return out;
   }
 
-  sampleRelative(
+  protected sampleJointSpace(
     study: StudyView,
     trial: FrozenTrial,
     searchSpace: Record<string, Distribution>,
+    names: readonly string[],
   ): Record<string, ParamValue> {
-    const names = Object.keys(searchSpace).sort();
-    if (names.length === 0 || study.getTrials({ states: FINISHED }).length < this.opts.nStartupTrials) return {};
+    if (study.getTrials({ states: FINISHED }).length < this.opts.nStartupTrials) return {};
     const parts =
       this.groups === null
         ? [names]
