@@ -23,6 +23,8 @@ export { enumerateGrid } from './tuners/grid-enumerator';
 export { replaySuggestApi } from './tuners/hyperparameters';
 
 // Building blocks for your own samplers.
+export { JointSampler, withoutSingleValued } from './samplers/joint-sampler';
+export type { JointSamplerOptions } from './samplers/joint-sampler';
 export { IntersectionSearchSpace } from './samplers/intersection-search-space';
 export type { IntersectionSearchSpaceOptions } from './samplers/intersection-search-space';
 export { sampleUniform } from './space/sample-uniform';

@@ -12,7 +12,7 @@ import type { Sampler } from '../../src/samplers/base';
 import { RandomSampler } from '../../src/samplers/random';
 import { createStudy } from '../../src/study/create-study';
 import type { TrainSlot } from '../../src/training/train-slot';
-import { BOHBSampler, type BOHBSamplerOptions } from '../../src/tuners/bohb';
+import { BOHBSampler, type BOHBSamplerOptions } from '../../src/samplers/bohb/sampler';
 import { inProcessJobs, runASHA } from '../../src/tuners/asha-loop';
 import { inProcessRounds, runHyperband } from '../../src/tuners/hyperband-loop';
 import { silentLogger } from '../../src/util/logger';

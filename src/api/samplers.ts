@@ -25,5 +25,5 @@ export type { CmaEsSamplerOptions } from '../samplers/cmaes/options';
 export type { CmaEsState } from '../samplers/cmaes/replay';
 export { EvolutionSampler } from '../samplers/evolution/sampler';
 export type { EvolutionSamplerOptions, EvolutionSelection, EvolutionCrossover } from '../samplers/evolution/options';
-export { BOHBSampler } from '../tuners/bohb';
-export type { BOHBSamplerOptions } from '../tuners/bohb';
+export { BOHBSampler } from '../samplers/bohb/sampler';
+export type { BOHBSamplerOptions } from '../samplers/bohb/sampler';

@@ -3,17 +3,16 @@ import { ACQUISITION_NAMES, type AcquisitionName } from '../gp/acquisition';
 import { KERNEL_NAMES, type KernelName } from '../gp/kernels';
 import { SearchSpaceEncoding } from '../gp/search-space-encoding';
 import { BATCH_STRATEGIES, type BatchStrategy, suggestPoint } from '../gp/suggest';
-import { Rng } from '../random/rng';
+import type { Rng } from '../random/rng';
 import { distributionsEqual, type Distribution, type ParamValue } from '../space/distributions';
 import type { StudyView } from '../study/study-view';
 import type { FrozenTrial } from '../trial/frozen-trial';
 import { stderrLogger, type Logger } from '../util/logger';
-import type { Sampler } from './base';
 import { IntersectionSearchSpace } from './intersection-search-space';
+import { JointSampler, withoutSingleValued } from './joint-sampler';
 import { SobolEngine } from './qmc/sobol';
 import { SOBOL_MAX_DIM } from './qmc/sobol-directions';
 import { fromUnit } from './qmc/unit-transform';
-import { RandomSampler } from './random';
 
 export interface GPSamplerOptions {
   /** Defaults to the study's seed. */
@@ -69,23 +68,18 @@ const KEYS = [
  * await study.optimize((t) => (t.suggestFloat('x', -5, 5) - 1) ** 2, { nTrials: 30 });
  * ```
  */
-export class GPSampler implements Sampler {
+export class GPSampler extends JointSampler {
   readonly nStartupTrials: number;
   readonly acquisition: AcquisitionName;
   readonly kernel: KernelName;
   readonly deterministicObjective: boolean;
   readonly batchStrategy: BatchStrategy;
   readonly nCandidates: number;
-  private seed: number | undefined;
   private readonly logger: Logger | undefined;
-  private readonly random: RandomSampler;
   private readonly space = new IntersectionSearchSpace();
 
   constructor(options: GPSamplerOptions = {}) {
-    for (const key of Object.keys(options)) {
-      if (!KEYS.includes(key))
-        throw new InvalidArgumentError(`GPSampler options.${key}`, key, `one of ${KEYS.join(', ')}`);
-    }
+    super('GPSampler', options, KEYS);
     this.nStartupTrials = options.nStartupTrials ?? 10;
     if (!Number.isInteger(this.nStartupTrials) || this.nStartupTrials < 1) {
       throw new InvalidArgumentError('nStartupTrials', this.nStartupTrials, 'an integer >= 1');
@@ -101,17 +95,7 @@ export class GPSampler implements Sampler {
     if (!Number.isInteger(this.nCandidates) || this.nCandidates < 1) {
       throw new InvalidArgumentError('nCandidates', this.nCandidates, 'a positive integer');
     }
-    if (options.seed !== undefined && !Number.isFinite(options.seed)) {
-      throw new InvalidArgumentError('GPSampler seed', options.seed, 'a finite number');
-    }
-    this.seed = options.seed;
     this.logger = options.logger;
-    this.random = new RandomSampler({ seed: options.seed });
-  }
-
-  bindStudySeed(seed: number): void {
-    this.seed ??= seed;
-    this.random.bindStudySeed(seed);
   }
 
   inferRelativeSearchSpace(study: StudyView): Record<string, Distribution> {
@@ -119,21 +103,18 @@ export class GPSampler implements Sampler {
       throw new InvalidArgumentError(
         'GPSampler study directions',
         study.directions,
-        'a single direction (GPSampler is single-objective; use TPESampler or NSGAIISampler for several)',
+        'a single direction (GPSampler is single-objective; use TPESampler or EvolutionSampler for several)',
       );
     }
-    const out: Record<string, Distribution> = {};
-    for (const [name, d] of Object.entries(this.space.calculate(study))) if (!d.single()) out[name] = d;
-    return out;
+    return withoutSingleValued(this.space.calculate(study));
   }
 
-  sampleRelative(
+  protected sampleJointSpace(
     study: StudyView,
     trial: FrozenTrial,
     searchSpace: Record<string, Distribution>,
+    names: readonly string[],
   ): Record<string, ParamValue> {
-    const names = Object.keys(searchSpace).sort();
-    if (names.length === 0) return {};
     const encoding = new SearchSpaceEncoding(searchSpace);
     const completed = study.getTrials({ states: ['COMPLETE'] });
     const observed: Float64Array[] = [];
@@ -179,12 +160,8 @@ export class GPSampler implements Sampler {
     }
   }
 
-  sampleIndependent(study: StudyView, trial: FrozenTrial, name: string, distribution: Distribution): ParamValue {
-    return this.random.sampleIndependent(study, trial, name, distribution);
-  }
-
   private root(study: StudyView): Rng {
-    return new Rng(this.seed ?? study.seed).derive('gp-sampler');
+    return this.rootRng(study, 'gp-sampler');
   }
 
   /** Point `trial.number` of a scrambled Sobol' sequence over the space (random past 53 dimensions). */

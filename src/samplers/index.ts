@@ -20,3 +20,7 @@ export type { CmaEsSamplerOptions } from './cmaes/options';
 export type { CmaEsState } from './cmaes/replay';
 export { EvolutionSampler } from './evolution/sampler';
 export type { EvolutionSamplerOptions, EvolutionSelection, EvolutionCrossover } from './evolution/options';
+export { BOHBSampler } from './bohb/sampler';
+export type { BOHBModelOptions, BOHBSamplerOptions } from './bohb/sampler';
+export { JointSampler, withoutSingleValued } from './joint-sampler';
+export type { JointSamplerOptions } from './joint-sampler';

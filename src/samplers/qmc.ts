@@ -3,13 +3,12 @@ import { Rng } from '../random/rng';
 import type { Distribution, ParamValue } from '../space/distributions';
 import type { StudyView } from '../study/study-view';
 import type { FrozenTrial } from '../trial/frozen-trial';
-import type { Sampler } from './base';
 import { IntersectionSearchSpace } from './intersection-search-space';
+import { JointSampler, withoutSingleValued } from './joint-sampler';
 import { HaltonEngine } from './qmc/halton';
 import { SobolEngine } from './qmc/sobol';
 import { SOBOL_MAX_DIM } from './qmc/sobol-directions';
 import { fromUnit } from './qmc/unit-transform';
-import { RandomSampler } from './random';
 
 export type QMCType = 'sobol' | 'halton';
 
@@ -40,35 +39,20 @@ const KEYS = ['qmcType', 'scramble', 'seed'];
  * const study = await tune.createStudy({ sampler: new tune.QMCSampler({ qmcType: 'sobol', seed: 1 }) });
  * ```
  */
-export class QMCSampler implements Sampler {
+export class QMCSampler extends JointSampler {
   readonly qmcType: QMCType;
   readonly scramble: boolean;
-  private seed: number | undefined;
   private engine: SobolEngine | HaltonEngine | null = null;
-  private readonly random: RandomSampler;
   private readonly space = new IntersectionSearchSpace();
 
   constructor(options: QMCSamplerOptions = {}) {
-    for (const key of Object.keys(options)) {
-      if (!KEYS.includes(key))
-        throw new InvalidArgumentError(`QMCSampler options.${key}`, key, `one of ${KEYS.join(', ')}`);
-    }
+    super('QMCSampler', options, KEYS);
     this.qmcType = options.qmcType ?? 'sobol';
     if (this.qmcType !== 'sobol' && this.qmcType !== 'halton') {
       throw new InvalidArgumentError('qmcType', this.qmcType, "'sobol' or 'halton'");
     }
     this.scramble = options.scramble ?? true;
     if (typeof this.scramble !== 'boolean') throw new InvalidArgumentError('scramble', this.scramble, 'true or false');
-    if (options.seed !== undefined && !Number.isFinite(options.seed)) {
-      throw new InvalidArgumentError('QMCSampler seed', options.seed, 'a finite number');
-    }
-    this.seed = options.seed;
-    this.random = new RandomSampler({ seed: options.seed });
-  }
-
-  bindStudySeed(seed: number): void {
-    this.seed ??= seed;
-    this.random.bindStudySeed(seed);
   }
 
   inferRelativeSearchSpace(study: StudyView): Record<string, Distribution> {
@@ -76,34 +60,29 @@ export class QMCSampler implements Sampler {
     const limit = this.qmcType === 'sobol' ? SOBOL_MAX_DIM : Infinity;
     let dims = 0;
     // Sorted names (the intersection's order), so a name keeps its dimension from trial to trial.
-    for (const [name, d] of Object.entries(this.space.calculate(study))) {
-      if (d.single() || dims >= limit) continue;
+    for (const [name, d] of Object.entries(withoutSingleValued(this.space.calculate(study)))) {
+      if (dims >= limit) continue;
       out[name] = d;
       dims++;
     }
     return out;
   }
 
-  sampleRelative(
+  protected sampleJointSpace(
     study: StudyView,
     trial: FrozenTrial,
     searchSpace: Record<string, Distribution>,
+    names: readonly string[],
   ): Record<string, ParamValue> {
-    const names = Object.keys(searchSpace).sort();
-    if (names.length === 0) return {};
     const u = this.engineFor(study).point(trial.number, names.length);
     const out: Record<string, ParamValue> = {};
     names.forEach((name, d) => (out[name] = fromUnit(searchSpace[name] as Distribution, u[d] as number)));
     return out;
   }
 
-  sampleIndependent(study: StudyView, trial: FrozenTrial, name: string, distribution: Distribution): ParamValue {
-    return this.random.sampleIndependent(study, trial, name, distribution);
-  }
-
   private engineFor(study: StudyView): SobolEngine | HaltonEngine {
     if (this.engine === null) {
-      const root = new Rng(this.seed ?? study.seed).derive('qmc', this.qmcType);
+      const root = new Rng(this.seedFor(study)).derive('qmc', this.qmcType);
       const rngFor = this.scramble ? (dim: number): Rng => root.derive(dim) : null;
       this.engine = this.qmcType === 'sobol' ? new SobolEngine(rngFor) : new HaltonEngine(rngFor);
     }

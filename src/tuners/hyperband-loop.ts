@@ -5,15 +5,16 @@ import { InvalidArgumentError, TfjsTuneError, TrialPruned } from '../errors';
 import { FAIL_REASON_KEY } from '../storage/base';
 import type { Study } from '../study/study';
 import type { Trial } from '../study/trial';
-import type { HyperbandSlot, TrainSlot } from '../training/train-slot';
+import type { TrainSlot } from '../training/train-slot';
 import type { FrozenTrial } from '../trial/frozen-trial';
-import type { JsonValue } from '../trial/json';
-import type { StudyDirection } from '../trial/state';
+import { HYPERBAND_KEY, rankTrials, slotOf, type HyperbandSlot } from '../trial/hyperband-slot';
 import { silentLogger, type Logger } from '../util/logger';
 import { hyperbandSchedule, type HyperbandBracket } from './hyperband-schedule';
 
-/** Trial system attribute holding the {@link HyperbandSlot}; study system attribute holding the schedule. */
-export const HYPERBAND_KEY = 'hyperband';
+// The slot record lives with the trial records, so samplers (BOHB) read it without importing the tuners.
+export { HYPERBAND_KEY, rankTrials, slotOf };
+export type { HyperbandSlot };
+
 /** Study system attribute: brackets finished so far, counted across iterations. */
 export const BRACKETS_DONE_KEY = 'hyperband_brackets_done';
 /** Study system attribute of an ASHA search (`runASHA`), whose trials carry the same slots. */
@@ -36,24 +37,6 @@ export interface HyperbandLoopOptions {
   readonly iterations: number;
   /** Called with a bracket's trials once it has finished (the tuner deletes checkpoints no one needs). */
   readonly onBracketEnd?: (trials: readonly FrozenTrial[]) => void | Promise<void>;
-}
-
-/** The slot of a trial, or null for a trial the loop did not create. */
-export function slotOf(trial: FrozenTrial): HyperbandSlot | null {
-  const raw = trial.systemAttrs[HYPERBAND_KEY];
-  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return null;
-  const r = raw as Record<string, JsonValue>;
-  const ints = ['iteration', 'bracket', 'round', 'initialEpoch', 'epochs'] as const;
-  if (!ints.every((k) => Number.isInteger(r[k]))) return null;
-  const parent = r['parent'];
-  return {
-    iteration: r['iteration'] as number,
-    bracket: r['bracket'] as number,
-    round: r['round'] as number,
-    initialEpoch: r['initialEpoch'] as number,
-    epochs: r['epochs'] as number,
-    parent: typeof parent === 'number' ? parent : null,
-  };
 }
 
 /**
@@ -110,14 +93,6 @@ function trialsOf(study: Study, iteration: number, bracket: number, round: numbe
  */
 export function wasInterrupted(t: FrozenTrial): boolean {
   return t.systemAttrs[INTERRUPTED_KEY] === true || (t.state === 'FAIL' && /^no heartbeat/.test(t.failReason ?? ''));
-}
-
-/** COMPLETE trials best first (ties: lower number first). */
-export function rankTrials(trials: readonly FrozenTrial[], direction: StudyDirection): FrozenTrial[] {
-  const sign = direction === 'maximize' ? -1 : 1;
-  return trials
-    .filter((t) => t.state === 'COMPLETE' && Number.isFinite(t.value))
-    .sort((a, b) => sign * ((a.value as number) - (b.value as number)) || a.number - b.number);
 }
 
 /**

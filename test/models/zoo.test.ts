@@ -80,9 +80,19 @@ describe('model zoo on its synthetic data (wasm backend)', () => {
     const counts: number[] = [];
     await study.optimize(objective, { nTrials: 10, callbacks: [() => void counts.push(tf.memory().numTensors)] });
     expect(counts).toEqual(new Array(10).fill(base));
-    expect(study.getTrials({ states: ['COMPLETE'] })).toHaveLength(10);
-    expect(study.bestValue).toBeGreaterThan(0);
+    const complete = study.getTrials({ states: ['COMPLETE'] });
+    expect(complete).toHaveLength(10);
     expect(objective.direction).toBe('maximize');
+    // Its best is the highest validation accuracy any trial reached (the first such trial on a tie).
+    const values = complete.map((t) => t.value as number);
+    for (const v of values) {
+      expect(v).toBeGreaterThanOrEqual(0);
+      expect(v).toBeLessThanOrEqual(1);
+    }
+    const best = Math.max(...values);
+    expect(best).toBeGreaterThan(0);
+    expect(study.bestValue).toBe(best);
+    expect(study.bestTrial.number).toBe(complete.find((t) => t.value === best)?.number);
   });
 
   it('objectiveFor under ASHA: 20 and more pruned trials, each stored PRUNED with its values, leak no tensors', async () => {

@@ -4,7 +4,7 @@ import { CmaEsSampler } from '../../src/samplers/cmaes/sampler';
 import { Cma } from '../../src/samplers/cmaes/cma';
 import { symmetricEigen } from '../../src/samplers/cmaes/jacobi';
 import { Rng } from '../../src/random/rng';
-import { describeSamplerContract } from './sampler-contract';
+import { describeSamplerContract } from '../../src/testing';
 import { median, runStudy } from './helpers';
 
 const quiet = { logger: tune.logging.silentLogger };

@@ -1,7 +1,7 @@
 import * as tune from '../../src';
 import type { EvolutionSamplerOptions } from '../../src/samplers/evolution/options';
 import { EvolutionSampler } from '../../src/samplers/evolution/sampler';
-import { describeSamplerContract } from './sampler-contract';
+import { describeSamplerContract } from '../../src/testing';
 import { median, runStudy } from './helpers';
 
 describeSamplerContract('EvolutionSampler', (seed) => new EvolutionSampler({ seed }));

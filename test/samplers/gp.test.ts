@@ -4,7 +4,7 @@ import * as tune from '../../src';
 import * as suggest from '../../src/gp/suggest';
 import { GPSampler } from '../../src/samplers/gp';
 import { useBackend } from '../gp/helpers';
-import { describeSamplerContract } from './sampler-contract';
+import { describeSamplerContract } from '../../src/testing';
 import { branin, median, runStudy } from './helpers';
 
 const quiet = { logger: tune.logging.silentLogger };

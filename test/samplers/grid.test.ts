@@ -1,6 +1,9 @@
 import * as tune from '../../src';
+import { describeSamplerContract } from '../../src/testing';
 
 const quiet = { logger: tune.logging.silentLogger };
+
+describeSamplerContract('GridSampler', (seed, space) => new tune.samplers.GridSampler(space, { seed }));
 
 describe('GridSampler', () => {
   const space = { lr: [0.001, 0.01, 0.1], units: [16, 32], act: ['relu', 'tanh'] };

@@ -4,7 +4,7 @@ import { HaltonEngine } from '../../src/samplers/qmc/halton';
 import { SobolEngine } from '../../src/samplers/qmc/sobol';
 import { SOBOL_MAX_DIM } from '../../src/samplers/qmc/sobol-directions';
 import { fromUnit } from '../../src/samplers/qmc/unit-transform';
-import { describeSamplerContract } from './sampler-contract';
+import { describeSamplerContract } from '../../src/testing';
 
 const quiet = { logger: tune.logging.silentLogger };
 

@@ -1,4 +1,4 @@
 import * as tune from '../../src';
-import { describeSamplerContract } from './sampler-contract';
+import { describeSamplerContract } from '../../src/testing';
 
 describeSamplerContract('RandomSampler', (seed) => new tune.samplers.RandomSampler({ seed }));

@@ -1,7 +1,7 @@
 import * as tune from '../../src';
 import { TPESampler } from '../../src/samplers/tpe/sampler';
 import { defaultGamma, defaultWeights, hyperoptDefaultGamma } from '../../src/samplers/tpe/weights';
-import { describeSamplerContract } from './sampler-contract';
+import { describeSamplerContract } from '../../src/testing';
 import { branin, median, runStudy } from './helpers';
 
 const quiet = { logger: tune.logging.silentLogger };
@@ -195,7 +195,7 @@ describe('TPESampler modes', () => {
 
   it('refuses bad options, naming them', () => {
     expect(() => new TPESampler({ nStartupTrials: -1 })).toThrow(/nStartupTrials/);
-    expect(() => new TPESampler({ nEiCandidates: 0 })).toThrow(/nEiCandidates/);
+    expect(() => new TPESampler({ nEICandidates: 0 })).toThrow(/nEICandidates/);
     expect(() => new TPESampler({ priorWeight: 0 })).toThrow(/priorWeight/);
     expect(() => new TPESampler({ group: true })).toThrow(/multivariate/);
     expect(() => new TPESampler({ n_startup_trials: 3 } as never)).toThrow(/options\.n_startup_trials/);

@@ -1,5 +1,5 @@
 import { InMemoryStorage } from '../../src/storage/memory';
-import { describeStorageContract } from './storage-contract';
+import { describeStorageContract } from '../../src/testing';
 
 describeStorageContract('InMemoryStorage', async () => ({
   storage: new InMemoryStorage(),

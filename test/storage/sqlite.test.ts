@@ -6,7 +6,7 @@ import { InvalidArgumentError, StorageError } from '../../src/errors';
 import { CategoricalDistribution, FloatDistribution } from '../../src/space/distributions';
 import { SqliteStorage } from '../../src/storage/sqlite';
 import { SCHEMA_VERSION, VERSION_TABLE } from '../../src/storage/sqlite-schema';
-import { describeStorageContract } from './storage-contract';
+import { describeStorageContract } from '../../src/testing';
 
 describeStorageContract('SqliteStorage', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tfjs-tune-sqlite-'));

@@ -10,8 +10,9 @@ import { RandomSampler } from '../../src/samplers/random';
 import { FloatDistribution } from '../../src/space/distributions';
 import { createStudy } from '../../src/study/create-study';
 import type { Study } from '../../src/study/study';
-import { BOHB, BOHBSampler } from '../../src/tuners/bohb';
-import { BohbKde, fromUnit, toUnit } from '../../src/tuners/bohb-kde';
+import { BOHBSampler } from '../../src/samplers/bohb/sampler';
+import { BOHB } from '../../src/tuners/bohb';
+import { BOHBKDE, fromUnit, toUnit } from '../../src/samplers/bohb/kde';
 import type { HyperParameters } from '../../src/tuners/hyperparameters';
 import { silentLogger } from '../../src/util/logger';
 
@@ -94,7 +95,7 @@ describe('BOHB sampler', () => {
   it('KDE: unit-cube round trip, a normalised density, and draws that stay in [0, 1]', () => {
     const log = new FloatDistribution(1e-4, 1e-1, true);
     expect(fromUnit(log, toUnit(log, 1e-2))).toBeCloseTo(1e-2, 10);
-    const kde = new BohbKde([Float64Array.from([0.2, 0.25, 0.9])], [{ kind: 'numerical' }], 1e-3);
+    const kde = new BOHBKDE([Float64Array.from([0.2, 0.25, 0.9])], [{ kind: 'numerical' }], 1e-3);
     let mass = 0;
     for (let i = 0; i < 4000; i++) mass += Math.exp(kde.logPdf([-1 + (i + 0.5) / 1000])) / 1000;
     expect(mass).toBeCloseTo(1, 3);

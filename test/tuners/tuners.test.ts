@@ -8,6 +8,8 @@ import type { HyperParameters } from '../../src/tuners/hyperparameters';
 import { RandomSearch } from '../../src/tuners/random-search';
 import { GridSearch } from '../../src/tuners/grid-search';
 import { BayesianOptimization } from '../../src/tuners/bayesian-optimization';
+import { GPSampler } from '../../src/samplers/gp';
+import { RandomSampler } from '../../src/samplers/random';
 import { disposeModel } from '../../src/training/dispose-model';
 import { blobs, tinyModel } from './fixtures';
 
@@ -126,8 +128,28 @@ describe('KerasTuner-style tuners', () => {
     });
     await tuner.search(train.x, train.y, { epochs: 2, validationData: [val.x, val.y] });
     const study = await tuner.study();
-    expect(study.sampler.constructor.name).toBe('GPSampler');
-    expect(study.getTrials({ states: ['COMPLETE'] })).toHaveLength(4);
+    expect(study.sampler).toBeInstanceOf(GPSampler);
+    const trials = study.getTrials({ states: ['COMPLETE'] });
+    expect(trials).toHaveLength(4);
+    // What a trial holds when the GP does not propose it: the owned random fallback's draws (same
+    // seed), or the Sobol' start-up design's point. Trial 0 (nothing completed, no joint space yet)
+    // is the former, trial 1 the latter; trials 2 and 3, past numInitialPoints, are neither.
+    const random = new RandomSampler({ seed: 2 });
+    const startup = new GPSampler({ seed: 2, nStartupTrials: 100 });
+    const space = startup.inferRelativeSearchSpace(study);
+    expect(Object.keys(space)).toEqual(['lr', 'units']);
+    const drawn = (t: (typeof trials)[number]): Record<string, unknown> =>
+      Object.fromEntries(
+        Object.entries(t.distributions).map(([name, d]) => [name, random.sampleIndependent(study, t, name, d)]),
+      );
+    expect(trials[0]!.params).toEqual(drawn(trials[0]!));
+    expect(trials[1]!.params).toEqual(startup.sampleRelative(study, trials[1]!, space));
+    for (const t of trials.slice(2)) {
+      for (const other of [drawn(t), startup.sampleRelative(study, t, space)]) {
+        expect(t.params).not.toEqual(other);
+        expect(t.params['lr']).not.toBe(other['lr']);
+      }
+    }
     const [best] = await tuner.getBestModels(1);
     expect(best!.countParams()).toBeGreaterThan(0);
     disposeModel(best!);

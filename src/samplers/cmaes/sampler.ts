@@ -5,10 +5,9 @@ import type { StudyView } from '../../study/study-view';
 import type { FrozenTrial } from '../../trial/frozen-trial';
 import type { TrialState } from '../../trial/state';
 import { stderrLogger, type Logger } from '../../util/logger';
-import type { Sampler } from '../base';
 import { IntersectionSearchSpace } from '../intersection-search-space';
-import { RandomSampler } from '../random';
-import { resolveCmaEsOptions, type CmaEsSamplerOptions, type ResolvedCmaEsOptions } from './options';
+import { JointSampler, withoutSingleValued } from '../joint-sampler';
+import { KEYS, resolveCmaEsOptions, type CmaEsSamplerOptions, type ResolvedCmaEsOptions } from './options';
 import { CmaReplay, type CmaEsState } from './replay';
 import { UnitSpace } from './unit-space';
 
@@ -35,49 +34,44 @@ type Numeric = Exclude<Distribution, { type: 'categorical' }>;
  * await study.optimize((t) => t.suggestFloat('x', -5, 5) ** 2 + t.suggestFloat('y', -5, 5) ** 2, { nTrials: 100 });
  * ```
  */
-export class CmaEsSampler implements Sampler {
-  private seed: number | undefined;
+export class CmaEsSampler extends JointSampler {
   private readonly opts: ResolvedCmaEsOptions;
-  private readonly independent: Sampler;
   private readonly logger: Logger | undefined;
   private readonly intersection = new IntersectionSearchSpace();
   private cache: { key: string; replay: CmaReplay; space: UnitSpace } | null = null;
   private readonly warned = new Set<string>();
 
   constructor(options: CmaEsSamplerOptions = {}) {
+    super('CmaEsSampler', options, KEYS);
     this.opts = resolveCmaEsOptions(options);
-    this.seed = options.seed;
     this.logger = options.logger;
-    this.independent = options.independentSampler ?? new RandomSampler({ seed: options.seed });
-  }
-
-  bindStudySeed(seed: number): void {
-    this.seed ??= seed;
-    this.independent.bindStudySeed?.(seed);
   }
 
   inferRelativeSearchSpace(study: StudyView): Record<string, Distribution> {
     checkSingleObjective(study);
     const out: Record<string, Distribution> = {};
-    for (const [name, d] of Object.entries(this.intersection.calculate(study))) {
-      // Single-valued parameters need no search; categorical ones have no order for a Gaussian.
-      if (!d.single() && d.type !== 'categorical') out[name] = d;
+    for (const [name, d] of Object.entries(withoutSingleValued(this.intersection.calculate(study)))) {
+      if (d.type !== 'categorical') out[name] = d; // categorical parameters have no order for a Gaussian
     }
     return out;
   }
 
-  sampleRelative(
+  protected sampleJointSpace(
     study: StudyView,
     trial: FrozenTrial,
     searchSpace: Record<string, Distribution>,
   ): Record<string, ParamValue> {
-    if (Object.keys(searchSpace).length === 0) return {};
     if (this.completed(study) < this.opts.nStartupTrials) return {};
     const { replay, space } = this.replayFor(study, searchSpace);
     return space.fromUnit(replay.ask(trial.number));
   }
 
-  sampleIndependent(study: StudyView, trial: FrozenTrial, name: string, distribution: Distribution): ParamValue {
+  override sampleIndependent(
+    study: StudyView,
+    trial: FrozenTrial,
+    name: string,
+    distribution: Distribution,
+  ): ParamValue {
     checkSingleObjective(study);
     if (this.opts.warnIndependentSampling && !distribution.single()) {
       const key = `${study.studyName}|${name}`;
@@ -90,11 +84,11 @@ export class CmaEsSampler implements Sampler {
         );
       }
     }
-    return this.independent.sampleIndependent(study, trial, name, distribution);
+    return super.sampleIndependent(study, trial, name, distribution);
   }
 
   afterTrial(study: StudyView, trial: FrozenTrial, state: TrialState, values: readonly number[] | null): void {
-    this.independent.afterTrial?.(study, trial, state, values);
+    this.fallback.afterTrial?.(study, trial, state, values);
   }
 
   /**
@@ -118,7 +112,7 @@ export class CmaEsSampler implements Sampler {
   ): { replay: CmaReplay; space: UnitSpace } {
     const names = Object.keys(searchSpace).sort();
     const dists = names.map((n) => searchSpace[n] as Numeric);
-    const seed = this.seed ?? study.seed;
+    const seed = this.seedFor(study);
     const key = JSON.stringify([study.studyName, seed, names, dists.map((d) => d.toJSON())]);
     const trials = study.getTrials();
     if (this.cache?.key === key && this.cache.replay.advance(trials)) return this.cache;
@@ -168,7 +162,7 @@ function checkSingleObjective(study: StudyView): void {
     throw new InvalidArgumentError(
       'CmaEsSampler study directions',
       study.directions,
-      'a single direction (CmaEsSampler is single-objective; use TPESampler or NSGAIISampler for several)',
+      'a single direction (CmaEsSampler is single-objective; use TPESampler or EvolutionSampler for several)',
     );
   }
 }

@@ -26,7 +26,8 @@ export interface EvolutionSamplerOptions {
 
 export type ResolvedEvolutionOptions = Required<Omit<EvolutionSamplerOptions, 'seed'>>;
 
-const KEYS = [
+/** Every option's name: the sampler refuses others (a typo must not silently fall back to a default). */
+export const KEYS: readonly string[] = [
   'seed',
   'populationSize',
   'selection',
@@ -41,15 +42,8 @@ const KEYS = [
 const isInt = (v: unknown, min: number): v is number => typeof v === 'number' && Number.isInteger(v) && v >= min;
 const isProbability = (v: unknown): v is number => typeof v === 'number' && v >= 0 && v <= 1;
 
-/** Checks every option, unknown keys included (a typo must not fall back to a default silently). */
+/** Checks every option but the seed and the keys (the sampler checks those first, see JointSampler). */
 export function resolveEvolutionOptions(options: EvolutionSamplerOptions): ResolvedEvolutionOptions {
-  for (const key of Object.keys(options)) {
-    if (!KEYS.includes(key))
-      throw new InvalidArgumentError(`EvolutionSampler options.${key}`, key, `one of ${KEYS.join(', ')}`);
-  }
-  if (options.seed !== undefined && !Number.isFinite(options.seed)) {
-    throw new InvalidArgumentError('EvolutionSampler seed', options.seed, 'a finite number');
-  }
   const o: ResolvedEvolutionOptions = {
     populationSize: options.populationSize ?? 20,
     selection: options.selection ?? 'tournament',

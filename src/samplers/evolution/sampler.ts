@@ -4,12 +4,11 @@ import { sampleUniform } from '../../space/sample-uniform';
 import type { StudyView } from '../../study/study-view';
 import type { FrozenTrial } from '../../trial/frozen-trial';
 import type { TrialState } from '../../trial/state';
-import type { Sampler } from '../base';
 import { toUnit } from '../cmaes/unit-space';
 import { fromUnit } from '../qmc/unit-transform';
-import { RandomSampler } from '../random';
+import { JointSampler } from '../joint-sampler';
 import { bestPool, mutateUnit, roulette, tournament, type Pool } from './operators';
-import { resolveEvolutionOptions, type EvolutionSamplerOptions, type ResolvedEvolutionOptions } from './options';
+import { KEYS, resolveEvolutionOptions, type EvolutionSamplerOptions, type ResolvedEvolutionOptions } from './options';
 
 /** How one trial gets its genes: a copy of an elite parent, or a child of two parents. */
 type Plan =
@@ -38,36 +37,34 @@ const COMPLETE: readonly TrialState[] = ['COMPLETE'];
  * const study = await tune.createStudy({ sampler: new tune.EvolutionSampler({ seed: 1, populationSize: 16 }) });
  * ```
  */
-export class EvolutionSampler implements Sampler {
-  private seed: number | undefined;
+export class EvolutionSampler extends JointSampler {
   private readonly opts: ResolvedEvolutionOptions;
-  private readonly random: RandomSampler;
   /** The parent pool of one generation, rebuilt when trials of earlier generations complete. */
   private pool: { key: string; pool: Pool } | null = null;
   private plan: { key: string; plan: Plan | null } | null = null;
 
   constructor(options: EvolutionSamplerOptions = {}) {
+    super('EvolutionSampler', options, KEYS);
     this.opts = resolveEvolutionOptions(options);
-    this.seed = options.seed;
-    this.random = new RandomSampler({ seed: options.seed });
-  }
-
-  bindStudySeed(seed: number): void {
-    this.seed ??= seed;
-    this.random.bindStudySeed(seed);
   }
 
   inferRelativeSearchSpace(): Record<string, Distribution> {
     return {};
   }
 
-  sampleRelative(): Record<string, ParamValue> {
+  /** Never called: the joint space is always empty (every gene is decided in `sampleIndependent`). */
+  protected sampleJointSpace(): Record<string, ParamValue> {
     return {};
   }
 
-  sampleIndependent(study: StudyView, trial: FrozenTrial, name: string, distribution: Distribution): ParamValue {
+  override sampleIndependent(
+    study: StudyView,
+    trial: FrozenTrial,
+    name: string,
+    distribution: Distribution,
+  ): ParamValue {
     const plan = this.planFor(study, trial);
-    if (plan === null) return this.random.sampleIndependent(study, trial, name, distribution);
+    if (plan === null) return super.sampleIndependent(study, trial, name, distribution);
     const rng = this.root(study).derive('gene', trial.number, name);
     // Both coins are always drawn, so a gene's stream does not depend on the other genes.
     const pickSecond = rng.next() < 0.5;
@@ -75,7 +72,7 @@ export class EvolutionSampler implements Sampler {
     const parent = plan.kind === 'elite' ? plan.parent : plan.cross && pickSecond ? plan.second : plan.first;
     const value = parent.params[name];
     if (value === undefined || !contains(distribution, value)) {
-      return this.random.sampleIndependent(study, trial, name, distribution);
+      return super.sampleIndependent(study, trial, name, distribution);
     }
     if (plan.kind === 'elite' || !mutate) return value;
     if (distribution.type === 'categorical') return sampleUniform(distribution, rng);
@@ -83,7 +80,7 @@ export class EvolutionSampler implements Sampler {
   }
 
   private root(study: StudyView): Rng {
-    return new Rng(this.seed ?? study.seed).derive('evolution-sampler');
+    return new Rng(this.seedFor(study)).derive('evolution-sampler');
   }
 
   /** The trial's plan; null in generation 0 or while no earlier trial has completed. */

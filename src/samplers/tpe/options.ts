@@ -7,7 +7,7 @@ export interface TPESamplerOptions {
   /** Trials sampled at random before TPE starts (COMPLETE and PRUNED ones count). Default 10. */
   readonly nStartupTrials?: number;
   /** Candidates drawn from the good density; the one with the best l(x)/g(x) wins. Default 24. */
-  readonly nEiCandidates?: number;
+  readonly nEICandidates?: number;
   /** Size of the good group from the number of finished trials. Default min(ceil(0.1 n), 25). */
   readonly gamma?: (n: number) => number;
   /** Observation weights, oldest first. Default: 1 for the newest 25, a ramp from 1/n before. */
@@ -30,10 +30,11 @@ export interface TPESamplerOptions {
 
 export type ResolvedTPEOptions = Required<Omit<TPESamplerOptions, 'seed'>>;
 
-const KEYS = [
+/** Every option's name: the sampler refuses others (a typo must not silently fall back to a default). */
+export const KEYS: readonly string[] = [
   'seed',
   'nStartupTrials',
-  'nEiCandidates',
+  'nEICandidates',
   'gamma',
   'weights',
   'priorWeight',
@@ -45,15 +46,11 @@ const KEYS = [
   'constantLiar',
 ];
 
-/** Checks every option (unknown keys too: a typo must not silently fall back to a default). */
+/** Checks every option but the seed and the keys (the sampler checks those first, see JointSampler). */
 export function resolveTPEOptions(options: TPESamplerOptions): ResolvedTPEOptions {
-  for (const key of Object.keys(options)) {
-    if (!KEYS.includes(key))
-      throw new InvalidArgumentError(`TPESampler options.${key}`, key, `one of ${KEYS.join(', ')}`);
-  }
   const o: ResolvedTPEOptions = {
     nStartupTrials: options.nStartupTrials ?? 10,
-    nEiCandidates: options.nEiCandidates ?? 24,
+    nEICandidates: options.nEICandidates ?? 24,
     gamma: options.gamma ?? defaultGamma,
     weights: options.weights ?? defaultWeights,
     priorWeight: options.priorWeight ?? 1,
@@ -64,14 +61,11 @@ export function resolveTPEOptions(options: TPESamplerOptions): ResolvedTPEOption
     group: options.group ?? false,
     constantLiar: options.constantLiar ?? false,
   };
-  if (options.seed !== undefined && !Number.isFinite(options.seed)) {
-    throw new InvalidArgumentError('TPESampler seed', options.seed, 'a finite number');
-  }
   if (!Number.isInteger(o.nStartupTrials) || o.nStartupTrials < 0) {
     throw new InvalidArgumentError('nStartupTrials', o.nStartupTrials, 'an integer >= 0');
   }
-  if (!Number.isInteger(o.nEiCandidates) || o.nEiCandidates < 1) {
-    throw new InvalidArgumentError('nEiCandidates', o.nEiCandidates, 'an integer >= 1');
+  if (!Number.isInteger(o.nEICandidates) || o.nEICandidates < 1) {
+    throw new InvalidArgumentError('nEICandidates', o.nEICandidates, 'an integer >= 1');
   }
   if (!(typeof o.priorWeight === 'number' && o.priorWeight > 0 && Number.isFinite(o.priorWeight))) {
     throw new InvalidArgumentError('priorWeight', o.priorWeight, 'a finite number > 0');

@@ -1,12 +1,11 @@
-import { Rng } from '../../random/rng';
+import type { Rng } from '../../random/rng';
 import type { Distribution, ParamValue } from '../../space/distributions';
 import type { StudyView } from '../../study/study-view';
 import type { FrozenTrial } from '../../trial/frozen-trial';
 import type { TrialState } from '../../trial/state';
-import type { Sampler } from '../base';
 import { IntersectionSearchSpace } from '../intersection-search-space';
-import { RandomSampler } from '../random';
-import { resolveTPEOptions, type ResolvedTPEOptions, type TPESamplerOptions } from './options';
+import { JointSampler, withoutSingleValued } from '../joint-sampler';
+import { KEYS, resolveTPEOptions, type ResolvedTPEOptions, type TPESamplerOptions } from './options';
 import { ParzenEstimator } from './parzen-estimator';
 import { GroupDecomposedSearchSpace } from './search-space';
 import { splitTrials, type TrialSplit } from './split';
@@ -20,7 +19,7 @@ const TIE_TOLERANCE = 1e-12;
 /**
  * Tree-structured Parzen Estimator (Bergstra et al. 2011), with Optuna's semantics and defaults.
  * Finished trials are split into a good group (the best `gamma(n)`) and the rest; each is modelled
- * by a Parzen estimator l(x) and g(x); `nEiCandidates` draws from l(x) are scored by
+ * by a Parzen estimator l(x) and g(x); `nEICandidates` draws from l(x) are scored by
  * log l(x) - log g(x) and the best one is suggested.
  *
  * - Independent by default: each parameter is modelled alone, synchronously in `suggest*`.
@@ -38,9 +37,7 @@ const TIE_TOLERANCE = 1e-12;
  * const study = await tune.createStudy({ sampler });
  * ```
  */
-export class TPESampler implements Sampler {
-  private rng: Rng | null;
-  private readonly random: RandomSampler;
+export class TPESampler extends JointSampler {
   private readonly opts: ResolvedTPEOptions;
   private readonly intersection = new IntersectionSearchSpace({ includePruned: true });
   private readonly groups: GroupDecomposedSearchSpace | null;
@@ -48,34 +45,26 @@ export class TPESampler implements Sampler {
   private cached: { key: string; split: TrialSplit } | null = null;
 
   constructor(options: TPESamplerOptions = {}) {
+    super('TPESampler', options, KEYS);
     this.opts = resolveTPEOptions(options);
-    this.rng = options.seed === undefined ? null : new Rng(options.seed).derive('tpe');
-    this.random = new RandomSampler({ seed: options.seed });
     this.groups = this.opts.group ? new GroupDecomposedSearchSpace(true) : null;
-  }
-
-  bindStudySeed(seed: number): void {
-    this.rng ??= new Rng(seed).derive('tpe-sampler');
-    this.random.bindStudySeed(seed);
   }
 
   inferRelativeSearchSpace(study: StudyView): Record<string, Distribution> {
     if (!this.opts.multivariate) return {};
     const out: Record<string, Distribution> = {};
     const spaces = this.groups === null ? [this.intersection.calculate(study)] : this.groups.calculate(study);
-    for (const space of spaces) {
-      for (const [name, d] of Object.entries(space)) if (!d.single()) out[name] = d;
-    }
+    for (const space of spaces) Object.assign(out, withoutSingleValued(space));
     return out;
   }
 
-  sampleRelative(
+  protected sampleJointSpace(
     study: StudyView,
     trial: FrozenTrial,
     searchSpace: Record<string, Distribution>,
+    names: readonly string[],
   ): Record<string, ParamValue> {
-    const names = Object.keys(searchSpace).sort();
-    if (names.length === 0 || study.getTrials({ states: FINISHED }).length < this.opts.nStartupTrials) return {};
+    if (study.getTrials({ states: FINISHED }).length < this.opts.nStartupTrials) return {};
     const parts =
       this.groups === null
         ? [names]
@@ -86,7 +75,7 @@ export class TPESampler implements Sampler {
     const out: Record<string, ParamValue> = {};
     for (const part of parts) {
       // Distinct first keys keep relative and independent streams apart whatever the names are.
-      const rng = this.rootRng(study).derive('relative', trial.number, ...part);
+      const rng = this.root(study).derive('relative', trial.number, ...part);
       const values = this.sampleJoint(
         study,
         trial,
@@ -99,20 +88,24 @@ export class TPESampler implements Sampler {
     return out;
   }
 
-  sampleIndependent(study: StudyView, trial: FrozenTrial, name: string, distribution: Distribution): ParamValue {
+  override sampleIndependent(
+    study: StudyView,
+    trial: FrozenTrial,
+    name: string,
+    distribution: Distribution,
+  ): ParamValue {
     if (study.getTrials({ states: FINISHED }).length < this.opts.nStartupTrials) {
-      return this.random.sampleIndependent(study, trial, name, distribution);
+      return super.sampleIndependent(study, trial, name, distribution);
     }
-    const rng = this.rootRng(study).derive('independent', trial.number, name);
+    const rng = this.root(study).derive('independent', trial.number, name);
     return this.sampleJoint(study, trial, [name], [distribution], rng)[0] as ParamValue;
   }
 
-  private rootRng(study: StudyView): Rng {
-    this.rng ??= new Rng(study.seed).derive('tpe-sampler');
-    return this.rng;
+  private root(study: StudyView): Rng {
+    return this.rootRng(study, 'tpe', 'tpe-sampler');
   }
 
-  /** One TPE step over `names` jointly: the values of the best of `nEiCandidates` candidates. */
+  /** One TPE step over `names` jointly: the values of the best of `nEICandidates` candidates. */
   private sampleJoint(
     study: StudyView,
     trial: FrozenTrial,
@@ -126,7 +119,7 @@ export class TPESampler implements Sampler {
     const above = observations(split.above, names, null);
     const l = new ParzenEstimator(below.values, dims, this.opts, below.weights ?? undefined);
     const g = new ParzenEstimator(above.values, dims, this.opts);
-    const n = this.opts.nEiCandidates;
+    const n = this.opts.nEICandidates;
     const candidates = l.sample(rng, n);
     // Log axes are scored where the candidate lands once returned (Optuna's sample-then-log_pdf
     // round trip): a log int at the log of its rounded value, not between two integers.

@@ -4,18 +4,18 @@
  * Aitchison–Aitken on categorical ones, with normal-reference ("Scott") bandwidths per axis.
  * Plain Float64Array math, as the TPE sampler's.
  */
-import type { Rng } from '../random/rng';
-import type { Distribution, ParamValue } from '../space/distributions';
-import { fromModelSpace, parzenDim, toModelSpace } from '../samplers/tpe/transform';
-import { truncnormPpf } from '../samplers/tpe/truncnorm';
+import type { Rng } from '../../random/rng';
+import type { Distribution, ParamValue } from '../../space/distributions';
+import { fromModelSpace, parzenDim, toModelSpace } from '../tpe/transform';
+import { truncnormPpf } from '../tpe/truncnorm';
 
 /** One axis: numerical values live in [0, 1]; categorical ones are choice indices. */
-export type KdeAxis = { readonly kind: 'numerical' } | { readonly kind: 'categorical'; readonly nChoices: number };
+export type KDEAxis = { readonly kind: 'numerical' } | { readonly kind: 'categorical'; readonly nChoices: number };
 
 const LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
 
 /** The axis a distribution becomes. */
-export function kdeAxis(dist: Distribution): KdeAxis {
+export function kdeAxis(dist: Distribution): KDEAxis {
   return dist.type === 'categorical' ? { kind: 'categorical', nChoices: dist.choices.length } : { kind: 'numerical' };
 }
 
@@ -37,7 +37,7 @@ export function fromUnit(dist: Distribution, u: number): ParamValue {
   return fromModelSpace(dist, dim.low - dim.step / 2 + u * (dim.high - dim.low + dim.step));
 }
 
-export class BohbKde {
+export class BOHBKDE {
   readonly n: number;
   /** Per axis: the Gaussian's sd, or the Aitchison–Aitken lambda (probability of another choice). */
   readonly bandwidths: Float64Array;
@@ -51,7 +51,7 @@ export class BohbKde {
    */
   constructor(
     private readonly data: readonly Float64Array[],
-    private readonly axes: readonly KdeAxis[],
+    private readonly axes: readonly KDEAxis[],
     private readonly minBandwidth: number,
     magicClip = false,
   ) {
@@ -73,7 +73,7 @@ export class BohbKde {
     for (let i = 0; i < this.n; i++) {
       let sum = 0;
       for (let j = 0; j < this.axes.length; j++) {
-        const axis = this.axes[j] as KdeAxis;
+        const axis = this.axes[j] as KDEAxis;
         const bw = this.bandwidths[j] as number;
         const xi = (this.data[j] as Float64Array)[i] as number;
         const x = point[j] as number;

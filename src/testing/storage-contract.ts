@@ -1,19 +1,25 @@
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+
 import {
   DuplicatedStudyError,
   InvalidArgumentError,
   StudyNotFoundError,
   TfjsTuneError,
   TrialFinishedError,
-} from '../../src/errors';
-import { CategoricalDistribution, FloatDistribution, IntDistribution } from '../../src/space/distributions';
-import type { Storage } from '../../src/storage/base';
-import type { FrozenTrial } from '../../src/trial/frozen-trial';
+} from '../errors';
+import { CategoricalDistribution, FloatDistribution, IntDistribution } from '../space/distributions';
+import type { Storage } from '../storage/base';
+import type { FrozenTrial } from '../trial/frozen-trial';
 
 /** What a storage factory hands the suite: the storage and how to dispose of it (close, remove files). */
 export interface StorageUnderTest {
-  storage: Storage;
-  cleanup: () => Promise<void>;
+  readonly storage: Storage;
+  /** Called after each test. Default: nothing. */
+  readonly cleanup?: () => void | Promise<void>;
 }
+
+/** Makes a fresh, empty storage for one test (called before each). */
+export type StorageFactory = () => StorageUnderTest | Promise<StorageUnderTest>;
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -26,17 +32,23 @@ function created(t: FrozenTrial | null): FrozenTrial {
 /**
  * The storage contract of `src/storage/base.ts` as one suite, run against every storage (Optuna's
  * pytest_storages idea): a new storage must pass it unchanged. Each test gets a fresh storage.
+ *
+ * @example
+ * ```ts
+ * import { describeStorageContract } from 'tfjs-tune/testing';
+ * describeStorageContract('MyStorage', () => ({ storage: new MyStorage(), cleanup: () => {} }));
+ * ```
  */
-export function describeStorageContract(name: string, makeStorage: () => Promise<StorageUnderTest>): void {
+export function describeStorageContract(name: string, makeStorage: StorageFactory): void {
   describe(`storage contract: ${name}`, () => {
     let storage: Storage;
-    let cleanup: () => Promise<void>;
+    let cleanup: (() => void | Promise<void>) | undefined;
 
     beforeEach(async () => {
       ({ storage, cleanup } = await makeStorage());
     });
     afterEach(async () => {
-      await cleanup();
+      await cleanup?.();
     });
 
     async function newTrial(studyId: number): Promise<FrozenTrial> {

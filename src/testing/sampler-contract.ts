@@ -5,7 +5,16 @@
  *
  *   describeSamplerContract('TPESampler', (seed) => new tune.samplers.TPESampler({ seed }));
  */
-import * as tune from '../../src';
+import { describe, expect, it } from '@jest/globals';
+
+import * as tune from '../index';
+
+/**
+ * Makes the sampler under test for one study. `space` lists, for every parameter the study's
+ * objective will suggest, a few values legal in every trial: what a finite sampler (a grid) needs
+ * to know up front; other samplers ignore it.
+ */
+export type SamplerFactory = (seed: number, space: tune.samplers.GridSearchSpace) => tune.samplers.Sampler;
 
 export interface SamplerContractOptions {
   /** Trials per study; enough to get past a model-based sampler's random start-up. Default 30. */
@@ -16,6 +25,30 @@ export interface SamplerContractOptions {
 
 const quiet = { logger: tune.logging.silentLogger };
 const MIXED: readonly tune.distributions.CategoricalChoice[] = [1, 'a', null, true, 2.5, false];
+
+/** Values of {@link everyKind}'s parameters (36 points; `f: 0`, `c: null`, `ilog: 1024` are enqueued). */
+const EVERY_KIND: tune.samplers.GridSearchSpace = {
+  f: [-3.5, 0, 7.25],
+  flog: [1e-5, 1e-3],
+  fstep: [0.125],
+  i: [2],
+  ilog: [1024],
+  istep: [5],
+  c: MIXED,
+  b: [true],
+  one: [2],
+  ione: [3],
+  only: ['x'],
+};
+const CONDITIONAL: tune.samplers.GridSearchSpace = {
+  branch: ['a', 'b', 'c'],
+  a_x: [-1, 0, 0.5, 1],
+  b_n: [1, 8, 64],
+  b_c: [0, 1],
+};
+/** Legal in the early ranges and in the late ones. */
+const CHANGING: tune.samplers.GridSearchSpace = { x: [0.5, 0.75, 1], n: [10, 20], lr: [1e-3, 1e-2] };
+const TWO_OBJECTIVES: tune.samplers.GridSearchSpace = { x: [0, 0.25, 0.5, 0.75, 1], y: [0, 0.5, 1], k: ['p', 'q'] };
 
 /** Suggests one parameter of every kind, checks nothing; the checks read the stored trials. */
 function everyKind(trial: tune.Trial): number {
@@ -90,23 +123,44 @@ async function run(
   return study;
 }
 
+/** The trials a study of `nTrials` holds: fewer when a finite sampler runs out first. */
+function expectedTrials(sampler: tune.samplers.Sampler, study: tune.Study, nTrials: number): number {
+  return Math.min(nTrials, sampler.maxTrials?.(study) ?? Infinity);
+}
+
+/** Whether `a` is at least as good as `b` in every objective and better in one (all minimised). */
+function dominates(a: readonly number[], b: readonly number[]): boolean {
+  return a.every((v, i) => v <= (b[i] as number)) && a.some((v, i) => v < (b[i] as number));
+}
+
+/**
+ * Declares the sampler contract's jest tests for the samplers `makeSampler` makes (one per study).
+ *
+ * @example
+ * ```ts
+ * import { describeSamplerContract } from 'tfjs-tune/testing';
+ * describeSamplerContract('MySampler', (seed) => new MySampler({ seed }), { multiObjective: false });
+ * ```
+ */
 export function describeSamplerContract(
   name: string,
-  makeSampler: (seed: number) => tune.samplers.Sampler,
+  makeSampler: SamplerFactory,
   options: SamplerContractOptions = {},
 ): void {
   const nTrials = options.nTrials ?? 30;
 
   describe(`${name} (sampler contract)`, () => {
     it('keeps every value inside its distribution: float, int, log, step, categorical, single-valued', async () => {
-      const study = await run(makeSampler(1), everyKind, nTrials);
-      expect(study.trials.map((t) => t.state)).toEqual(new Array(nTrials).fill('COMPLETE'));
+      const sampler = makeSampler(1, EVERY_KIND);
+      const study = await run(sampler, everyKind, nTrials);
+      const n = expectedTrials(sampler, study, nTrials);
+      expect(study.trials.map((t) => t.state)).toEqual(new Array(n).fill('COMPLETE'));
       for (const t of study.trials) expectEveryKind(t.params);
     });
 
     it('samples conditional parameters only under their parent choice', async () => {
       const study = await run(
-        makeSampler(2),
+        makeSampler(2, CONDITIONAL),
         (trial) => {
           const branch = trial.suggestCategorical('branch', ['a', 'b', 'c']);
           if (branch === 'a') return (trial.suggestFloat('a_x', -1, 1) - 0.5) ** 2;
@@ -131,7 +185,7 @@ export function describeSamplerContract(
 
     it('follows ranges that change from trial to trial', async () => {
       const study = await run(
-        makeSampler(3),
+        makeSampler(3, CHANGING),
         (trial) => {
           const late = trial.number >= nTrials / 2;
           const x = trial.suggestFloat('x', late ? 0.5 : 0, late ? 2 : 1);
@@ -152,15 +206,16 @@ export function describeSamplerContract(
 
     it('gives the same trials for the same seed, and other trials for another seed', async () => {
       const params = async (seed: number): Promise<unknown[]> =>
-        (await run(makeSampler(seed), everyKind, nTrials)).trials.map((t) => t.params);
+        (await run(makeSampler(seed, EVERY_KIND), everyKind, nTrials)).trials.map((t) => t.params);
       const a = await params(7);
       expect(await params(7)).toEqual(a);
       expect(await params(8)).not.toEqual(a);
     });
 
     it('works with concurrency: 4', async () => {
+      const sampler = makeSampler(4, EVERY_KIND);
       const study = await run(
-        makeSampler(4),
+        sampler,
         async (trial) => {
           const v = everyKind(trial);
           await new Promise((r) => setTimeout(r, (trial.number * 7) % 4));
@@ -169,14 +224,14 @@ export function describeSamplerContract(
         nTrials,
         { concurrency: 4 },
       );
-      expect(study.trials).toHaveLength(nTrials);
+      expect(study.trials).toHaveLength(expectedTrials(sampler, study, nTrials));
       expect(study.trials.every((t) => t.state === 'COMPLETE')).toBe(true);
       for (const t of study.trials) expectEveryKind(t.params);
     });
 
     it('goes on when the objective sometimes throws or prunes', async () => {
       const study = await run(
-        makeSampler(5),
+        makeSampler(5, EVERY_KIND),
         (trial) => {
           const v = everyKind(trial);
           if (trial.number % 4 === 1) throw new Error('diverged');
@@ -201,7 +256,12 @@ export function describeSamplerContract(
     });
 
     it('accepts trials it did not sample (enqueued) and a maximised objective', async () => {
-      const study = await tune.createStudy({ sampler: makeSampler(6), seed: 0, direction: 'maximize', ...quiet });
+      const study = await tune.createStudy({
+        sampler: makeSampler(6, EVERY_KIND),
+        seed: 0,
+        direction: 'maximize',
+        ...quiet,
+      });
       await study.enqueueTrial({ f: 0, c: null, ilog: 1024 });
       await study.optimize((t) => -everyKind(t), { nTrials });
       const first = study.trials[0]?.params;
@@ -211,9 +271,9 @@ export function describeSamplerContract(
     });
 
     if (options.multiObjective ?? true) {
-      it('runs a two-objective study', async () => {
+      it('runs a two-objective study whose Pareto set is its non-dominated trials', async () => {
         const study = await run(
-          makeSampler(7),
+          makeSampler(7, TWO_OBJECTIVES),
           (trial) => {
             const x = trial.suggestFloat('x', 0, 1);
             const y = trial.suggestFloat('y', 0, 1);
@@ -224,7 +284,14 @@ export function describeSamplerContract(
           { directions: ['minimize', 'minimize'] },
         );
         expect(study.trials.every((t) => t.state === 'COMPLETE')).toBe(true);
-        expect(study.bestTrials.length).toBeGreaterThan(0);
+        const values = study.trials.map((t) => t.values as number[]);
+        for (const v of values) expect(v).toHaveLength(2);
+        // Computed here, not by the library: a trial is Pareto-optimal when no other dominates it.
+        const front = study.trials
+          .filter((_, i) => !values.some((w) => dominates(w, values[i] as number[])))
+          .map((t) => t.number);
+        expect(front.length).toBeGreaterThan(0);
+        expect(study.bestTrials.map((t) => t.number).sort((a, b) => a - b)).toEqual(front);
       });
     }
   });
