@@ -9,6 +9,7 @@
  *
  * Needs jest (>= 29, a peer dependency): the suites declare their tests with `@jest/globals`.
  * @packageDocumentation
+ * @module tfjs-tune/testing
  */
 export { describeSamplerContract } from './sampler-contract';
 export type { SamplerContractOptions, SamplerFactory } from './sampler-contract';
