@@ -10,8 +10,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 
-import { syntheticImdb, syntheticTabular, toTensors } from '../../datasets';
-import { lstm, mlp } from '../../models';
+import { syntheticImdb, syntheticTabular, toTensors } from '../../src/api/datasets';
+import { lstm, mlp } from '../../src/api/models';
 import { initBackend } from '../../src/training/backend';
 import { disposeModel } from '../../src/training/dispose-model';
 import { type BenchResult, toMarkdown } from '../result';

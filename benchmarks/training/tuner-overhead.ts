@@ -16,8 +16,8 @@ import { join } from 'node:path';
 
 import * as tf from '@tensorflow/tfjs';
 
-import { syntheticTabular, toTensors, trainValTestSplit, type DatasetSplits } from '../../datasets';
-import { mlp } from '../../models';
+import { syntheticTabular, toTensors, trainValTestSplit, type DatasetSplits } from '../../src/api/datasets';
+import { mlp } from '../../src/api/models';
 import { createStudy } from '../../src/study/create-study';
 import { describeBackend, initBackend } from '../../src/training/backend';
 import { disposeModel } from '../../src/training/dispose-model';

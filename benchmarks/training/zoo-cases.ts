@@ -5,8 +5,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 
-import { syntheticCifar, syntheticImdb, syntheticTabular, toTensors } from '../../datasets';
-import { cnn, lstm, mlp } from '../../models';
+import { syntheticCifar, syntheticImdb, syntheticTabular, toTensors } from '../../src/api/datasets';
+import { cnn, lstm, mlp } from '../../src/api/models';
 import { compileModel, outputLayer } from '../../models/common';
 import { dilatedDepthwiseConv2d, fusedBatchNormalization } from '../../src/training/backend';
 

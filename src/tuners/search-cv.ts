@@ -8,7 +8,7 @@ import { createStudy } from '../study/create-study';
 import type { Study } from '../study/study';
 import type { Trial } from '../study/trial';
 import { disposeModel } from '../training/dispose-model';
-import type { Split } from '../training/cross-validation';
+import type { Split } from '../training/cross-validation/split';
 import { crossValScore, type ScoreFn } from '../training/cross-validation/cross-val-score';
 import type { BuildContext, HyperModel, Params } from '../training/hyper-model';
 import { resolveObjective } from '../training/objective-spec';

@@ -2,7 +2,8 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-import { CIFAR10_CLASS_NAMES, DatasetFormatError, loadCifar10 } from '../../datasets';
+import { DatasetFormatError } from '../../datasets/errors';
+import { CIFAR10_CLASS_NAMES, loadCifar10 } from '../../src/api/datasets';
 
 /** One CIFAR-10 binary record: label, then R, G, B planes; pixel values follow a formula we can check. */
 function record(label: number, seed: number): Buffer {

@@ -2,7 +2,8 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-import { DatasetFormatError, loadCsv, parseCsv } from '../../datasets';
+import { DatasetFormatError } from '../../datasets/errors';
+import { loadCsv, parseCsv } from '../../src/api/datasets';
 
 describe('parseCsv (RFC 4180)', () => {
   it('handles quoted delimiters, doubled quotes, line breaks in quotes, CRLF and a BOM', () => {

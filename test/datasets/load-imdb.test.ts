@@ -2,7 +2,8 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-import { DatasetFormatError, loadImdb, tokenize, type Dataset } from '../../datasets';
+import { DatasetFormatError } from '../../datasets/errors';
+import { loadImdb, tokenize, type Dataset } from '../../src/api/datasets';
 
 const decode = (ds: Dataset, i: number): string[] => {
   const len = ds.xShape[1] as number;

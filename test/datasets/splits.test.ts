@@ -1,14 +1,14 @@
 import { InvalidArgumentError } from '../../src/errors';
 import { Rng } from '../../src/random';
+import { apportion } from '../../datasets/splits';
 import {
-  apportion,
   concatDatasets,
   shuffleDataset,
   stratifiedSplit,
   subset,
   trainValTestSplit,
   type Dataset,
-} from '../../datasets';
+} from '../../src/api/datasets';
 
 /** n samples of 2 features: x = [i, 10 * i]; labels imbalanced 70/20/10. */
 function toy(n: number): Dataset {

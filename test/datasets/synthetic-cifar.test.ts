@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from '../../src/errors';
-import { CIFAR_CLASS_ORDER, syntheticCifar, type Dataset } from '../../datasets';
+import { CIFAR_CLASS_ORDER, syntheticCifar, type Dataset } from '../../src/api/datasets';
 import { softmaxAccuracy } from './helpers';
 
 const S = 32;

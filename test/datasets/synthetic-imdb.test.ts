@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from '../../src/errors';
-import { syntheticImdb, type Dataset } from '../../datasets';
+import { syntheticImdb, type Dataset } from '../../src/api/datasets';
 import { CONCESSIONS, CONTRASTS, INTENSIFIERS, NEGATIVE, NEGATORS, POSITIVE } from '../../datasets/imdb-lexicon';
 import { softmaxAccuracy } from './helpers';
 

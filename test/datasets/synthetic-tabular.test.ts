@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from '../../src/errors';
-import { syntheticTabular, trainValTestSplit, type Dataset } from '../../datasets';
+import { syntheticTabular, trainValTestSplit, type Dataset } from '../../src/api/datasets';
 import { softmaxAccuracy } from './helpers';
 
 const rowsOf = (ds: Dataset, cols?: number[]): number[][] => {

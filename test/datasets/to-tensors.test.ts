@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 
-import { syntheticTabular, toTensors, type Dataset } from '../../datasets';
+import { syntheticTabular, toTensors, type Dataset } from '../../src/api/datasets';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');

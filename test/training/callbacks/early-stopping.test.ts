@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 
 import { TfjsTuneError } from '../../../src/errors';
 import { disposeModel } from '../../../src/training/dispose-model';
-import * as callbacks from '../../../src/training/callbacks';
+import * as callbacks from '../../../src/api/callbacks';
 import { blobs, tinyClassifier, useCpu } from './fixtures';
 
 beforeAll(useCpu);

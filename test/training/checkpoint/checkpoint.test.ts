@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 
 import { TfjsTuneError } from '../../../src/errors';
 import { disposeModel } from '../../../src/training/dispose-model';
-import * as ckpt from '../../../src/training/checkpoint';
+import * as ckpt from '../../../src/api/checkpoints';
 import { writeFilesAtomically } from '../../../src/training/checkpoint/atomic-write';
 import { blobs, tinyClassifier, useCpu } from '../callbacks/fixtures';
 

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 
 import { disposeModel } from '../../../src/training/dispose-model';
-import { copyWeights } from '../../../src/training/checkpoint';
+import { copyWeights } from '../../../src/api/checkpoints';
 import { blobs, tinyClassifier, useCpu } from '../callbacks/fixtures';
 
 beforeAll(useCpu);

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 
-import * as cv from '../../../src/training/cross-validation';
+import * as cv from '../../../src/api/cross-validation';
 import { blobs, tinyHyperModel as tiny, useCpu } from '../callbacks/fixtures';
 
 beforeAll(useCpu);

@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from '../../../src/errors';
 import { Rng } from '../../../src/random/rng';
-import * as cv from '../../../src/training/cross-validation';
+import * as cv from '../../../src/api/cross-validation';
 
 const arr = (a: Int32Array): number[] => Array.from(a);
 

@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from '../../../src/errors';
-import * as schedules from '../../../src/training/schedules';
+import * as schedules from '../../../src/api/schedules';
 
 const close = (a: number, b: number): void => expect(a).toBeCloseTo(b, 12);
 

@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 
 import { disposeModel } from '../../../src/training/dispose-model';
-import * as callbacks from '../../../src/training/callbacks';
-import * as schedules from '../../../src/training/schedules';
+import * as callbacks from '../../../src/api/callbacks';
+import * as schedules from '../../../src/api/schedules';
 import { useCpu } from '../callbacks/fixtures';
 
 beforeAll(useCpu);
