@@ -12,6 +12,7 @@ import { gpScaling } from './gp-scaling';
 import { trainingThroughput } from './training/throughput';
 import { tunerOverhead } from './training/tuner-overhead';
 import { trainingStepProfile } from './training/step-profile';
+import { exploitCostBenchmark } from './pbt/exploit-cost';
 import { pbtLrScheduleBenchmark, pbtToyBenchmark } from './pbt/pbt-benchmarks';
 import { saveResult, toMarkdown, type BenchResult } from './result';
 
@@ -36,6 +37,7 @@ const BENCHMARKS: Readonly<Record<string, () => Promise<BenchResult>>> = {
   'training-step-profile': () => trainingStepProfile(),
   'pbt-toy': () => pbtToyBenchmark(),
   'pbt-lr-schedule': () => pbtLrScheduleBenchmark(),
+  'pbt-exploit-cost': () => exploitCostBenchmark(),
 };
 
 function realTrainingFlags(): { seeds?: number[]; log: (message: string) => void } {

@@ -10,7 +10,7 @@ const data = tune.datasets.syntheticCifar({ nTrain: 32, nVal: 16, classes: 2, im
 const params = { num_blocks: 1, filters: 4, dense_units: 8, batch_size: 16, optimizer: 'adam', dropout: 0 };
 
 beforeAll(async () => {
-  await tune.initBackend({ logger: tune.logging.silentLogger });
+  await tune.initBackend();
 });
 
 async function optimizerValues(model: tf.LayersModel): Promise<number[][]> {
