@@ -50,7 +50,7 @@ function isHidden(decl) {
   return Boolean(name && ts.isPrivateIdentifier(name));
 }
 
-function memberLines(symbol, owner, indent) {
+function memberLines(symbol, indent) {
   const lines = [];
   const members = [...(symbol.members?.values() ?? [])].sort((a, b) => a.name.localeCompare(b.name));
   for (const member of members) {
@@ -86,7 +86,7 @@ function classLines(name, symbol, decl) {
     if (d && isHidden(d)) continue;
     lines.push(`  constructor${clean(checker.signatureToString(sig, decl, flags)).replace(/: [^:]*$/, '')}`);
   }
-  lines.push(...memberLines(symbol, decl, '  '));
+  lines.push(...memberLines(symbol, '  '));
   // Static members live on the constructor's symbol exports.
   for (const member of [...(symbol.exports?.values() ?? [])].sort((a, b) => a.name.localeCompare(b.name))) {
     const d = member.declarations?.[0];
@@ -106,7 +106,7 @@ function describe(qualified, symbol) {
     else if (ts.isInterfaceDeclaration(decl)) {
       const heritage = (decl.heritageClauses ?? []).map((h) => ` ${clean(h.getText())}`).join('');
       const params = decl.typeParameters ? `<${decl.typeParameters.map((p) => p.getText()).join(', ')}>` : '';
-      lines.push(`interface ${qualified}${params}${heritage}`, ...memberLines(target, decl, '  '));
+      lines.push(`interface ${qualified}${params}${heritage}`, ...memberLines(target, '  '));
     } else if (ts.isTypeAliasDeclaration(decl)) {
       const params = decl.typeParameters ? `<${decl.typeParameters.map((p) => p.getText()).join(', ')}>` : '';
       lines.push(`type ${qualified}${params} = ${clean(decl.type.getText())}`);

@@ -4,14 +4,9 @@ import { Rng } from '../../src/random/rng';
 import { CategoricalDistribution, FloatDistribution } from '../../src/space/distributions';
 import { runPBT, type PBTOptions } from '../../src/schedulers/pbt/run-pbt';
 import type { BenchResult } from '../result';
+import { median } from '../training/stats';
 import { toyMember, toyQ, type ToyState } from './toy-problem';
 import { LR_TARGET, lrScheduleMember } from './lr-schedule-problem';
-
-function median(values: readonly number[]): number {
-  const s = values.slice().sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
-}
 
 const TOY_VARIANTS: Record<string, Partial<PBTOptions<ToyState>>> = {
   pbt: {},

@@ -3,6 +3,7 @@ import type * as tf from '@tensorflow/tfjs';
 import type { DatasetSplits } from '../../datasets/types';
 import { shuffleDataset } from '../../datasets/dataset-ops';
 import { toTensors } from '../../datasets/to-tensors';
+import type { Rng } from '../random/rng';
 import type { Trial } from '../study/trial';
 import type { BuildContext } from './hyper-model';
 
@@ -25,13 +26,13 @@ export function buildContextFor(data: DatasetSplits, seed: number): BuildContext
 }
 
 /**
- * The trial's tensors: training data in an order drawn from the trial's own stream (tfjs's `shuffle`
- * draws from Math.random; a seeded order keeps the trial reproducible), labels one-hot for
+ * Training and validation tensors: training data in an order drawn from `rng` (tfjs's `shuffle`
+ * draws from Math.random; a seeded order keeps training reproducible), labels one-hot for
  * classification.
  */
-export function trialTensors(data: DatasetSplits, trial: Trial): TrialTensors {
+export function seededTensors(data: DatasetSplits, rng: Rng): TrialTensors {
   const oneHot = data.train.numClasses > 0;
-  const train = toTensors(shuffleDataset(data.train, trial.rng.derive('data-order')), { oneHot });
+  const train = toTensors(shuffleDataset(data.train, rng.derive('data-order')), { oneHot });
   const val = toTensors(data.val, { oneHot });
   return {
     train,
@@ -40,4 +41,9 @@ export function trialTensors(data: DatasetSplits, trial: Trial): TrialTensors {
       for (const t of [train.xs, train.ys, val.xs, val.ys]) t.dispose();
     },
   };
+}
+
+/** The trial's tensors, ordered by the trial's own stream. */
+export function trialTensors(data: DatasetSplits, trial: Trial): TrialTensors {
+  return seededTensors(data, trial.rng);
 }

@@ -1,6 +1,7 @@
 import { FloatDistribution } from '../../src/space/distributions';
 import { runPBT, type PBTOptions } from '../../src/schedulers/pbt/run-pbt';
 import { replaySchedule } from '../../src/schedulers/pbt/replay';
+import { median } from '../samplers/helpers';
 import { toyMember, toyQ, type ToyState } from '../../benchmarks/pbt/toy-problem';
 
 const h = new FloatDistribution(0, 1);
@@ -16,11 +17,6 @@ function toyOptions(seed: number, overrides: Partial<PBTOptions<ToyState>> = {})
     createMember: () => toyMember(),
     ...overrides,
   };
-}
-
-function median(values: number[]): number {
-  const s = values.slice().sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 }
 
 async function medianBest(overrides: Partial<PBTOptions<ToyState>>, seeds = 25): Promise<number> {

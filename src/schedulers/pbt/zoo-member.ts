@@ -1,7 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
 
-import { shuffleDataset } from '../../../datasets/dataset-ops';
-import { toTensors } from '../../../datasets/to-tensors';
 import type { DatasetSplits } from '../../../datasets/types';
 import { InvalidArgumentError, TfjsTuneError } from '../../errors';
 import { Rng } from '../../random/rng';
@@ -9,7 +7,7 @@ import { setDropoutRate, setOptimizerLearningRate } from '../../training/callbac
 import { readOptimizerState, writeOptimizerState, type NamedWeight } from '../../training/checkpoint/optimizer-state';
 import { disposeModel } from '../../training/dispose-model';
 import type { HyperModel, Params } from '../../training/hyper-model';
-import { buildContextFor } from '../../training/trial-tensors';
+import { buildContextFor, seededTensors } from '../../training/trial-tensors';
 import type { PBTMember, PBTParams } from './member';
 
 /**
@@ -61,11 +59,9 @@ export interface ZooMember extends PBTMember<ZooMemberState> {
 export function zooMember(options: ZooMemberOptions): ZooMember {
   const { hyperModel, data } = options;
   const model = hyperModel.build({ ...hyperModel.defaults, ...options.params }, buildContextFor(data, options.seed));
-  const oneHot = data.train.numClasses > 0;
-  const metric = options.metric ?? (oneHot ? 'val_acc' : 'val_loss');
-  // tfjs's own shuffle draws from Math.random: a seeded order keeps a member reproducible.
-  const train = toTensors(shuffleDataset(data.train, new Rng(options.seed).derive('data-order')), { oneHot });
-  const val = toTensors(data.val, { oneHot });
+  const metric = options.metric ?? (data.train.numClasses > 0 ? 'val_acc' : 'val_loss');
+  const tensors = seededTensors(data, new Rng(options.seed));
+  const { train, val } = tensors;
   let score = Number.NaN;
   const optimizer = (): tf.Optimizer => {
     if (!model.optimizer) throw new TfjsTuneError(`zoo member "${hyperModel.name}": the model is not compiled`);
@@ -116,7 +112,7 @@ export function zooMember(options: ZooMemberOptions): ZooMember {
     disposeState: disposeZooState,
     dispose() {
       disposeModel(model);
-      for (const t of [train.xs, train.ys, val.xs, val.ys]) t.dispose();
+      tensors.dispose();
     },
   };
 }
