@@ -2,7 +2,8 @@ import { InvalidArgumentError } from '../../errors';
 import { Rng } from '../../random/rng';
 import type { Distribution, ParamValue } from '../../space/distributions';
 import { sampleUniform } from '../../space/sample-uniform';
-import { explore, validateExploreOptions, type ExploreOptions } from './explore';
+import { validateExploreOptions, type ExploreOptions } from './explore';
+import { perturbExplorer, type Explorer, type IntervalRecord } from './explorer';
 import { scheduleOf } from './lineage';
 import type { ExploitEvent, PBTMember, PBTParams, ScheduleSegment } from './member';
 import { quantiles, validateQuantileFraction } from './quantiles';
@@ -33,6 +34,8 @@ export interface PBTOptions<S> extends ExploreOptions {
   readonly exploit?: boolean;
   /** Without explore the recipient takes the donor's parameters as they are. */
   readonly explore?: boolean;
+  /** How explore chooses new parameters; default PBT's perturbation ({@link perturbExplorer}), PB2 passes its bandit. */
+  readonly explorer?: Explorer;
   /** Called after every evaluation (for progress display and storage). */
   readonly onResult?: (result: { id: number; step: number; score: number; params: PBTParams }) => void;
   readonly onExploit?: (event: ExploitEvent) => void;
@@ -99,6 +102,10 @@ export async function runPBT<S>(options: PBTOptions<S>): Promise<PBTResult<S>> {
   const histories: { step: number; score: number }[][] = [];
   const segments = new Map<number, ScheduleSegment[]>();
   const lineage: ExploitEvent[] = [];
+  const history: IntervalRecord[] = [];
+  // The score of the state each member trains from next: its own last score, or its donor's after an exploit.
+  const startScores = new Array<number>(n).fill(Number.NaN);
+  const explorer = options.explorer ?? perturbExplorer(options);
   for (let id = 0; id < n; id++) {
     const start = options.initialParams
       ? options.initialParams(id, rng.derive('init', id))
@@ -114,6 +121,15 @@ export async function runPBT<S>(options: PBTOptions<S>): Promise<PBTResult<S>> {
     const to = Math.min(options.totalSteps, from + options.perturbationInterval);
     await (members[id] as PBTMember<S>).train(params[id] as PBTParams, from, to);
     const score = Number(await (members[id] as PBTMember<S>).evaluate());
+    history.push({
+      member: id,
+      fromStep: from,
+      toStep: to,
+      params: params[id] as PBTParams,
+      rewardBefore: sign * (startScores[id] as number),
+      rewardAfter: sign * score,
+    });
+    startScores[id] = score;
     steps[id] = to;
     scores[id] = score;
     histories[id]?.push({ step: to, score });
@@ -141,8 +157,18 @@ export async function runPBT<S>(options: PBTOptions<S>): Promise<PBTResult<S>> {
       // asynchronous variant the donor may be ahead.
       copyStep = steps[donor] as number;
       steps[id] = copyStep;
+      startScores[id] = scores[donor] as number;
     }
-    if (options.explore !== false) next = explore(next, options.hyperparamMutations, stepRng, options).params;
+    if (options.explore !== false) {
+      next = await explorer({
+        member: id,
+        step: copyStep,
+        params: next,
+        mutations: options.hyperparamMutations,
+        history,
+        rng: stepRng,
+      });
+    }
     params[id] = next;
     segments.get(id)?.push({ fromStep: copyStep, params: next });
     if (donor !== id || options.exploit === false) {
