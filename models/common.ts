@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 
 import { InvalidArgumentError } from '../src/errors';
 import { fusedAdam, fusedDense, fusedL2, useFusedCrossentropy } from '../src/training/backend';
+import { setOptimizerWeightDecay } from '../src/training/callbacks/weight-decay';
 import type { BuildContext, Params } from '../src/training/hyper-model';
 
 /** Optimisers the zoo's spaces choose between. */
@@ -49,6 +50,9 @@ export function makeOptimizer(name: OptimizerName, learningRate: number): tf.Opt
  */
 export function compileModel(model: tf.LayersModel, params: Params, context: BuildContext): tf.LayersModel {
   const optimizer = makeOptimizer(str(params, 'optimizer', OPTIMIZERS, 'adam'), num(params, 'learning_rate', 1e-3));
+  // Decoupled (AdamW-style), off unless the space or config names it; PBT may change it live.
+  const weightDecay = num(params, 'weight_decay', 0);
+  if (weightDecay > 0) setOptimizerWeightDecay(optimizer, weightDecay);
   if (context.numClasses === 0) {
     model.compile({ optimizer, loss: 'meanSquaredError' });
   } else {

@@ -23,6 +23,9 @@ export type { UnresolvedLogs } from '../training/callbacks/logs';
 export {
   getOptimizerLearningRate,
   setDropoutRate,
+  setOptimizerBetas,
   setOptimizerLearningRate,
   setOptimizerMomentum,
 } from '../training/callbacks/optimizer-params';
+export { getOptimizerWeightDecay, setOptimizerWeightDecay } from '../training/callbacks/weight-decay';
+export { LIVE_MUTABLE_PARAMS, applyLiveParams } from '../training/live-params';

@@ -1,33 +1,17 @@
 import * as tf from '@tensorflow/tfjs';
 
 import type { DatasetSplits } from '../../../datasets/types';
-import { InvalidArgumentError, TfjsTuneError } from '../../errors';
+import { TfjsTuneError } from '../../errors';
 import { Rng } from '../../random/rng';
-import { setDropoutRate, setOptimizerLearningRate } from '../../training/callbacks/optimizer-params';
 import { readOptimizerState, writeOptimizerState, type NamedWeight } from '../../training/checkpoint/optimizer-state';
 import { disposeModel } from '../../training/dispose-model';
 import type { HyperModel, Params } from '../../training/hyper-model';
+import { applyLiveParams } from '../../training/live-params';
 import { buildContextFor, seededTensors } from '../../training/trial-tensors';
 import type { PBTMember, PBTParams } from './member';
 
-/**
- * The parameters a live zoo model can change between two intervals without a rebuild: the
- * optimiser's learning rate, the dropout rate and the batch size. Anything else changes the graph.
- */
-export const LIVE_MUTABLE_PARAMS: readonly string[] = ['learning_rate', 'dropout', 'batch_size'];
-
-/** Refuses a mutation of a parameter that would need a rebuild, naming it. */
-export function checkLiveMutable(names: readonly string[], field = 'hyperparamMutations'): void {
-  for (const name of names) {
-    if (!LIVE_MUTABLE_PARAMS.includes(name)) {
-      throw new InvalidArgumentError(
-        `${field}.${name}`,
-        name,
-        `a parameter a live model can change (${LIVE_MUTABLE_PARAMS.join(', ')}); "${name}" changes the architecture`,
-      );
-    }
-  }
-}
+// Which parameters a live model can change (and the refusal of the others) live in training/.
+export { LIVE_MUTABLE_PARAMS, checkLiveMutable } from '../../training/live-params';
 
 /** A member's state: copies of its weights and optimiser slots, owned by whoever holds them. */
 export interface ZooMemberState {
@@ -70,8 +54,7 @@ export function zooMember(options: ZooMemberOptions): ZooMember {
   return {
     model,
     async train(params: PBTParams, fromStep: number, toStep: number) {
-      if (typeof params.learning_rate === 'number') setOptimizerLearningRate(optimizer(), params.learning_rate);
-      if (typeof params.dropout === 'number') setDropoutRate(model, params.dropout);
+      applyLiveParams(model, params);
       const batchSize = Number(params.batch_size ?? hyperModel.defaults.batch_size ?? 32);
       await model.fit(train.xs, train.ys, {
         epochs: toStep,

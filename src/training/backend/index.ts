@@ -39,6 +39,7 @@ export {
   adamFields,
   containerFields,
   dropoutFields,
+  engineFields,
   layersModelFields,
   learningRateFields,
   momentumFields,

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 
 import { InvalidArgumentError, TfjsTuneError } from '../../errors';
-import { containerFields, dropoutFields, learningRateFields, momentumFields, sgdFields } from '../backend';
+import { adamFields, containerFields, dropoutFields, learningRateFields, momentumFields, sgdFields } from '../backend';
 
 /*
  * tfjs-core 4.22 optimisers read their hyperparameters at each step from plain fields, so changing
@@ -51,6 +51,26 @@ export function setOptimizerMomentum(optimizer: tf.Optimizer, momentum: number):
     const old = fields.m;
     fields.m = tf.keep(tf.scalar(momentum));
     old.dispose();
+  }
+}
+
+/**
+ * Sets Adam's (or Adamax's) beta1 and/or beta2 for the next steps. The bias corrections stay the
+ * products of the betas used so far (tfjs multiplies `accBeta` by the current beta at each step).
+ */
+export function setOptimizerBetas(optimizer: tf.Optimizer, betas: { beta1?: number; beta2?: number }): void {
+  const name = optimizer.getClassName();
+  if (name !== 'Adam' && name !== 'Adamax') {
+    throw new TfjsTuneError(`${name} optimizer has no beta1 / beta2 to set (Adam and Adamax have)`);
+  }
+  const fields = adamFields(optimizer);
+  for (const key of ['beta1', 'beta2'] as const) {
+    const value = betas[key];
+    if (value === undefined) continue;
+    if (typeof value !== 'number' || !(value >= 0 && value < 1)) {
+      throw new InvalidArgumentError(key, value, 'a number in [0, 1)');
+    }
+    fields[key] = value;
   }
 }
 
