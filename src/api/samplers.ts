@@ -27,3 +27,15 @@ export { EvolutionSampler } from '../samplers/evolution/sampler';
 export type { EvolutionSamplerOptions, EvolutionSelection, EvolutionCrossover } from '../samplers/evolution/options';
 export { BOHBSampler } from '../samplers/bohb/sampler';
 export type { BOHBSamplerOptions } from '../samplers/bohb/sampler';
+export { NSGAIISampler } from '../samplers/nsgaii/sampler';
+export type { NSGAIISamplerOptions } from '../samplers/nsgaii/sampler';
+export type { GeneticSamplerOptions, ConstraintsFunc, CrossoverName } from '../samplers/nsgaii/options';
+export {
+  UniformCrossover,
+  BLXAlphaCrossover,
+  SBXCrossover,
+  VSBXCrossover,
+  UNDXCrossover,
+  SPXCrossover,
+} from '../samplers/nsgaii/crossovers';
+export type { Crossover, CrossoverContext } from '../samplers/nsgaii/crossovers';

@@ -23,6 +23,14 @@ export interface Sampler {
   sampleIndependent(study: StudyView, trial: FrozenTrial, name: string, distribution: Distribution): ParamValue;
   /** Before the relative sample. */
   beforeTrial?(study: StudyView, trial: FrozenTrial): void | Promise<void>;
+  /**
+   * Constraint values of a trial about to end COMPLETE or PRUNED (≤ 0 feasible): Optuna's
+   * `constraints_func`, which samplers that use constraints take as `constraintsFunc`. The study
+   * records them as the trial's system attribute `constraints` before it stores the end, so every
+   * process sees them with the trial. A throw, or anything but an array of finite numbers,
+   * fails the trial.
+   */
+  evaluateConstraints?(trial: FrozenTrial): readonly number[];
   /** After the trial has finished and been stored. */
   afterTrial?(study: StudyView, trial: FrozenTrial, state: TrialState, values: readonly number[] | null): void;
   /**

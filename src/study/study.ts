@@ -3,12 +3,12 @@ import type { Pruner } from '../pruners/base';
 import type { Sampler } from '../samplers/base';
 import type { Distribution, ParamValue } from '../space/distributions';
 import { FAIL_REASON_KEY, OWNER_KEY, type Storage } from '../storage/base';
-import type { FrozenTrial } from '../trial/frozen-trial';
+import { FrozenTrial } from '../trial/frozen-trial';
 import type { JsonValue } from '../trial/json';
 import type { StudyDirection, TrialState } from '../trial/state';
 import type { Logger } from '../util/logger';
 import { Heartbeat } from './heartbeat';
-import { paretoFront } from './multi-objective';
+import { CONSTRAINTS_KEY, isFeasible, paretoFront } from './multi-objective';
 import { checkObjectiveValues } from './objective-result';
 import { optimizeStudy, type Objective, type OptimizeLoopOptions } from './optimize';
 import { TrialCache } from './trial-cache';
@@ -137,19 +137,22 @@ export class Study implements StudyView {
     }
   }
 
-  /** The best completed trial (lowest number among ties). Single-objective studies only. */
+  /**
+   * The best completed feasible trial (lowest number among ties; a trial that recorded no
+   * constraints counts as feasible). Single-objective studies only.
+   */
   get bestTrial(): FrozenTrial {
     const direction = this.direction;
     let best: FrozenTrial | null = null;
     for (const t of this.cache.get(['COMPLETE'])) {
+      if (!isFeasible(t)) continue;
       const v = t.value as number;
       if (best === null || (direction === 'minimize' ? v < (best.value as number) : v > (best.value as number)))
         best = t;
     }
     if (best === null) {
-      throw new NoCompletedTrialsError(
-        `study "${this.studyName}" has no completed trials yet, so it has no best trial`,
-      );
+      const what = this.cache.get(['COMPLETE']).length === 0 ? 'completed' : 'feasible completed';
+      throw new NoCompletedTrialsError(`study "${this.studyName}" has no ${what} trials yet, so it has no best trial`);
     }
     return best;
   }
@@ -162,7 +165,10 @@ export class Study implements StudyView {
     return this.bestTrial.params;
   }
 
-  /** The Pareto front of completed trials (for one direction: the best trial, or none). */
+  /**
+   * The Pareto front of completed feasible trials (for one direction: the best trial, or none);
+   * infeasible trials are never on it.
+   */
   get bestTrials(): FrozenTrial[] {
     return paretoFront(this.cache.get(['COMPLETE']), this.directions);
   }
@@ -322,6 +328,13 @@ export class Study implements StudyView {
   ): Promise<FrozenTrial> {
     let finalState = state;
     let reason = failReason;
+    if (state === 'COMPLETE' || state === 'PRUNED') {
+      const broken = this.recordConstraints(trial, state, values);
+      if (broken !== null) {
+        finalState = 'FAIL';
+        reason = broken;
+      }
+    }
     try {
       await trial.flush();
     } catch (e) {
@@ -351,6 +364,26 @@ export class Study implements StudyView {
       frozen.values,
     );
     return frozen;
+  }
+
+  /**
+   * Queues the sampler's constraint values for `trial` (Optuna's `constraints_func`, called with the
+   * trial as it will be stored); the reason to fail it when they cannot be had, else null.
+   */
+  private recordConstraints(trial: Trial, state: TrialState, values: number[] | null): string | null {
+    const evaluate = this.sampler.evaluateConstraints?.bind(this.sampler);
+    if (evaluate === undefined) return null;
+    let constraints: readonly number[];
+    try {
+      constraints = evaluate(new FrozenTrial({ ...trial.snapshot(), state, values }));
+    } catch (e) {
+      return `constraintsFunc failed: ${String(e)}`;
+    }
+    if (!Array.isArray(constraints) || !constraints.every((v) => typeof v === 'number' && Number.isFinite(v))) {
+      return `constraintsFunc must return an array of finite numbers (they are stored as JSON), got ${JSON.stringify(constraints)}`;
+    }
+    trial.setSystemAttr(CONSTRAINTS_KEY, constraints.slice());
+    return null;
   }
 
   /** Fails RUNNING trials whose process stopped sending heartbeats; hands each to the callback. */
