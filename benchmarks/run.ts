@@ -7,6 +7,7 @@ import { HARD_CURVES, surrogateBenchmark } from './multifidelity/surrogate';
 import { mergeRealTraining } from './multifidelity/merge-real';
 import { realTrainingBenchmark } from './multifidelity/real-training';
 import { samplerBenchmark } from './samplers/run-samplers';
+import { multiObjectiveBenchmark } from './multi-objective/run-multi-objective';
 import { workerScaling } from './workers';
 import { gpScaling } from './gp-scaling';
 import { trainingThroughput } from './training/throughput';
@@ -30,6 +31,7 @@ const BENCHMARKS: Readonly<Record<string, () => Promise<BenchResult>>> = {
   'multifidelity-real-cnn-all-seeds': () => Promise.resolve(mergeRealTraining('cnn')),
   'multifidelity-real-lstm-all-seeds': () => Promise.resolve(mergeRealTraining('lstm')),
   samplers: () => samplerBenchmark(),
+  'multi-objective': () => multiObjectiveBenchmark(),
   'worker-scaling': () => workerScaling(),
   'gp-scaling': gpScaling,
   'training-throughput': () => trainingThroughput(),

@@ -39,3 +39,5 @@ export {
   SPXCrossover,
 } from '../samplers/nsgaii/crossovers';
 export type { Crossover, CrossoverContext } from '../samplers/nsgaii/crossovers';
+export { NSGAIIISampler } from '../samplers/nsgaiii/sampler';
+export type { NSGAIIISamplerOptions } from '../samplers/nsgaiii/sampler';

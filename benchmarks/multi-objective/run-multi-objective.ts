@@ -1,0 +1,203 @@
+/**
+ * Multi-objective search: median hypervolume (reference 1.1 per objective) over seeds after 100,
+ * 300 and 1,000 trials on ZDT1, ZDT2, ZDT3 (5 variables) and DTLZ2 (6 variables, 3 objectives),
+ * and each sampler's own time per trial (its calls timed directly, mean of the 20 trials before
+ * each checkpoint). Side by side in one run with Debian's Optuna 3.1 (`/usr/bin/python3`) and,
+ * when `OPTUNA_CURRENT` names a checkout, current Optuna (./optuna_mo_anchor.py), whose trials'
+ * values come back so every hypervolume is computed by the same code. TPE runs to 300 trials (the
+ * goals are at 100 and 300; Optuna's MOTPE at 1,000 takes minutes a run).
+ *
+ * Goals (issue 16): NSGA-II within 10 % of Optuna's at 1,000 trials; multi-objective TPE at least
+ * Optuna's at 100 and 300; sampler time per trial below Optuna's. `MO_SEEDS` sets the seed count
+ * (default 5).
+ */
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { createStudy } from '../../src';
+import { hypervolume } from '../../src/samplers/hypervolume/exact';
+import type { Sampler } from '../../src/samplers/base';
+import { NSGAIISampler } from '../../src/samplers/nsgaii/sampler';
+import { TPESampler } from '../../src/samplers/tpe/sampler';
+import { silentLogger } from '../../src/util/logger';
+import type { BenchResult } from '../result';
+import { TimedSampler } from '../samplers/timed-sampler';
+import { MO_PROBLEMS, type MOProblem } from './problems';
+
+const CHECKPOINTS = [100, 300, 1000];
+/** Trials each sampler runs (ours and Optuna's alike). */
+const BUDGET: Readonly<Record<string, number>> = { nsgaii: 1000, tpe: 300 };
+const FACTORIES: Readonly<Record<string, (seed: number) => Sampler>> = {
+  nsgaii: (seed) => new NSGAIISampler({ seed }),
+  tpe: (seed) => new TPESampler({ seed }),
+};
+const PYTHON = '/usr/bin/python3';
+const REFERENCE = 1.1;
+
+/** One run: every trial's values and the sampler's milliseconds for it. */
+interface Run {
+  readonly values: number[][];
+  readonly ms: number[];
+}
+
+interface Anchor {
+  readonly version: string;
+  readonly runs: Record<string, Record<string, Run[]>>;
+}
+
+function median(xs: readonly number[]): number {
+  const s = xs.slice().sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 === 1 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
+}
+
+async function ourRun(problem: MOProblem, sampler: string, seed: number): Promise<Run> {
+  const timed = new TimedSampler((FACTORIES[sampler] as (s: number) => Sampler)(seed));
+  const study = await createStudy({
+    directions: Array.from({ length: problem.nObjectives }, () => 'minimize' as const),
+    sampler: timed,
+    seed,
+    logger: silentLogger,
+    heartbeatInterval: 0,
+  });
+  await study.optimize(
+    (t) => problem.evaluate(Array.from({ length: problem.nVars }, (_, i) => t.suggestFloat(`x${i}`, 0, 1))),
+    { nTrials: BUDGET[sampler] as number },
+  );
+  return {
+    values: study.trials.map((t) => (t.values ?? []).slice()),
+    ms: study.trials.map((t) => timed.perTrial.get(t.number) ?? 0),
+  };
+}
+
+/** Starts the anchor in the background (it runs while ours do); resolves to its result or why not. */
+function startAnchor(seeds: number[], pythonPath: string | undefined): Promise<Anchor | string> {
+  const script = [
+    join(__dirname, 'optuna_mo_anchor.py'),
+    join(process.cwd(), 'benchmarks', 'multi-objective', 'optuna_mo_anchor.py'),
+  ].find(existsSync);
+  if (script === undefined) return Promise.resolve('optuna_mo_anchor.py not found');
+  const env = { ...process.env, ...(pythonPath === undefined ? {} : { PYTHONPATH: pythonPath }) };
+  const child = spawn(PYTHON, [script], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+  child.stdin.end(
+    JSON.stringify({ problems: MO_PROBLEMS.map((p) => ({ name: p.name, n_vars: p.nVars })), seeds, samplers: BUDGET }),
+  );
+  return new Promise((resolve) => {
+    child.on('error', (e) => resolve(`${PYTHON} failed to start: ${e.message}`));
+    child.on('exit', (code) =>
+      resolve(code === 0 ? (JSON.parse(out) as Anchor) : `optuna_mo_anchor.py failed: ${err.slice(-500)}`),
+    );
+  });
+}
+
+/** Hypervolume of the first `n` trials' values. */
+function hypervolumeAt(run: Run, n: number, m: number): number {
+  const ref = Array.from({ length: m }, () => REFERENCE);
+  return hypervolume(run.values.slice(0, n), ref);
+}
+
+/** Mean sampler milliseconds over the 20 trials before `n`. */
+function msAt(run: Run, n: number): number {
+  let sum = 0;
+  for (let i = n - 20; i < n; i++) sum += run.ms[i] ?? 0;
+  return sum / 20;
+}
+
+export async function multiObjectiveBenchmark(): Promise<BenchResult> {
+  const seedCount = Number(process.env['MO_SEEDS'] ?? 5);
+  if (!Number.isInteger(seedCount) || seedCount < 1) throw new Error(`MO_SEEDS: got "${process.env['MO_SEEDS']}"`);
+  const seeds = Array.from({ length: seedCount }, (_, i) => i);
+  const current = process.env['OPTUNA_CURRENT'];
+  const anchors: [string, Promise<Anchor | string>][] = [['optuna-3.1', startAnchor(seeds, undefined)]];
+  if (current !== undefined) anchors.push(['optuna-current', startAnchor(seeds, current)]);
+
+  const runs = new Map<string, Run[]>(); // `${problem}/${sampler}`
+  for (const problem of MO_PROBLEMS) {
+    for (const sampler of Object.keys(FACTORIES)) {
+      const list: Run[] = [];
+      for (const seed of seeds) list.push(await ourRun(problem, sampler, seed));
+      runs.set(`${problem.name}/${sampler}`, list);
+    }
+  }
+  const notes: string[] = [];
+  for (const [label, pending] of anchors) {
+    const anchor = await pending;
+    if (typeof anchor === 'string') {
+      notes.push(`${label} skipped (${anchor}).`);
+      continue;
+    }
+    notes.push(`${label} is Optuna ${anchor.version}.`);
+    for (const problem of MO_PROBLEMS)
+      for (const sampler of Object.keys(FACTORIES))
+        runs.set(`${problem.name}/${label}-${sampler}`, anchor.runs[problem.name]?.[sampler] ?? []);
+  }
+  if (current === undefined) notes.push('current Optuna skipped (OPTUNA_CURRENT unset).');
+  else if (process.env['OPTUNA_CURRENT_COMMIT'] !== undefined)
+    notes.push(`current Optuna commit ${process.env['OPTUNA_CURRENT_COMMIT']}.`);
+
+  const rows: Record<string, string | number>[] = [];
+  const hv = new Map<string, number>();
+  const ms = new Map<string, number>();
+  for (const problem of MO_PROBLEMS) {
+    for (const [key, list] of runs) {
+      if (!key.startsWith(`${problem.name}/`) || list.length === 0) continue;
+      const sampler = key.slice(problem.name.length + 1);
+      const row: Record<string, string | number> = { problem: problem.name, sampler };
+      for (const c of CHECKPOINTS) {
+        if ((list[0] as Run).values.length < c) {
+          row[`hv@${c}`] = '—';
+          continue;
+        }
+        const h = median(list.map((r) => hypervolumeAt(r, c, problem.nObjectives)));
+        hv.set(`${key}@${c}`, h);
+        row[`hv@${c}`] = h;
+      }
+      row['true hv'] = problem.trueHypervolume;
+      for (const c of CHECKPOINTS) {
+        if ((list[0] as Run).values.length < c) continue;
+        const t = median(list.map((r) => msAt(r, c)));
+        ms.set(`${key}@${c}`, t);
+        row[`ms/trial@${c}`] = t;
+      }
+      rows.push(row);
+    }
+  }
+
+  const ratios: Record<string, number> = {};
+  const ratio = (label: string, a: number | undefined, b: number | undefined): void => {
+    if (a !== undefined && b !== undefined && b > 0) ratios[label] = a / b;
+  };
+  for (const [label] of anchors) {
+    for (const problem of MO_PROBLEMS) {
+      const p = problem.name;
+      ratio(
+        `nsgaii hv@1000 over ${label} (goal >= 0.9), ${p}`,
+        hv.get(`${p}/nsgaii@1000`),
+        hv.get(`${p}/${label}-nsgaii@1000`),
+      );
+      for (const c of [100, 300])
+        ratio(`tpe hv@${c} over ${label} (goal >= 1), ${p}`, hv.get(`${p}/tpe@${c}`), hv.get(`${p}/${label}-tpe@${c}`));
+      ratio(
+        `nsgaii ms/trial@1000 over ${label} (goal < 1), ${p}`,
+        ms.get(`${p}/nsgaii@1000`),
+        ms.get(`${p}/${label}-nsgaii@1000`),
+      );
+      ratio(`tpe ms/trial@300 over ${label} (goal < 1), ${p}`, ms.get(`${p}/tpe@300`), ms.get(`${p}/${label}-tpe@300`));
+    }
+  }
+  return {
+    name: 'multi-objective',
+    description:
+      `Median hypervolume (reference ${REFERENCE} per objective, all objectives minimised) over ${seeds.length} seeds after ` +
+      `${CHECKPOINTS.join(', ')} trials, and sampler ms per trial (median over seeds of the mean of the 20 trials before ` +
+      `each checkpoint); NSGA-II runs 1,000 trials, TPE 300. Optuna runs in the background meanwhile, so every ` +
+      `column's time shares the cores. ${notes.join(' ')}`,
+    rows,
+    ratios,
+  };
+}
