@@ -5,7 +5,7 @@
  * seed reproduces a study.
  * @module samplers
  */
-export type { Sampler } from '../samplers/base';
+export type { Sampler, ConstraintsFunc } from '../samplers/base';
 export type { StudyView } from '../study/study-view';
 export { RandomSampler } from '../samplers/random';
 export type { RandomSamplerOptions } from '../samplers/random';
@@ -29,7 +29,7 @@ export { BOHBSampler } from '../samplers/bohb/sampler';
 export type { BOHBSamplerOptions } from '../samplers/bohb/sampler';
 export { NSGAIISampler } from '../samplers/nsgaii/sampler';
 export type { NSGAIISamplerOptions } from '../samplers/nsgaii/sampler';
-export type { GeneticSamplerOptions, ConstraintsFunc, CrossoverName } from '../samplers/nsgaii/options';
+export type { GeneticSamplerOptions, CrossoverName } from '../samplers/nsgaii/options';
 export {
   UniformCrossover,
   BLXAlphaCrossover,

@@ -3,6 +3,9 @@ import type { StudyView } from '../study/study-view';
 import type { FrozenTrial } from '../trial/frozen-trial';
 import type { TrialState } from '../trial/state';
 
+/** Constraint values of a finished trial, ≤ 0 feasible (Optuna's `constraints_func`). */
+export type ConstraintsFunc = (trial: FrozenTrial) => readonly number[];
+
 /**
  * The sampler contract (Optuna's): a joint ("relative") sample over the search space the sampler
  * has learned from earlier trials, taken once when a trial starts, and an independent sample for

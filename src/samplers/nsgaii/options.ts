@@ -1,5 +1,5 @@
 import { InvalidArgumentError, quote } from '../../errors';
-import type { FrozenTrial } from '../../trial/frozen-trial';
+import type { ConstraintsFunc } from '../base';
 import {
   BLXAlphaCrossover,
   SBXCrossover,
@@ -12,9 +12,6 @@ import {
 
 /** A crossover by name, with its default settings. */
 export type CrossoverName = 'uniform' | 'blxAlpha' | 'sbx' | 'vsbx' | 'undx' | 'spx';
-
-/** Constraint values of a finished trial, ≤ 0 feasible (Optuna's `constraints_func`). */
-export type ConstraintsFunc = (trial: FrozenTrial) => readonly number[];
 
 /** The options NSGA-II and NSGA-III share (Optuna's names and defaults, camelCased). */
 export interface GeneticSamplerOptions {

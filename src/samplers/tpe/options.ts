@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from '../../errors';
+import type { ConstraintsFunc } from '../base';
 import { defaultGamma, defaultWeights } from './weights';
 
 export interface TPESamplerOptions {
@@ -26,9 +27,17 @@ export interface TPESamplerOptions {
   readonly group?: boolean;
   /** Count RUNNING trials as bad ones, so concurrent workers spread out. Default false. */
   readonly constantLiar?: boolean;
+  /**
+   * Constraint values of each trial as it ends (≤ 0 feasible), stored as its system attribute
+   * `constraints`. Infeasible trials then rank after every feasible one (by total violation) when
+   * the good group is chosen, and `bestTrial(s)` keep feasible trials only (Optuna's constrained TPE).
+   */
+  readonly constraintsFunc?: ConstraintsFunc;
 }
 
-export type ResolvedTPEOptions = Required<Omit<TPESamplerOptions, 'seed'>>;
+export type ResolvedTPEOptions = Required<Omit<TPESamplerOptions, 'seed' | 'constraintsFunc'>> & {
+  readonly constraintsFunc: ConstraintsFunc | undefined;
+};
 
 /** Every option's name: the sampler refuses others (a typo must not silently fall back to a default). */
 export const KEYS: readonly string[] = [
@@ -44,6 +53,7 @@ export const KEYS: readonly string[] = [
   'multivariate',
   'group',
   'constantLiar',
+  'constraintsFunc',
 ];
 
 /** Checks every option but the seed and the keys (the sampler checks those first, see JointSampler). */
@@ -60,6 +70,7 @@ export function resolveTPEOptions(options: TPESamplerOptions): ResolvedTPEOption
     multivariate: options.multivariate ?? false,
     group: options.group ?? false,
     constantLiar: options.constantLiar ?? false,
+    constraintsFunc: options.constraintsFunc,
   };
   if (!Number.isInteger(o.nStartupTrials) || o.nStartupTrials < 0) {
     throw new InvalidArgumentError('nStartupTrials', o.nStartupTrials, 'an integer >= 0');
@@ -82,6 +93,9 @@ export function resolveTPEOptions(options: TPESamplerOptions): ResolvedTPEOption
     'constantLiar',
   ] as const) {
     if (typeof o[key] !== 'boolean') throw new InvalidArgumentError(key, o[key], 'true or false');
+  }
+  if (o.constraintsFunc !== undefined && typeof o.constraintsFunc !== 'function') {
+    throw new InvalidArgumentError('constraintsFunc', o.constraintsFunc, 'a function of a trial');
   }
   if (o.group && !o.multivariate) {
     throw new InvalidArgumentError('group', true, 'group only together with multivariate: true');

@@ -28,6 +28,8 @@ const TIE_TOLERANCE = 1e-12;
  * - Pruned trials rank after completed ones, by how far they got and their last value.
  * - `constantLiar` counts RUNNING trials as bad ones, so concurrent workers spread out.
  * - Several objectives: MOTPE (non-dominated sorting, hypervolume subset selection and weights).
+ * - `constraintsFunc`: infeasible trials rank after feasible ones, by total violation (Optuna's
+ *   constrained TPE).
  * - Reproducible: each draw comes from a stream derived from the seed and the trial number, so a
  *   sequential study replays exactly. The first `nStartupTrials` are random.
  *
@@ -43,10 +45,14 @@ export class TPESampler extends JointSampler {
   private readonly groups: GroupDecomposedSearchSpace | null;
   /** The split for the trial being sampled: every parameter of a trial shares one. */
   private cached: { key: string; split: TrialSplit } | null = null;
+  /** Records the constraints of each trial as it ends; present only with `constraintsFunc`. */
+  readonly evaluateConstraints?: (trial: FrozenTrial) => readonly number[];
 
   constructor(options: TPESamplerOptions = {}) {
     super('TPESampler', options, KEYS);
     this.opts = resolveTPEOptions(options);
+    const constraints = this.opts.constraintsFunc;
+    if (constraints !== undefined) this.evaluateConstraints = (trial) => constraints(trial);
     this.groups = this.opts.group ? new GroupDecomposedSearchSpace(true) : null;
   }
 
@@ -165,7 +171,7 @@ export class TPESampler extends JointSampler {
     const key = `${study.studyName}|${trial.number}|${nFinished}|${running}`;
     if (this.cached?.key === key) return this.cached.split;
     const nBelow = Math.max(0, Math.floor(this.opts.gamma(nFinished)));
-    const split = splitTrials(trials, study.directions, nBelow);
+    const split = splitTrials(trials, study.directions, nBelow, this.opts.constraintsFunc !== undefined);
     this.cached = { key, split };
     return split;
   }

@@ -1,3 +1,4 @@
+import { totalViolation } from '../../study/multi-objective';
 import type { FrozenTrial } from '../../trial/frozen-trial';
 import type { StudyDirection } from '../../trial/state';
 import { hypervolumeWeights, nondominationRanks, selectByHypervolume } from './multi-objective';
@@ -20,17 +21,24 @@ function cmp(a: number, b: number): number {
  * Optuna's `_split_trials`: the best `nBelow` COMPLETE trials go below; if they are too few, the
  * PRUNED trials that got furthest (highest last step, then best last value) fill the gap. RUNNING
  * trials (constant liar) are always above, as if they had the worst value. FAIL never arrives here.
+ * With `constrained`, infeasible trials (COMPLETE or PRUNED with a positive total violation, or
+ * without recorded constraints) rank after all of those, by total violation, smaller first.
  */
 export function splitTrials(
   trials: readonly FrozenTrial[],
   directions: readonly StudyDirection[],
   nBelow: number,
+  constrained = false,
 ): TrialSplit {
   const complete: FrozenTrial[] = [];
   const pruned: FrozenTrial[] = [];
   const running: FrozenTrial[] = [];
+  const infeasible: { trial: FrozenTrial; violation: number }[] = [];
   for (const t of trials) {
+    const violation = constrained && t.state !== 'RUNNING' ? totalViolation(t) : 0;
     if (t.state === 'RUNNING') running.push(t);
+    else if (!(violation <= 0))
+      infeasible.push({ trial: t, violation: Number.isNaN(violation) ? Infinity : violation });
     else if (t.state === 'COMPLETE' && t.values !== null && t.values.length === directions.length) complete.push(t);
     else if (t.state === 'PRUNED') pruned.push(t);
   }
@@ -47,13 +55,26 @@ export function splitTrials(
     const kb = keys.get(b) as [number, number];
     return cmp(ka[0], kb[0]) || cmp(ka[1], kb[1]) || a.number - b.number;
   });
-  const below = [...belowComplete, ...sortedPruned.slice(0, nPruned)].sort(byNumber);
-  const above = [...aboveComplete, ...sortedPruned.slice(nPruned), ...running].sort(byNumber);
+  const nInfeasible = Math.min(Math.max(0, nBelow - belowComplete.length - nPruned), infeasible.length);
+  const sortedInfeasible = infeasible
+    .sort((a, b) => cmp(a.violation, b.violation) || a.trial.number - b.trial.number)
+    .map((x) => x.trial);
+  const below = [...belowComplete, ...sortedPruned.slice(0, nPruned), ...sortedInfeasible.slice(0, nInfeasible)].sort(
+    byNumber,
+  );
+  const above = [
+    ...aboveComplete,
+    ...sortedPruned.slice(nPruned),
+    ...sortedInfeasible.slice(nInfeasible),
+    ...running,
+  ].sort(byNumber);
   let belowWeights: Float64Array | null = null;
   if (directions.length > 1) {
     const signs = directions.map((d) => (d === 'maximize' ? -1 : 1));
-    // Pruned trials have no values in multi-objective studies; they get a negligible weight.
-    const losses = below.map((t) => (t.state === 'COMPLETE' ? lossVector(t, signs) : null));
+    // Pruned trials have no values in multi-objective studies, and infeasible ones cover no
+    // volume that counts; they get a negligible weight.
+    const feasibleComplete = new Set(belowComplete);
+    const losses = below.map((t) => (feasibleComplete.has(t) ? lossVector(t, signs) : null));
     const finite = losses.filter((l): l is Float64Array => l !== null);
     const w = hypervolumeWeights(finite);
     const all = new Float64Array(below.length).fill(1e-12);
