@@ -11,7 +11,13 @@ import type { TrialState } from '../../src/trial/state';
 export class TimedSampler implements Sampler {
   readonly perTrial = new Map<number, number>();
 
-  constructor(private readonly inner: Sampler) {}
+  /** The inner sampler's constraints hook, when it has one (untimed: the user's function runs there). */
+  readonly evaluateConstraints?: (trial: FrozenTrial) => readonly number[];
+
+  constructor(private readonly inner: Sampler) {
+    const evaluate = inner.evaluateConstraints?.bind(inner);
+    if (evaluate !== undefined) this.evaluateConstraints = evaluate;
+  }
 
   private add(trial: number, t0: number): void {
     this.perTrial.set(trial, (this.perTrial.get(trial) ?? 0) + performance.now() - t0);
