@@ -39,7 +39,7 @@ export class UniformCrossover implements Crossover {
     this.swappingProb = swappingProb;
   }
 
-  crossover(parents: readonly Float64Array[], rng: Rng): Float64Array {
+  crossover(parents: readonly Float64Array[], rng: Rng, _context?: CrossoverContext): Float64Array {
     const [a, b] = parents as [Float64Array, Float64Array];
     return a.map((v, i) => (rng.next() >= this.swappingProb ? (b[i] as number) : v));
   }
@@ -54,7 +54,7 @@ export class BLXAlphaCrossover implements Crossover {
     this.alpha = positive('BLXAlphaCrossover alpha', alpha, 0.5) as number;
   }
 
-  crossover(parents: readonly Float64Array[], rng: Rng): Float64Array {
+  crossover(parents: readonly Float64Array[], rng: Rng, _context?: CrossoverContext): Float64Array {
     const [a, b] = parents as [Float64Array, Float64Array];
     return a.map((x, i) => {
       const y = b[i] as number;
@@ -187,7 +187,7 @@ export class UNDXCrossover implements Crossover {
     this.sigmaEta = positive('UNDXCrossover sigmaEta', sigmaEta, undefined);
   }
 
-  crossover(parents: readonly Float64Array[], rng: Rng): Float64Array {
+  crossover(parents: readonly Float64Array[], rng: Rng, _context?: CrossoverContext): Float64Array {
     const [x1, x2, x3] = parents as [Float64Array, Float64Array, Float64Array];
     const n = x1.length;
     const sigmaEta = this.sigmaEta ?? 0.35 / Math.sqrt(n);
@@ -222,7 +222,7 @@ export class SPXCrossover implements Crossover {
     this.epsilon = positive('SPXCrossover epsilon', epsilon, undefined);
   }
 
-  crossover(parents: readonly Float64Array[], rng: Rng): Float64Array {
+  crossover(parents: readonly Float64Array[], rng: Rng, _context?: CrossoverContext): Float64Array {
     const k = parents.length;
     const n = (parents[0] as Float64Array).length;
     const epsilon = this.epsilon ?? Math.sqrt(n + 2);
