@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from '../errors';
+import { reportCommand, reportHelp } from './commands/report';
 import { runCommand, runHelp } from './commands/run';
 import { studiesCommand, studiesHelp } from './commands/studies';
 import { trialsCommand, trialsHelp } from './commands/trials';
@@ -11,6 +12,7 @@ const COMMANDS: Readonly<Record<string, { summary: string; help: string; run: Ha
   run: { summary: 'tune a zoo model on a dataset from a config file', help: runHelp, run: runCommand },
   studies: { summary: 'list the studies in a storage', help: studiesHelp, run: studiesCommand },
   trials: { summary: 'print the trials of a study (table, csv, json)', help: trialsHelp, run: trialsCommand },
+  report: { summary: "write a study's charts and trial table as one HTML file", help: reportHelp, run: reportCommand },
 };
 
 function version(): string {
