@@ -33,7 +33,7 @@ function one(d: ContourData): Record<string, unknown> {
     layer: [
       {
         data: { values: cells },
-        mark: { type: 'rect', opacity: 0.85 },
+        mark: { type: 'rect', opacity: 0.85, aria: false }, // grid cells: the dots carry the data
         encoding: {
           x: channel(d.x, 'x'),
           ...x2,

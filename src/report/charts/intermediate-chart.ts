@@ -6,9 +6,25 @@ import { base, HEIGHT, r4, STATE_SCALE, WIDTH, type ChartSpec } from './common';
  * trial reached as diamonds (Hyperband/ASHA rounds, or the ASHA pruner's rungs).
  */
 export function intermediateChart(d: IntermediateData): ChartSpec {
-  const curves = d.curves.flatMap((c) =>
-    c.points.map((p) => ({ trial: c.number, state: c.state, step: p.step, value: r4(p.value) })),
+  // Segments between consecutive steps, drawn as one rule mark: a line mark split by trial makes
+  // one group per trial, which costs Vega several times more for a 1,000-trial study.
+  const segments = d.curves.flatMap((c) =>
+    c.points.slice(1).map((p, i) => {
+      const prev = c.points[i] as { step: number; value: number };
+      return {
+        trial: c.number,
+        state: c.state,
+        step: prev.step,
+        value: r4(prev.value),
+        step2: p.step,
+        value2: r4(p.value),
+      };
+    }),
   );
+  // Trials that reported once have no segment: a dot shows them.
+  const single = d.curves
+    .filter((c) => c.points.length === 1)
+    .map((c) => ({ trial: c.number, state: c.state, step: c.points[0]?.step, value: r4(c.points[0]?.value ?? NaN) }));
   const ends = d.curves
     .filter((c) => c.state === 'PRUNED')
     .map((c) => {
@@ -24,17 +40,19 @@ export function intermediateChart(d: IntermediateData): ChartSpec {
       bracket: r.bracket,
     })),
   );
+  const x = { field: 'step', type: 'quantitative', title: 'step' };
+  const y = { field: 'value', type: 'quantitative', title: 'intermediate value', scale: { zero: false } };
+  const color = { field: 'state', type: 'nominal', scale: STATE_SCALE, title: 'state' };
   const layers: unknown[] = [
     {
-      data: { values: curves },
-      mark: { type: 'line', strokeWidth: 1.2, opacity: 0.6, point: false },
-      encoding: {
-        x: { field: 'step', type: 'quantitative', title: 'step' },
-        y: { field: 'value', type: 'quantitative', title: 'intermediate value', scale: { zero: false } },
-        detail: { field: 'trial', type: 'nominal' },
-        color: { field: 'state', type: 'nominal', scale: STATE_SCALE, title: 'state' },
-        tooltip: [{ field: 'trial' }, { field: 'state' }, { field: 'step' }, { field: 'value' }],
-      },
+      data: { values: segments },
+      mark: { type: 'rule', strokeWidth: 1.2, opacity: 0.6, aria: false }, // a segment is no point to announce
+      encoding: { x, y, x2: { field: 'step2' }, y2: { field: 'value2' }, color },
+    },
+    {
+      data: { values: single },
+      mark: { type: 'point', filled: true, size: 16, opacity: 0.8 },
+      encoding: { x, y, color },
     },
   ];
   if (ends.length > 0) {
