@@ -1,4 +1,6 @@
 import { InvalidArgumentError } from '../errors';
+import { exportCommand, exportHelp } from './commands/export';
+import { importCommand, importHelp } from './commands/import';
 import { reportCommand, reportHelp } from './commands/report';
 import { runCommand, runHelp } from './commands/run';
 import { studiesCommand, studiesHelp } from './commands/studies';
@@ -13,6 +15,12 @@ const COMMANDS: Readonly<Record<string, { summary: string; help: string; run: Ha
   studies: { summary: 'list the studies in a storage', help: studiesHelp, run: studiesCommand },
   trials: { summary: 'print the trials of a study (table, csv, json)', help: trialsHelp, run: trialsCommand },
   report: { summary: "write a study's charts and trial table as one HTML file", help: reportHelp, run: reportCommand },
+  export: {
+    summary: 'write studies as an Optuna journal file (optuna-dashboard opens it)',
+    help: exportHelp,
+    run: exportCommand,
+  },
+  import: { summary: 'add the studies of an Optuna journal file to a storage', help: importHelp, run: importCommand },
 };
 
 function version(): string {
