@@ -1,6 +1,7 @@
 import { contourChart } from './charts/contour-chart';
 import { base, nested, type ChartSpec } from './charts/common';
 import { edfChart } from './charts/edf-chart';
+import { epochMetricsChart } from './charts/epoch-metrics-chart';
 import { historyChart } from './charts/history-chart';
 import { intermediateChart } from './charts/intermediate-chart';
 import { parallelChart } from './charts/parallel-chart';
@@ -9,6 +10,7 @@ import { sliceChart } from './charts/slice-chart';
 import { timelineChart } from './charts/timeline-chart';
 import { contourData, contourPairs } from './data/contour';
 import { edfData } from './data/edf';
+import { epochMetricsData } from './data/epoch-metrics';
 import { historyData } from './data/history';
 import { intermediateData } from './data/intermediate';
 import { parallelCoordinatesData } from './data/parallel-coordinates';
@@ -22,6 +24,7 @@ export const PANEL_IDS = [
   'history',
   'pareto',
   'intermediate',
+  'epochs',
   'parallel',
   'slice',
   'contour',
@@ -76,6 +79,15 @@ export function studyPanels(study: StudySnapshot): PanelSpec[] {
       title: 'Intermediate values',
       note: 'learning curves by state; pruned trials end in a cross; diamonds: rungs reached (Hyperband/ASHA rounds, ASHA pruner rungs)',
       spec: intermediateChart(inter),
+    });
+  }
+  const epochs = epochMetricsData(study);
+  if (epochs.metrics.length > 0) {
+    panels.push({
+      id: 'epochs',
+      title: 'Epoch metrics',
+      note: 'every metric fit computed, per epoch and trial, and each epoch’s wall time (tracked by the runs the CLI and tuners make)',
+      spec: epochMetricsChart(epochs),
     });
   }
   if (!anyComplete(0)) return withLater(panels, study);

@@ -1,6 +1,7 @@
 import { InvalidArgumentError } from '../../src/errors';
 import { contourData, contourPairs, idw } from '../../src/report/data/contour';
 import { edfData } from '../../src/report/data/edf';
+import { epochMetricsData } from '../../src/report/data/epoch-metrics';
 import { historyData } from '../../src/report/data/history';
 import { intermediateData } from '../../src/report/data/intermediate';
 import { parallelCoordinatesData } from '../../src/report/data/parallel-coordinates';
@@ -340,5 +341,47 @@ describe('trialsTable', () => {
     const t = trialsTable(study([trial({ number: 0, systemAttrs: { constraints: [0.1] } })]));
     expect(t.columns).toContain('feasible');
     expect(t.rows[0]?.find((_, i) => t.columns[i] === 'feasible')?.text).toBe('false');
+  });
+});
+
+describe('epochMetricsData', () => {
+  it('gives one curve per metric and trial, seconds last, non-finite values left out', () => {
+    const log = (entries: Record<string, number | null>[]) => ({ epoch_log: entries });
+    const s = study([
+      trial({
+        number: 1,
+        state: 'PRUNED',
+        systemAttrs: log([
+          { epoch: 1, loss: 0.5, seconds: 2 },
+          { epoch: 0, loss: null, seconds: 1 },
+        ]),
+      }),
+      trial({ number: 0, systemAttrs: log([{ epoch: 0, loss: 0.9, val_acc: 0.5, seconds: 1.5 }]) }),
+      trial({ number: 2, systemAttrs: { epoch_log: 'garbage' } }),
+    ]);
+    const d = epochMetricsData(s);
+    expect(d.metrics).toEqual(['loss', 'val_acc', 'seconds']);
+    expect(d.series['loss']).toEqual([
+      { number: 0, state: 'COMPLETE', points: [{ epoch: 0, value: 0.9 }] },
+      { number: 1, state: 'PRUNED', points: [{ epoch: 1, value: 0.5 }] },
+    ]);
+    expect(d.series['seconds']?.[1]?.points.map((p) => p.epoch)).toEqual([0, 1]);
+  });
+
+  it('adds run-info columns to the table when trials were tracked', () => {
+    const t = trialsTable(
+      study([
+        trial({
+          number: 0,
+          systemAttrs: { run_info: { backend: 'wasm', worker: 'pid 1 thread 2', peakTensorBytes: 2 ** 21 } },
+        }),
+        trial({ number: 1 }),
+      ]),
+    );
+    const col = (name: string) => t.columns.indexOf(name);
+    expect(t.rows[0]?.[col('backend')]?.text).toBe('wasm');
+    expect(t.rows[0]?.[col('worker')]?.text).toBe('pid 1 thread 2');
+    expect(t.rows[0]?.[col('peak tensor MB')]?.sort).toBe(2);
+    expect(t.rows[1]?.[col('backend')]?.text).toBe('');
   });
 });

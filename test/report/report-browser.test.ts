@@ -84,7 +84,16 @@ function texts(page: Page, selector: string): Promise<string[]> {
 test('a single-objective Hyperband study: every panel drawn, no errors, no network, markup shown as text', async () => {
   const { page, log } = await open(singlePath);
   const marks = await marksPerPanel(page);
-  expect(Object.keys(marks)).toEqual(['history', 'intermediate', 'parallel', 'slice', 'contour', 'edf', 'timeline']);
+  expect(Object.keys(marks)).toEqual([
+    'history',
+    'intermediate',
+    'epochs',
+    'parallel',
+    'slice',
+    'contour',
+    'edf',
+    'timeline',
+  ]);
   for (const [panel, n] of Object.entries(marks)) expect([panel, n > 0]).toEqual([panel, true]);
   // Pruned trials are marked in the learning curves, and the Hyperband rungs are drawn.
   expect(

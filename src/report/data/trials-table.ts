@@ -1,3 +1,4 @@
+import { runInfoOf } from '../../trial/epoch-log';
 import type { JsonValue } from '../../trial/json';
 import { formatNumber } from '../../util/format';
 import { feasibility, type StudySnapshot } from '../snapshot';
@@ -25,8 +26,20 @@ function jsonText(v: JsonValue | undefined): string {
   return typeof v === 'string' ? v : JSON.stringify(v);
 }
 
+function runCells(t: Parameters<typeof runInfoOf>[0]): TableCell[] {
+  const info = runInfoOf(t);
+  const text = (v: string | null | undefined): TableCell => ({ text: v ?? '', sort: v ?? null });
+  const peak = info?.peakTensorBytes;
+  return [
+    text(info?.backend),
+    text(info?.worker),
+    numberCell(peak === null || peak === undefined ? null : peak / 2 ** 20),
+  ];
+}
+
 /**
- * The trial table: number, state, values, parameters, duration, user attributes, constraint
+ * The trial table: number, state, values, parameters, duration, run info (backend, worker, peak
+ * tensor memory; when tracked), user attributes, constraint
  * feasibility (when the study has constraints) and fail reason. Texts are raw: the page escapes.
  */
 export function trialsTable(study: StudySnapshot): TrialsTable {
@@ -34,6 +47,7 @@ export function trialsTable(study: StudySnapshot): TrialsTable {
   const params = [...new Set(trials.flatMap((t) => Object.keys(t.params)))].sort();
   const attrs = [...new Set(trials.flatMap((t) => Object.keys(t.userAttrs)))].sort();
   const constrained = trials.some((t) => feasibility(t) !== null);
+  const tracked = trials.some((t) => runInfoOf(t) !== null);
   const nValues = study.directions.length;
   const valueCols = nValues === 1 ? ['value'] : study.directions.map((_, i) => `values[${i}]`);
   const columns = [
@@ -42,6 +56,7 @@ export function trialsTable(study: StudySnapshot): TrialsTable {
     ...valueCols,
     ...params.map((p) => `params.${p}`),
     'duration (s)',
+    ...(tracked ? ['backend', 'worker', 'peak tensor MB'] : []),
     ...attrs.map((a) => `user_attrs.${a}`),
     ...(constrained ? ['feasible'] : []),
     'fail reason',
@@ -58,6 +73,7 @@ export function trialsTable(study: StudySnapshot): TrialsTable {
         return typeof v === 'number' ? numberCell(v) : { text: choiceLabel(v), sort: choiceLabel(v) };
       }),
       numberCell(t.durationMs === null ? null : t.durationMs / 1000),
+      ...(tracked ? runCells(t) : []),
       ...attrs.map((a): TableCell => {
         const v = t.userAttrs[a];
         return typeof v === 'number'
