@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from '../errors';
+import { dashboardCommand, dashboardHelp } from './commands/dashboard';
 import { exportCommand, exportHelp } from './commands/export';
 import { importCommand, importHelp } from './commands/import';
 import { reportCommand, reportHelp } from './commands/report';
@@ -21,6 +22,11 @@ const COMMANDS: Readonly<Record<string, { summary: string; help: string; run: Ha
     run: exportCommand,
   },
   import: { summary: 'add the studies of an Optuna journal file to a storage', help: importHelp, run: importCommand },
+  dashboard: {
+    summary: 'serve a live local web app over a storage (127.0.0.1)',
+    help: dashboardHelp,
+    run: dashboardCommand,
+  },
 };
 
 function version(): string {

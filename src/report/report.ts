@@ -50,6 +50,11 @@ function summary(study: StudySnapshot): string[] {
  * ```
  */
 export async function renderHTML(study: StudySnapshot): Promise<string> {
+  return renderPage(study);
+}
+
+/** @internal The page, optionally live: the dashboard passes its event stream's URL. */
+export async function renderPage(study: StudySnapshot, liveEventsURL?: string): Promise<string> {
   const panels = [];
   for (const p of studyPanels(study))
     panels.push({ id: p.id, title: p.title, note: p.note, svg: await renderSVG(p.spec) });
@@ -58,6 +63,7 @@ export async function renderHTML(study: StudySnapshot): Promise<string> {
     summary: summary(study),
     panels,
     tableHTML: tableHTML(trialsTable(study)),
+    ...(liveEventsURL === undefined ? {} : { liveEventsURL }),
   });
 }
 

@@ -15,6 +15,20 @@ export interface PageContent {
   readonly panels: readonly PagePanel[];
   /** The trial table's HTML, already escaped. */
   readonly tableHTML: string;
+  /**
+   * For the live dashboard: the same-origin URL of a server-sent event stream; the page reloads
+   * when it says the study changed. Absent for the offline report, whose CSP forbids every fetch.
+   */
+  readonly liveEventsURL?: string;
+}
+
+function liveScript(url: string): string {
+  // The URL is JSON-encoded and then kept clear of "</" so it cannot end the script element.
+  const literal = JSON.stringify(url).replace(/</g, '\\u003c');
+  return `(function () {
+  var source = new EventSource(${literal});
+  source.addEventListener('change', function () { source.close(); location.reload(); });
+})();`;
 }
 
 const STYLE = `
@@ -49,11 +63,13 @@ ${p.svg}
 </section>`,
     )
     .join('\n');
+  const connect = c.liveEventsURL === undefined ? '' : "; connect-src 'self'";
+  const live = c.liveEventsURL === undefined ? '' : `\n<script>${liveScript(c.liveEventsURL)}</script>`;
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:${connect}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHTML(c.studyName)} — tfjs-tune report</title>
 <style>${STYLE}</style>
@@ -67,7 +83,7 @@ ${panels}
 <h2>Trials</h2>
 ${c.tableHTML}
 </section>
-<script>${TABLE_SCRIPT}</script>
+<script>${TABLE_SCRIPT}</script>${live}
 </body>
 </html>
 `;
