@@ -14,6 +14,8 @@ import { tunerOverhead } from './training/tuner-overhead';
 import { trainingStepProfile } from './training/step-profile';
 import { exploitCostBenchmark } from './pbt/exploit-cost';
 import { pbtLrScheduleBenchmark, pbtToyBenchmark } from './pbt/pbt-benchmarks';
+import { optunaInterop } from './interop/optuna-interop';
+import { reportRender } from './report/report-render';
 import { saveResult, toMarkdown, type BenchResult } from './result';
 
 const BENCHMARKS: Readonly<Record<string, () => Promise<BenchResult>>> = {
@@ -38,6 +40,8 @@ const BENCHMARKS: Readonly<Record<string, () => Promise<BenchResult>>> = {
   'pbt-toy': () => pbtToyBenchmark(),
   'pbt-lr-schedule': () => pbtLrScheduleBenchmark(),
   'pbt-exploit-cost': () => exploitCostBenchmark(),
+  'report-render': reportRender,
+  'optuna-interop': optunaInterop,
 };
 
 function realTrainingFlags(): { seeds?: number[]; log: (message: string) => void } {

@@ -56,3 +56,4 @@ export * as models from './api/models';
 export * as datasets from './api/datasets';
 export * as errors from './api/errors';
 export * as logging from './api/logging';
+export * as report from './api/report';

@@ -7,6 +7,7 @@ import type { ParamValue } from '../space/distributions';
 import type { Trial } from '../study/trial';
 import { disposeModel } from '../training/dispose-model';
 import { reportToTrial } from '../training/callbacks/report-to-trial';
+import { epochLog } from '../training/callbacks/epoch-log';
 import { loadCheckpoint, saveCheckpoint } from '../training/checkpoint/save-load';
 import type { HyperbandSlot, TrainSlot } from '../training/train-slot';
 import type { FrozenTrial } from '../trial/frozen-trial';
@@ -160,7 +161,7 @@ export class Hyperband extends Tuner {
         batchSize: typeof batch === 'number' ? batch : (args.batchSize ?? 32),
         verbose: args.verbose ?? 0,
         shuffle: args.shuffle ?? false, // tfjs shuffles with Math.random: opt in, at the cost of reproducibility
-        callbacks: [reporter, ...userCallbacks(args.callbacks)],
+        callbacks: [epochLog(trial), reporter, ...userCallbacks(args.callbacks)],
         ...(args.validationData ? { validationData: args.validationData } : {}),
         ...(args.validationSplit !== undefined ? { validationSplit: args.validationSplit } : {}),
       });
