@@ -16,6 +16,7 @@ import { exploitCostBenchmark } from './pbt/exploit-cost';
 import { pbtLrScheduleBenchmark, pbtToyBenchmark } from './pbt/pbt-benchmarks';
 import { optunaInterop } from './interop/optuna-interop';
 import { reportRender } from './report/report-render';
+import { pbtRealTrainingBenchmark } from './pbt/real-training';
 import { saveResult, toMarkdown, type BenchResult } from './result';
 
 const BENCHMARKS: Readonly<Record<string, () => Promise<BenchResult>>> = {
@@ -42,6 +43,7 @@ const BENCHMARKS: Readonly<Record<string, () => Promise<BenchResult>>> = {
   'pbt-exploit-cost': () => exploitCostBenchmark(),
   'report-render': reportRender,
   'optuna-interop': optunaInterop,
+  'pbt-real-training': () => pbtRealTrainingBenchmark(realTrainingFlags()),
 };
 
 function realTrainingFlags(): { seeds?: number[]; log: (message: string) => void } {

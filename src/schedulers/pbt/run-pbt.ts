@@ -4,7 +4,7 @@ import type { Distribution, ParamValue } from '../../space/distributions';
 import { sampleUniform } from '../../space/sample-uniform';
 import { validateExploreOptions, type ExploreOptions } from './explore';
 import { perturbExplorer, type Explorer, type IntervalRecord } from './explorer';
-import { scheduleOf } from './lineage';
+import { ScheduleBook } from './lineage';
 import type { ExploitEvent, PBTMember, PBTParams, ScheduleSegment } from './member';
 import { quantiles, validateQuantileFraction } from './quantiles';
 
@@ -54,6 +54,8 @@ export interface PBTResult<S> {
   readonly lineage: readonly ExploitEvent[];
   /** The schedule that produced `members[id]`'s final state, for `replay`. */
   schedule(id: number): ScheduleSegment[];
+  /** The member whose initial weights `members[id]`'s final state descends from (a replay builds its model). */
+  root(id: number): number;
   /** The live members (the caller disposes them: they may hold the best model). */
   readonly live: readonly PBTMember<S>[];
 }
@@ -100,7 +102,8 @@ export async function runPBT<S>(options: PBTOptions<S>): Promise<PBTResult<S>> {
   const steps = new Array<number>(n).fill(0);
   const scores = new Array<number>(n).fill(Number.NaN);
   const histories: { step: number; score: number }[][] = [];
-  const segments = new Map<number, ScheduleSegment[]>();
+  const book = new ScheduleBook();
+  const visits = new Map<string, number>();
   const lineage: ExploitEvent[] = [];
   const history: IntervalRecord[] = [];
   // The score of the state each member trains from next: its own last score, or its donor's after an exploit.
@@ -113,7 +116,7 @@ export async function runPBT<S>(options: PBTOptions<S>): Promise<PBTResult<S>> {
     params.push({ ...options.constants, ...start });
     members.push(await options.createMember(id, params[id] as PBTParams));
     histories.push([]);
-    segments.set(id, [{ fromStep: 0, params: params[id] as PBTParams }]);
+    book.start(id, params[id] as PBTParams);
   }
 
   const trainInterval = async (id: number) => {
@@ -139,22 +142,30 @@ export async function runPBT<S>(options: PBTOptions<S>): Promise<PBTResult<S>> {
   const ready = async (id: number, snapshot: readonly number[]) => {
     const step = steps[id] as number;
     if (step >= options.totalSteps || step < burnIn) return;
-    const stepRng = rng.derive('ready', id, step);
+    // A member can be back at a step it has seen (it copied a donor behind it); it draws afresh there.
+    const visit = (visits.get(`${id}:${step}`) ?? 0) + 1;
+    visits.set(`${id}:${step}`, visit);
+    const stepRng = visit === 1 ? rng.derive('ready', id, step) : rng.derive('ready', id, step, visit);
     const scored = snapshot.map((s, i) => ({ id: i, score: sign * s }));
     const { bottom, top } = quantiles(scored, q, stepRng);
     // Explore-only (the paper's ablation): every member perturbs its own parameters at each ready point.
     if (options.exploit !== false && !bottom.includes(id)) return;
+    // Donors are top members at most one interval behind the recipient (asynchronous members drift
+    // apart by that much): a recipient may go back to a donor's step, as a restored checkpoint does in
+    // Ray Tune, but it never throws away more than one interval of training.
+    const donors = top.filter((d) => (steps[d] as number) >= step - options.perturbationInterval);
+    if (options.exploit !== false && donors.length === 0) return;
     const before = params[id] as PBTParams;
     let next: PBTParams = before;
     let donor = id;
     let copyStep = step;
     if (options.exploit !== false) {
-      donor = stepRng.choice(top);
+      donor = stepRng.choice(donors);
       const state = await (members[donor] as PBTMember<S>).getState();
       await (members[id] as PBTMember<S>).setState(state);
       next = params[donor] as PBTParams;
       // The recipient continues from the donor's step, as a restored checkpoint would: in the
-      // asynchronous variant the donor may be ahead.
+      // asynchronous variant the donor may be ahead or one interval behind (see `donors`).
       copyStep = steps[donor] as number;
       steps[id] = copyStep;
       startScores[id] = scores[donor] as number;
@@ -170,7 +181,8 @@ export async function runPBT<S>(options: PBTOptions<S>): Promise<PBTResult<S>> {
       });
     }
     params[id] = next;
-    segments.get(id)?.push({ fromStep: copyStep, params: next });
+    if (donor !== id) book.inherit(id, donor, copyStep, next);
+    else book.extend(id, copyStep, next);
     if (donor !== id || options.exploit === false) {
       const event: ExploitEvent = {
         step: copyStep,
@@ -213,7 +225,14 @@ export async function runPBT<S>(options: PBTOptions<S>): Promise<PBTResult<S>> {
     history: histories[id] ?? [],
   }));
   const best = results.reduce((a, b) => (sign * b.score > sign * a.score ? b : a));
-  return { members: results, best, lineage, schedule: (id) => scheduleOf(id, segments, lineage), live: members };
+  return {
+    members: results,
+    best,
+    lineage,
+    schedule: (id) => book.scheduleOf(id),
+    root: (id) => book.rootOf(id),
+    live: members,
+  };
 }
 
 function initialDraw(mutations: Readonly<Record<string, Distribution>>, rng: Rng): PBTParams {

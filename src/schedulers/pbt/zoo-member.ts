@@ -2,7 +2,9 @@ import * as tf from '@tensorflow/tfjs';
 
 import type { DatasetSplits } from '../../../datasets/types';
 import { TfjsTuneError } from '../../errors';
-import { Rng } from '../../random/rng';
+import { Rng, type RngState } from '../../random/rng';
+import { SeededDropout } from '../../../models/seeded-dropout';
+import { allLayers } from '../../training/model-layers';
 import { readOptimizerState, writeOptimizerState, type NamedWeight } from '../../training/checkpoint/optimizer-state';
 import { disposeModel } from '../../training/dispose-model';
 import type { HyperModel, Params } from '../../training/hyper-model';
@@ -13,10 +15,14 @@ import type { PBTMember, PBTParams } from './member';
 // Which parameters a live model can change (and the refusal of the others) live in training/.
 export { LIVE_MUTABLE_PARAMS, checkLiveMutable } from '../../training/live-params';
 
-/** A member's state: copies of its weights and optimiser slots, owned by whoever holds them. */
+/**
+ * A member's state: copies of its weights and optimiser slots, owned by whoever holds them, and
+ * where each seeded dropout layer's mask stream stands (so the recipient draws the donor's next masks).
+ */
 export interface ZooMemberState {
   readonly weights: tf.Tensor[];
   readonly optimizer: NamedWeight[];
+  readonly dropout: RngState[];
 }
 
 export interface ZooMemberOptions {
@@ -24,7 +30,13 @@ export interface ZooMemberOptions {
   readonly data: DatasetSplits;
   /** Every parameter the model is built with (architecture included); the live ones may change later. */
   readonly params: Params;
+  /** Seeds the model's initialisers (and dropout). */
   readonly seed: number;
+  /**
+   * Seeds the order of the training data (default `seed`). Give a population one data seed, so that
+   * a member that took over another's state trains on what the other would have (replay is exact).
+   */
+  readonly dataSeed?: number;
   /** `val_acc` (default for classification) or `val_loss`. */
   readonly metric?: 'val_acc' | 'val_loss';
 }
@@ -44,9 +56,10 @@ export function zooMember(options: ZooMemberOptions): ZooMember {
   const { hyperModel, data } = options;
   const model = hyperModel.build({ ...hyperModel.defaults, ...options.params }, buildContextFor(data, options.seed));
   const metric = options.metric ?? (data.train.numClasses > 0 ? 'val_acc' : 'val_loss');
-  const tensors = seededTensors(data, new Rng(options.seed));
+  const tensors = seededTensors(data, new Rng(options.dataSeed ?? options.seed));
   const { train, val } = tensors;
   let score = Number.NaN;
+  const dropoutLayers = allLayers(model).filter((l): l is SeededDropout => l instanceof SeededDropout);
   const optimizer = (): tf.Optimizer => {
     if (!model.optimizer) throw new TfjsTuneError(`zoo member "${hyperModel.name}": the model is not compiled`);
     return model.optimizer;
@@ -79,7 +92,11 @@ export function zooMember(options: ZooMemberOptions): ZooMember {
       const weights = model.getWeights().map((w) => w.clone());
       const state = await readOptimizerState(optimizer());
       try {
-        return { weights, optimizer: state.weights.map((w) => ({ name: w.name, tensor: w.tensor.clone() })) };
+        return {
+          weights,
+          optimizer: state.weights.map((w) => ({ name: w.name, tensor: w.tensor.clone() })),
+          dropout: dropoutLayers.map((l) => l.getRngState()),
+        };
       } finally {
         state.release();
       }
@@ -88,6 +105,12 @@ export function zooMember(options: ZooMemberOptions): ZooMember {
       try {
         model.setWeights(state.weights);
         await writeOptimizerState(optimizer(), state.optimizer);
+        if (state.dropout.length !== dropoutLayers.length) {
+          throw new TfjsTuneError(
+            `zoo member: the state has ${state.dropout.length} dropout streams, the model ${dropoutLayers.length} dropout layers`,
+          );
+        }
+        state.dropout.forEach((s, i) => dropoutLayers[i]?.setRngState(s));
       } finally {
         disposeZooState(state);
       }
