@@ -14,6 +14,7 @@ import { tunerOverhead } from './training/tuner-overhead';
 import { trainingStepProfile } from './training/step-profile';
 import { exploitCostBenchmark } from './pbt/exploit-cost';
 import { pbtLrScheduleBenchmark, pbtToyBenchmark } from './pbt/pbt-benchmarks';
+import { pb2LrScheduleBenchmark } from './pbt/pb2-benchmark';
 import { saveResult, toMarkdown, type BenchResult } from './result';
 
 const BENCHMARKS: Readonly<Record<string, () => Promise<BenchResult>>> = {
@@ -38,6 +39,7 @@ const BENCHMARKS: Readonly<Record<string, () => Promise<BenchResult>>> = {
   'pbt-toy': () => pbtToyBenchmark(),
   'pbt-lr-schedule': () => pbtLrScheduleBenchmark(),
   'pbt-exploit-cost': () => exploitCostBenchmark(),
+  'pb2-lr-schedule': () => pb2LrScheduleBenchmark(),
 };
 
 function realTrainingFlags(): { seeds?: number[]; log: (message: string) => void } {

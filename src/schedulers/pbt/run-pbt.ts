@@ -165,6 +165,8 @@ export async function runPBT<S>(options: PBTOptions<S>): Promise<PBTResult<S>> {
         step: copyStep,
         params: next,
         mutations: options.hyperparamMutations,
+        reward: sign * (startScores[id] as number),
+        population: params.slice(),
         history,
         rng: stepRng,
       });
