@@ -63,7 +63,14 @@ export async function pb2LrScheduleBenchmark(defaultSeeds = 50): Promise<BenchRe
   const ratios: Record<string, number> = {};
   for (const [name, explorer] of Object.entries(variants)) {
     const outcomes: Outcome[] = [];
-    for (let seed = 0; seed < seeds; seed++) outcomes.push(await runOnce(seed, 4, explorer));
+    for (let seed = 0; seed < seeds; seed++) {
+      const outcome = await runOnce(seed, 4, explorer);
+      outcomes.push(outcome);
+      // A PB2 run takes ~20 CPU seconds: say where the benchmark is.
+      process.stderr.write(
+        `pb2-lr-schedule: ${name}, seed ${seed}: ${outcome.reached ? `200 at step ${outcome.steps}` : 'not reached'} (${outcome.seconds.toFixed(1)} s)\n`,
+      );
+    }
     const hits = outcomes.filter((o) => o.reached);
     rows.push({
       variant: name,

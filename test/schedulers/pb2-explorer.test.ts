@@ -12,6 +12,8 @@ import {
 import { sampleUniform } from '../../src/space/sample-uniform';
 import { perturbExplorer, type ExploreContext, type IntervalRecord } from '../../src/schedulers/pbt/explorer';
 import type { PBTParams } from '../../src/schedulers/pbt/member';
+import { SearchSpaceEncoding } from '../../src/gp/search-space-encoding';
+import { pb2Dataset, Y_CLIP } from '../../src/schedulers/pb2/pb2-data';
 import { pb2Beta, pb2Explorer } from '../../src/schedulers/pb2/pb2-explorer';
 import { useBackend } from '../gp/helpers';
 
@@ -142,6 +144,26 @@ describe('PB2 explorer', () => {
     expect(() => pb2Explorer({ minObservations: 0.5 })).toThrow(InvalidArgumentError);
     expect(() => pb2Explorer({ kernel: 'linear' as never })).toThrow(/kernel/);
     expect(() => pb2Explorer({ resampleProbability: 2 })).toThrow(/resampleProbability/);
+    expect(() => pb2Explorer({ timeScale: 'epoch' as never })).toThrow(/timeScale/);
+  });
+
+  it("fits to the latest usable intervals: first intervals skipped, y per step standardised and clipped at ±2, time in intervals or the window's [0, 1]", () => {
+    const space = { lr: new FloatDistribution(0, 1) };
+    const records = history(space, (p) => ((p.lr as number) > 0.95 ? 40 : 0), 40);
+    const encoding = new SearchSpaceEncoding(space);
+    const data = pb2Dataset(records, encoding, 20, true);
+    expect(data.x).toHaveLength(20);
+    expect(Math.max(...data.y)).toBeLessThanOrEqual(Y_CLIP);
+    expect(Math.min(...data.y)).toBeGreaterThanOrEqual(-Y_CLIP);
+    // The 20 latest of the 36 usable intervals start at steps 20..36: times 0..4, in intervals of 4 steps from the first.
+    expect(Math.min(...data.times)).toBe(0);
+    expect(Math.max(...data.times)).toBe(4);
+    expect(data.normalizeTime(40)).toBe(5);
+    const windowed = pb2Dataset(records, encoding, 20, false, 'window');
+    expect([Math.min(...windowed.times), Math.max(...windowed.times)]).toEqual([0, 1]);
+    expect(windowed.context).toBeNull();
+    expect(Math.min(...(data.context as Float64Array))).toBe(0);
+    expect(Math.max(...(data.context as Float64Array))).toBe(1);
   });
 
   it('β grows as the log of the observations, from 0.2', () => {

@@ -7,15 +7,23 @@ export interface PB2Dataset {
   readonly x: Float64Array[];
   /** Reward change per step, standardised and clipped to ±{@link Y_CLIP}. */
   readonly y: Float64Array;
-  /** Start step of each interval, in units of the perturbation interval (the kernel's time). */
+  /** Start step of each interval on the kernel's time axis (see {@link PB2TimeScale}). */
   readonly times: Float64Array;
   /** Reward before each interval, min-max normalised over the window (null without context). */
   readonly context: Float64Array | null;
-  /** Steps per unit of time: the longest interval seen (the perturbation interval). */
-  readonly timeUnit: number;
+  /** Places a step on the time axis as the intervals' starts were. */
+  normalizeTime(step: number): number;
   /** Normalises a reward as the context column was. */
   normalizeReward(reward: number): number;
 }
+
+/**
+ * The kernel's unit of time: `interval` counts perturbation intervals (the longest interval seen),
+ * as TV-GP-UCB counts rounds, so ε is the forgetting per round; `window` min-max normalises the
+ * window's start steps to [0, 1], as Ray Tune's PB2 does (ε ≤ 0.5 then forgets at most ~30 % across
+ * the whole window).
+ */
+export type PB2TimeScale = 'interval' | 'window';
 
 /** PB2 (Ray Tune's `standardize`) clips standardised reward changes at ±2: one lucky interval does not dominate. */
 export const Y_CLIP = 2;
@@ -32,6 +40,7 @@ export function pb2Dataset(
   encoding: SearchSpaceEncoding,
   window: number,
   withContext: boolean,
+  timeScale: PB2TimeScale = 'interval',
 ): PB2Dataset {
   const rows: { x: Float64Array; change: number; from: number; before: number; span: number }[] = [];
   for (const record of history) {
@@ -48,16 +57,19 @@ export function pb2Dataset(
     });
   }
   const kept = rows.slice(Math.max(0, rows.length - window));
-  const timeUnit = Math.max(1, ...kept.map((r) => r.span));
+  const first = Math.min(...kept.map((r) => r.from));
+  const last = Math.max(...kept.map((r) => r.from));
+  const unit = timeScale === 'window' ? Math.max(1, last - first) : Math.max(1, ...kept.map((r) => r.span));
+  const normalizeTime = (step: number): number => (step - first) / unit;
   const lo = Math.min(...kept.map((r) => r.before));
   const hi = Math.max(...kept.map((r) => r.before));
   const normalizeReward = (reward: number): number => (hi > lo ? (reward - lo) / (hi - lo) : 0.5);
   return {
     x: kept.map((r) => r.x),
     y: standardizeClipped(kept.map((r) => r.change)),
-    times: Float64Array.from(kept, (r) => r.from / timeUnit),
+    times: Float64Array.from(kept, (r) => normalizeTime(r.from)),
     context: withContext ? Float64Array.from(kept, (r) => normalizeReward(r.before)) : null,
-    timeUnit,
+    normalizeTime,
     normalizeReward,
   };
 }

@@ -10,7 +10,7 @@ import { validateExploreOptions, type ExploreOptions } from '../pbt/explore';
 import { perturbExplorer, type ExploreContext, type Explorer } from '../pbt/explorer';
 import type { PBTParams } from '../pbt/member';
 import { maximizeUCB } from './maximize-ucb';
-import { pb2Dataset } from './pb2-data';
+import { pb2Dataset, type PB2TimeScale } from './pb2-data';
 
 /** PB2's options; the PBT explore options apply to the perturbation it falls back to. */
 export interface PB2ExplorerOptions extends ExploreOptions {
@@ -20,6 +20,8 @@ export interface PB2ExplorerOptions extends ExploreOptions {
   readonly minObservations?: number;
   /** Give the GP the reward before each interval as context, as Ray Tune's PB2 does. Default true. */
   readonly rewardContext?: boolean;
+  /** The time-varying kernel's unit of time: perturbation intervals (TV-GP-UCB's rounds; default) or the window scaled to [0, 1] (Ray Tune's PB2). */
+  readonly timeScale?: PB2TimeScale;
   /** The kernel on the hyperparameters: the paper's squared exponential ('rbf', default) or 'matern52'. */
   readonly kernel?: KernelName;
   /** Random candidates scored per categorical combination before local search. Default 128. */
@@ -46,6 +48,7 @@ interface ResolvedOptions {
   readonly window: number;
   readonly minObservations: number;
   readonly rewardContext: boolean;
+  readonly timeScale: PB2TimeScale;
   readonly kernel: KernelName;
   readonly candidates: number;
   readonly maxCategoricalCombinations: number;
@@ -62,7 +65,12 @@ function validate(options: PB2ExplorerOptions): ResolvedOptions {
   if (options.rewardContext !== undefined && typeof options.rewardContext !== 'boolean') {
     throw new InvalidArgumentError('rewardContext', options.rewardContext, 'true or false');
   }
+  const timeScale = options.timeScale ?? 'interval';
+  if (timeScale !== 'interval' && timeScale !== 'window') {
+    throw new InvalidArgumentError('timeScale', timeScale, "'interval' or 'window'");
+  }
   return {
+    timeScale,
     window: positiveInt('window', options.window ?? DEFAULT_PB2_WINDOW, 2),
     minObservations: positiveInt('minObservations', options.minObservations ?? 4, 2),
     rewardContext: options.rewardContext ?? true,
@@ -98,7 +106,7 @@ export function pb2Explorer(options: PB2ExplorerOptions = {}): Explorer {
   const fallback = perturbExplorer(options);
   return (context) => {
     const encoding = new SearchSpaceEncoding(context.mutations);
-    const data = pb2Dataset(context.history, encoding, resolved.window, resolved.rewardContext);
+    const data = pb2Dataset(context.history, encoding, resolved.window, resolved.rewardContext, resolved.timeScale);
     if (data.x.length < resolved.minObservations) return fallback(context);
     const chosen = chooseByUCB(context, encoding, data, resolved);
     if (chosen === null) return fallback(context);
@@ -113,7 +121,7 @@ function chooseByUCB(
   options: ResolvedOptions,
 ): Record<string, ParamValue> | null {
   const at = {
-    time: context.step / data.timeUnit,
+    time: data.normalizeTime(context.step),
     context: data.context === null ? null : data.normalizeReward(currentReward(context)),
   };
   const pending = pendingPoints(context, encoding);
