@@ -17,6 +17,7 @@ import { pbtLrScheduleBenchmark, pbtToyBenchmark } from './pbt/pbt-benchmarks';
 import { optunaInterop } from './interop/optuna-interop';
 import { reportRender } from './report/report-render';
 import { pbtRealTrainingBenchmark } from './pbt/real-training';
+import { pb2LrScheduleBenchmark } from './pbt/pb2-benchmark';
 import { saveResult, toMarkdown, type BenchResult } from './result';
 
 const BENCHMARKS: Readonly<Record<string, () => Promise<BenchResult>>> = {
@@ -44,6 +45,7 @@ const BENCHMARKS: Readonly<Record<string, () => Promise<BenchResult>>> = {
   'report-render': reportRender,
   'optuna-interop': optunaInterop,
   'pbt-real-training': () => pbtRealTrainingBenchmark(realTrainingFlags()),
+  'pb2-lr-schedule': () => pb2LrScheduleBenchmark(),
 };
 
 function realTrainingFlags(): { seeds?: number[]; log: (message: string) => void } {

@@ -44,3 +44,10 @@ export {
 export type { DilatedDepthwiseConv2DArgs } from './training/backend';
 export { readOptimizerState, writeOptimizerState } from './training/checkpoint/optimizer-state';
 export type { NamedWeight, OptimizerState } from './training/checkpoint/optimizer-state';
+
+// Population-based training's explore step: PBT's perturbation or PB2's GP-UCB bandit.
+export { pb2Explorer } from './schedulers/pb2/pb2-explorer';
+export type { PB2ExplorerOptions } from './schedulers/pb2/pb2-explorer';
+export type { Explorer, ExploreContext, IntervalRecord } from './schedulers/pbt/explorer';
+export type { ExploreOptions } from './schedulers/pbt/explore';
+export type { PBTParams } from './schedulers/pbt/member';

@@ -176,6 +176,8 @@ export async function runPBT<S>(options: PBTOptions<S>): Promise<PBTResult<S>> {
         step: copyStep,
         params: next,
         mutations: options.hyperparamMutations,
+        reward: sign * (startScores[id] as number),
+        population: params.slice(),
         history,
         rng: stepRng,
       });
