@@ -33,11 +33,21 @@ export class InProcessExecutor implements Executor {
     private readonly logger: Logger = silentLogger,
   ) {}
 
-  async runJob(study: Study, job: Job, decide: (result: JobResult) => Decision): Promise<JobOutcome> {
+  runJob(study: Study, job: Job, decide: (result: JobResult) => Decision): Promise<JobOutcome> {
+    // Read now: the scheduler may release the state once this, its last job, has started.
+    const start = job.start.kind === 'fresh' ? undefined : this.states.get(job.start.from);
+    return this.run(study, job, decide, start);
+  }
+
+  private async run(
+    study: Study,
+    job: Job,
+    decide: (result: JobResult) => Decision,
+    start: PortableState | undefined,
+  ): Promise<JobOutcome> {
     const trial = await study.askOrNull(undefined, { waitingOnly: true, trialNumber: job.trialNumber });
     if (trial === null)
       throw new TfjsTuneError(`trial ${job.trialNumber} is not WAITING: another process is running this study's jobs`);
-    const start = job.start.kind === 'fresh' ? undefined : this.states.get(job.start.from);
     const run = await trainJob(study, trial, job, this.trainer, decide, this.logger, start);
     if (run.state !== undefined) this.states.set(job.trialNumber, run.state);
     return run.outcome;

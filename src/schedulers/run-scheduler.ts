@@ -49,16 +49,17 @@ export async function runScheduler(
     waitingForRunning = false;
     while (!done && inFlight.size < executor.slots && canStart()) {
       const next = await scheduler.nextJob(study);
-      await release();
       if (next === 'done') done = true;
       else if (next === null) waitingForRunning = true;
       else {
         const job = next;
+        // Started before the release below, so a state whose last use is this job is still there.
         const running = executor
           .runJob(study, job, (result) => scheduler.onResult(job, result))
           .then((outcome) => ({ job, outcome }));
         inFlight.set(job.trialNumber, running);
       }
+      await release();
       if (next === null) break;
     }
     if (inFlight.size === 0) {
