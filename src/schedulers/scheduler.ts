@@ -102,7 +102,7 @@ export interface JobContext {
    * message round trip on a worker thread); 'pause' and 'stop' mean: end training now. A trainer
    * that reports through the trial itself (the slot trainers' `reportToTrial`) may never call it.
    */
-  report(result: JobResult): Promise<Decision>;
+  readonly report: (result: JobResult) => Promise<Decision>;
 }
 
 /** What a trainer returns: the objective value at the epoch it stopped, and the state it ended with when asked to hand it over. */
