@@ -25,6 +25,13 @@ export type {
   PortableState,
 } from './schedulers/scheduler';
 export { InProcessExecutor } from './execution/in-process';
+export { PoolExecutor, runSchedulerOnWorkers } from './execution/pool-executor';
+export type { WorkersOptions } from './execution/pool-executor';
+export { WorkerPool } from './execution/worker-pool';
+export type { WorkerPoolOptions } from './execution/worker-pool';
+export { serveJobs } from './execution/serve-jobs';
+export type { ServeJobsOptions } from './execution/serve-jobs';
+export type { TrainedJob } from './execution/train-job';
 export { HyperbandScheduler } from './schedulers/hyperband';
 export type { HyperbandSchedulerOptions } from './schedulers/hyperband';
 export { ASHAScheduler, ashaRungs } from './schedulers/asha';
