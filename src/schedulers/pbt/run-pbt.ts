@@ -6,7 +6,8 @@ import { validateExploreOptions, type ExploreOptions } from './explore';
 import { perturbExplorer, type Explorer, type IntervalRecord } from './explorer';
 import { scheduleOf } from './lineage';
 import type { ExploitEvent, PBTMember, PBTParams, ScheduleSegment } from './member';
-import { quantiles, validateQuantileFraction } from './quantiles';
+import { validateQuantileFraction } from './quantiles';
+import { decideAtReady, type ReadySettings } from './ready';
 
 /** Options of a population-based training run, with Ray Tune's meaning and defaults, camelCased. */
 export interface PBTOptions<S> extends ExploreOptions {
@@ -90,7 +91,7 @@ function validate<S>(o: PBTOptions<S>): void {
  */
 export async function runPBT<S>(options: PBTOptions<S>): Promise<PBTResult<S>> {
   validate(options);
-  const sign = options.direction === 'minimize' ? -1 : 1;
+  const sign: 1 | -1 = options.direction === 'minimize' ? -1 : 1;
   const q = options.quantileFraction ?? 0.25;
   const burnIn = options.burnInPeriod ?? 0;
   const rng = new Rng(options.seed);
@@ -136,53 +137,29 @@ export async function runPBT<S>(options: PBTOptions<S>): Promise<PBTResult<S>> {
     options.onResult?.({ id, step: to, score, params: params[id] as PBTParams });
   };
 
+  const settings: ReadySettings = {
+    quantileFraction: q,
+    burnInPeriod: burnIn,
+    totalSteps: options.totalSteps,
+    hyperparamMutations: options.hyperparamMutations,
+    explorer,
+    ...(options.exploit !== undefined ? { exploit: options.exploit } : {}),
+    ...(options.explore !== undefined ? { explore: options.explore } : {}),
+  };
   const ready = async (id: number, snapshot: readonly number[]) => {
-    const step = steps[id] as number;
-    if (step >= options.totalSteps || step < burnIn) return;
-    const stepRng = rng.derive('ready', id, step);
-    const scored = snapshot.map((s, i) => ({ id: i, score: sign * s }));
-    const { bottom, top } = quantiles(scored, q, stepRng);
-    // Explore-only (the paper's ablation): every member perturbs its own parameters at each ready point.
-    if (options.exploit !== false && !bottom.includes(id)) return;
-    const before = params[id] as PBTParams;
-    let next: PBTParams = before;
-    let donor = id;
-    let copyStep = step;
-    if (options.exploit !== false) {
-      donor = stepRng.choice(top);
-      const state = await (members[donor] as PBTMember<S>).getState();
+    const decision = await decideAtReady(settings, { member: id, scores: snapshot, sign, params, steps, history, rng });
+    if (decision === null) return;
+    if (decision.donor !== id) {
+      const state = await (members[decision.donor] as PBTMember<S>).getState();
       await (members[id] as PBTMember<S>).setState(state);
-      next = params[donor] as PBTParams;
-      // The recipient continues from the donor's step, as a restored checkpoint would: in the
-      // asynchronous variant the donor may be ahead.
-      copyStep = steps[donor] as number;
-      steps[id] = copyStep;
-      startScores[id] = scores[donor] as number;
+      steps[id] = decision.step;
+      startScores[id] = scores[decision.donor] as number;
     }
-    if (options.explore !== false) {
-      next = await explorer({
-        member: id,
-        step: copyStep,
-        params: next,
-        mutations: options.hyperparamMutations,
-        history,
-        rng: stepRng,
-      });
-    }
-    params[id] = next;
-    segments.get(id)?.push({ fromStep: copyStep, params: next });
-    if (donor !== id || options.exploit === false) {
-      const event: ExploitEvent = {
-        step: copyStep,
-        recipient: id,
-        donor,
-        recipientScore: snapshot[id] as number,
-        donorScore: snapshot[donor] as number,
-        paramsBefore: before,
-        paramsAfter: next,
-      };
-      lineage.push(event);
-      options.onExploit?.(event);
+    params[id] = decision.params;
+    segments.get(id)?.push({ fromStep: decision.step, params: decision.params });
+    if (decision.event !== null) {
+      lineage.push(decision.event);
+      options.onExploit?.(decision.event);
     }
   };
 
