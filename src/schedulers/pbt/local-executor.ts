@@ -17,7 +17,10 @@ export function pbtInProcessExecutor(
       for (;;) {
         const job = await scheduler.nextJob(study);
         // One job at a time: with none running, null means nothing can ever start.
-        if (job === 'done' || job === null) return;
+        if (job === 'done' || job === null) {
+          trainer.release?.(scheduler.releasable());
+          return;
+        }
         const trial = await study.ask();
         if (trial.number !== job.trialNumber) {
           const reason = `${scheduler.name} expected to run trial ${job.trialNumber} but the study handed out trial ${trial.number}; another process or an enqueued trial is using this study`;

@@ -14,6 +14,11 @@ export interface MemberTrainerOptions<S> {
   copyState?(state: S): S;
   /** Frees a held state once no job will start from it. */
   disposeState?(state: S): void;
+  /**
+   * Whether a member built with `builtWith` must be rebuilt to train with `params` (a zoo model whose
+   * architecture differs from the donor's it is about to copy). Default: never.
+   */
+  needsRebuild?(builtWith: PBTParams, params: PBTParams): boolean;
   /** Persists the state trial `trialNumber` ended with (a checkpoint), so a killed run resumes. */
   save?(trialNumber: number, member: PBTMember<S>): Promise<void>;
   /** Reads a persisted state back (after a restart, when this process never held it). */
@@ -45,7 +50,7 @@ export interface MemberJobTrainer<S> extends JobTrainer {
  * from another thread) comes first.
  */
 export function memberJobTrainer<S>(options: MemberTrainerOptions<S>): MemberJobTrainer<S> {
-  const lives = new Map<number, { member: PBTMember<S>; at: number | null }>();
+  const lives = new Map<number, { member: PBTMember<S>; at: number | null; builtWith: PBTParams }>();
   const held = new Map<number, S>();
   const copy = (s: S): S => (options.copyState === undefined ? s : options.copyState(s));
 
@@ -67,9 +72,10 @@ export function memberJobTrainer<S>(options: MemberTrainerOptions<S>): MemberJob
     if (record === null) throw new TfjsTuneError(`trial ${trial.number} is not a PBT job (no pbt attribute)`);
     const params = trial.params;
     let entry = lives.get(record.member);
-    if (job.start.kind === 'fresh' || entry === undefined) {
+    const rebuild = entry !== undefined && options.needsRebuild?.(entry.builtWith, params) === true;
+    if (job.start.kind === 'fresh' || entry === undefined || rebuild) {
       entry?.member.dispose?.();
-      entry = { member: await options.createMember(record.member, params), at: null };
+      entry = { member: await options.createMember(record.member, params), at: null, builtWith: params };
       lives.set(record.member, entry);
     }
     if (job.start.kind !== 'fresh' && entry.at !== job.start.from) {

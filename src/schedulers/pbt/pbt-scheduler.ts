@@ -34,8 +34,10 @@ const OTHER_SCHEDULES = ['hyperband', 'asha'];
  * top-quantile one and explores its params; the next job then starts `exploit` from the donor's trial.
  *
  * Asynchronous by default (Ray Tune's): a member decides as soon as its interval ends, against the
- * latest scores of the others, and the member furthest behind starts next. With `synch`, every member
- * finishes an interval before any decides, all against the scores at that epoch.
+ * members that have reached its epoch (their scores at that epoch), and the member furthest behind
+ * starts next; a donor is never behind its recipient, so each member trains exactly `totalEpochs`.
+ * With `synch`, every member finishes an interval before any decides, all against the scores at that
+ * epoch (exactly `runPBT`'s decisions for the same seed).
  *
  * Nothing lives only in memory: before every decision the population is rebuilt from the trials
  * ({@link rebuildPopulation}), so `prepare` on a study reloaded from storage goes on where it was.
@@ -164,13 +166,13 @@ export class PBTScheduler implements Scheduler {
     const undecided = members.filter((m) => m.ready !== null && !this.decided.has(m.ready.number) && !this.finished(m));
     if (undecided.length === 0) return;
     let batch = undecided;
-    let scores = members.map((m) => m.score);
+    let barrierScores: number[] | null = null;
     if (this.settings.synch) {
       // The round's barrier: the members furthest behind decide together, once none is still training to their epoch.
       const active = members.filter((m) => !this.finished(m));
       const barrier = Math.min(...active.map((m) => m.step));
       batch = undecided.filter((m) => m.step === barrier);
-      scores = members.map((m) => m.scoreAt.get(barrier) ?? Number.NaN);
+      barrierScores = members.map((m) => m.scoreAt.get(barrier) ?? Number.NaN);
     } else {
       batch = undecided.sort((a, b) => (a.ready?.number ?? 0) - (b.ready?.number ?? 0));
     }
@@ -183,9 +185,17 @@ export class PBTScheduler implements Scheduler {
       totalSteps: this.settings.totalEpochs,
       hyperparamMutations: this.options.hyperparamMutations,
       explorer: this.explorer,
+      donorsNotBehind: true,
     };
     for (const m of batch) {
       const ended = m.ready as NonNullable<MemberView['ready']>;
+      // Asynchronous: the member is compared with those that have reached its epoch, at that epoch
+      // (their own score then, or the score of the state they hold past it); members still behind
+      // take no part, so no member is sent back to an earlier epoch by copying one.
+      const at = steps[m.id] as number;
+      const scores =
+        barrierScores ??
+        members.map((o, i) => o.scoreAt.get(at) ?? ((steps[i] as number) >= at ? o.score : Number.NaN));
       const decision = await decideAtReady(settings, {
         member: m.id,
         scores,

@@ -105,3 +105,18 @@ function sameParams(a: PBTParams, b: PBTParams): boolean {
   const keys = Object.keys(a).sort();
   return keys.length === Object.keys(b).length && keys.every((k) => a[k] === b[k]);
 }
+
+/**
+ * The COMPLETE trials that trained to the whole budget, best first (a PBT run's results: earlier
+ * intervals score partly trained models).
+ */
+export function rankFinalTrials(
+  trials: readonly FrozenTrial[],
+  totalEpochs: number,
+  direction: 'maximize' | 'minimize',
+): FrozenTrial[] {
+  const sign = direction === 'maximize' ? -1 : 1;
+  return trials
+    .filter((t) => t.state === 'COMPLETE' && t.value !== null && jobRecordOf(t)?.toEpoch === totalEpochs)
+    .sort((a, b) => sign * ((a.value as number) - (b.value as number)) || a.number - b.number);
+}

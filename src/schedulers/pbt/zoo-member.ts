@@ -41,6 +41,12 @@ export interface ZooMemberOptions {
   /** Every parameter the model is built with (architecture included); the live ones may change later. */
   readonly params: Params;
   readonly seed: number;
+  /**
+   * Seeds the training data order; default `seed`. A population shares one (the run's), so a
+   * member that copied another's weights sees the batches the donor would have, and a replay of
+   * its schedule trains on the same order.
+   */
+  readonly dataSeed?: number;
   /** `val_acc` (default for classification) or `val_loss`. */
   readonly metric?: 'val_acc' | 'val_loss';
 }
@@ -60,7 +66,7 @@ export function zooMember(options: ZooMemberOptions): ZooMember {
   const { hyperModel, data } = options;
   const model = hyperModel.build({ ...hyperModel.defaults, ...options.params }, buildContextFor(data, options.seed));
   const metric = options.metric ?? (data.train.numClasses > 0 ? 'val_acc' : 'val_loss');
-  const tensors = seededTensors(data, new Rng(options.seed));
+  const tensors = seededTensors(data, new Rng(options.dataSeed ?? options.seed));
   const { train, val } = tensors;
   let score = Number.NaN;
   const optimizer = (): tf.Optimizer => {
