@@ -7,14 +7,32 @@
  * @module tfjs-tune/advanced
  */
 
-// Epoch-budget loops: the schedule, the slots a loop hands out, and executors that run them.
-export { hyperbandSchedule } from './tuners/hyperband-schedule';
-export type { HyperbandBracket, HyperbandRound } from './tuners/hyperband-schedule';
-export { runHyperband, inProcessRounds } from './tuners/hyperband-loop';
-export type { HyperbandLoopOptions, RoundExecutor } from './tuners/hyperband-loop';
+// Epoch-budget searches: the scheduler contract, its one loop, executors, and the Hyperband / ASHA
+// schedulers with the slots they hand out.
+export { runScheduler } from './schedulers/run-scheduler';
+export type { RunSchedulerOptions } from './schedulers/run-scheduler';
+export type {
+  Scheduler,
+  Job,
+  JobStart,
+  JobResult,
+  JobOutcome,
+  Decision,
+  Executor,
+  JobTrainer,
+  JobContext,
+  JobEnd,
+  PortableState,
+} from './schedulers/scheduler';
+export { InProcessExecutor } from './execution/in-process';
+export { HyperbandScheduler } from './schedulers/hyperband';
+export type { HyperbandSchedulerOptions } from './schedulers/hyperband';
+export { ASHAScheduler, ashaRungs } from './schedulers/asha';
+export type { ASHASchedulerOptions } from './schedulers/asha';
+export { hyperbandSchedule } from './schedulers/hyperband-schedule';
+export type { HyperbandBracket, HyperbandRound } from './schedulers/hyperband-schedule';
+export { slotJobTrainer } from './schedulers/slot-job-trainer';
 export type { HyperbandSlot, TrainSlot } from './training/train-slot';
-export { runASHA, ashaRungs, inProcessJobs } from './tuners/asha-loop';
-export type { ASHALoopOptions, ASHAJob, JobStream } from './tuners/asha-loop';
 export { slotTrainerFor } from './training/slot-trainer';
 export type { SlotTrainerOptions, ZooSlotTrainer } from './training/slot-trainer';
 

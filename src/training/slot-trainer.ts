@@ -44,7 +44,8 @@ export interface ZooSlotTrainer extends TrainSlot {
  * @example
  * ```ts
  * const train = tune.slotTrainerFor(tune.models.cnn, data, { checkpointDir: './checkpoints' });
- * await tune.runHyperband(study, { maxEpochs: 27, factor: 3, iterations: 1 }, tune.inProcessRounds(train));
+ * const executor = new tune.InProcessExecutor(tune.slotJobTrainer(train));
+ * await tune.runScheduler(study, new tune.HyperbandScheduler({ maxEpochs: 27, factor: 3 }), executor);
  * ```
  */
 export function slotTrainerFor(

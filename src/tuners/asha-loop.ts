@@ -12,7 +12,7 @@ import {
   inProcessRounds,
 } from './hyperband-loop';
 import { silentLogger, type Logger } from '../util/logger';
-import { hyperbandSchedule } from './hyperband-schedule';
+import { hyperbandSchedule } from '../schedulers/hyperband-schedule';
 
 export interface ASHALoopOptions {
   readonly maxEpochs: number;

@@ -9,7 +9,7 @@ import type { TrainSlot } from '../training/train-slot';
 import type { FrozenTrial } from '../trial/frozen-trial';
 import { HYPERBAND_KEY, rankTrials, slotOf, type HyperbandSlot } from '../trial/hyperband-slot';
 import { silentLogger, type Logger } from '../util/logger';
-import { hyperbandSchedule, type HyperbandBracket } from './hyperband-schedule';
+import { hyperbandSchedule, type HyperbandBracket } from '../schedulers/hyperband-schedule';
 
 // The slot record lives with the trial records, so samplers (BOHB) read it without importing the tuners.
 export { HYPERBAND_KEY, rankTrials, slotOf };

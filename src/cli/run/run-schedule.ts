@@ -10,7 +10,7 @@ import {
   slotOf,
   type RoundExecutor,
 } from '../../tuners/hyperband-loop';
-import { hyperbandSchedule } from '../../tuners/hyperband-schedule';
+import { hyperbandSchedule } from '../../schedulers/hyperband-schedule';
 import type { RunConfig } from '../config/schema';
 import type { WorkerPool } from './worker-pool';
 
