@@ -5,7 +5,8 @@ import { runPBT } from '../../src/schedulers/pbt/run-pbt';
 import { PBTScheduler } from '../../src/schedulers/pbt/pbt-scheduler';
 import type { PBTSchedulerOptions } from '../../src/schedulers/pbt/pbt-settings';
 import { memberJobTrainer } from '../../src/schedulers/pbt/member-trainer';
-import { pbtInProcessExecutor } from '../../src/schedulers/pbt/local-executor';
+import { InProcessExecutor } from '../../src/execution/in-process';
+import { runScheduler } from '../../src/schedulers/run-scheduler';
 import { jobRecordOf } from '../../src/schedulers/pbt/job-record';
 import { lineageOf, scheduleOfTrial } from '../../src/schedulers/pbt/stored-lineage';
 import { replaySchedule } from '../../src/schedulers/pbt/replay';
@@ -25,7 +26,7 @@ async function runToyStudy(seed: number, options: Partial<PBTSchedulerOptions> =
   const study = await createStudy({ direction: 'maximize', seed, sampler: new RandomSampler({ seed }) });
   const scheduler = new PBTScheduler({ ...TOY, seed, ...options });
   const trainer = memberJobTrainer<ToyState>({ createMember: () => member() });
-  await pbtInProcessExecutor(trainer).run(study, scheduler);
+  await runScheduler(study, scheduler, new InProcessExecutor(trainer), { onRelease: (n) => trainer.release(n) });
   return { study, scheduler, trainer };
 }
 
@@ -45,10 +46,8 @@ describe('PBTScheduler on the PBT paper toy problem', () => {
     const { initialParams: _, ...rest } = TOY;
     const study = await createStudy({ direction: 'maximize', seed: 7, sampler: new RandomSampler({ seed: 7 }) });
     const trainer = memberJobTrainer<ToyState>({ createMember: () => toyMember() });
-    await pbtInProcessExecutor(trainer).run(
-      study,
-      new PBTScheduler({ ...rest, populationSize: 4, totalEpochs: 40, seed: 7 }),
-    );
+    const scheduler = new PBTScheduler({ ...rest, populationSize: 4, totalEpochs: 40, seed: 7 });
+    await runScheduler(study, scheduler, new InProcessExecutor(trainer), { onRelease: (n) => trainer.release(n) });
     const trials = study.trials;
     expect(trials).toHaveLength(4 * 10);
     const lineage = lineageOf(trials);
@@ -72,7 +71,12 @@ describe('PBTScheduler on the PBT paper toy problem', () => {
     const { initialParams: _, ...drawn } = TOY;
     const study = await createStudy({ direction: 'maximize', seed: 5, sampler: new RandomSampler({ seed: 5 }) });
     const trainer = memberJobTrainer<ToyState>({ createMember: () => toyMember() });
-    await pbtInProcessExecutor(trainer).run(study, new PBTScheduler({ ...drawn, populationSize: 4, seed: 5 }));
+    await runScheduler(
+      study,
+      new PBTScheduler({ ...drawn, populationSize: 4, seed: 5 }),
+      new InProcessExecutor(trainer),
+      { onRelease: (n) => trainer.release(n) },
+    );
     const trials = study.trials;
     const lineage = lineageOf(trials);
     expect(lineage.length).toBeGreaterThan(0);
@@ -127,7 +131,6 @@ describe('PBTScheduler on the PBT paper toy problem', () => {
     const first = new PBTScheduler({ ...TOY, seed: 9, totalEpochs: 40 });
     await first.prepare(study);
     // Run 5 jobs, then leave one WAITING as a dead process would.
-    const exec = pbtInProcessExecutor(trainer);
     for (let i = 0; i < 5; i++) {
       const job = await first.nextJob(study);
       if (job === null || job === 'done') throw new Error('no job');
@@ -137,7 +140,7 @@ describe('PBTScheduler on the PBT paper toy problem', () => {
     }
     await first.nextJob(study); // created WAITING, never run
     const resumed = new PBTScheduler({ ...TOY, seed: 9, totalEpochs: 40 });
-    await exec.run(study, resumed);
+    await runScheduler(study, resumed, new InProcessExecutor(trainer), { onRelease: (n) => trainer.release(n) });
     expect(resumed.population.map((m) => m.step)).toEqual([40, 40]);
     const interrupted = study.trials.filter((t) => t.systemAttrs['pbt_interrupted'] === true);
     expect(interrupted.map((t) => t.number)).toEqual([5]);
