@@ -4,11 +4,12 @@ import type { DatasetSplits } from '../../../datasets/types';
 import { InvalidArgumentError, TfjsTuneError } from '../../errors';
 import { Rng } from '../../random/rng';
 import { setDropoutRate, setOptimizerLearningRate } from '../../training/callbacks/optimizer-params';
-import { readOptimizerState, writeOptimizerState, type NamedWeight } from '../../training/checkpoint/optimizer-state';
+import type { NamedWeight } from '../../training/checkpoint/optimizer-state';
 import { disposeModel } from '../../training/dispose-model';
 import type { HyperModel, Params } from '../../training/hyper-model';
 import { buildContextFor, seededTensors } from '../../training/trial-tensors';
 import type { PBTMember, PBTParams } from './member';
+import { readModelState, writeModelState } from './model-state';
 
 /**
  * The parameters a live zoo model can change between two intervals without a rebuild: the
@@ -98,19 +99,10 @@ export function zooMember(options: ZooMemberOptions): ZooMember {
       tf.dispose(outputs);
       return score;
     },
-    async getState(): Promise<ZooMemberState> {
-      const weights = model.getWeights().map((w) => w.clone());
-      const state = await readOptimizerState(optimizer());
-      try {
-        return { weights, optimizer: state.weights.map((w) => ({ name: w.name, tensor: w.tensor.clone() })) };
-      } finally {
-        state.release();
-      }
-    },
+    getState: () => readModelState(model),
     async setState(state: ZooMemberState) {
       try {
-        model.setWeights(state.weights);
-        await writeOptimizerState(optimizer(), state.optimizer);
+        await writeModelState(model, state);
       } finally {
         disposeZooState(state);
       }

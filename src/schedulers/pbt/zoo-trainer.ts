@@ -3,10 +3,10 @@ import { join } from 'node:path';
 
 import type { DatasetSplits } from '../../../datasets/types';
 import { Rng } from '../../random/rng';
-import { readOptimizerState } from '../../training/checkpoint/optimizer-state';
 import { loadCheckpoint, saveCheckpoint } from '../../training/checkpoint/save-load';
 import { disposeModel } from '../../training/dispose-model';
 import type { HyperModel, Params } from '../../training/hyper-model';
+import { readModelState } from './model-state';
 import { memberJobTrainer, type MemberJobTrainer } from './member-trainer';
 import type { PBTParams } from './member';
 import { cloneZooState, zooStateFromPortable, zooStateToPortable } from './portable-zoo-state';
@@ -35,13 +35,7 @@ export function memberSeed(runSeed: number, member: number): number {
 export async function loadZooState(dir: string): Promise<ZooMemberState> {
   const { model } = await loadCheckpoint(dir);
   try {
-    const weights = model.getWeights().map((w) => w.clone());
-    const state = await readOptimizerState(model.optimizer);
-    try {
-      return { weights, optimizer: state.weights.map((w) => ({ name: w.name, tensor: w.tensor.clone() })) };
-    } finally {
-      state.release();
-    }
+    return await readModelState(model);
   } finally {
     disposeModel(model);
   }
