@@ -29,12 +29,17 @@ export interface FitMember extends PBTMember<ZooMemberState> {
  */
 export function fitMember(model: tf.LayersModel, data: FitData, objective: TunerObjective): FitMember {
   let score = Number.NaN;
+  let lastDropout: unknown;
   return {
     model,
     async train(params: PBTParams, fromStep: number, toStep: number) {
       if (typeof params['learning_rate'] === 'number' && model.optimizer)
         setOptimizerLearningRate(model.optimizer, params['learning_rate']);
-      if (typeof params['dropout'] === 'number') setDropoutRate(model, params['dropout']);
+      // Only a change is applied (a model built without dropout layers has none to set).
+      const dropout = params['dropout'];
+      if (typeof dropout === 'number' && lastDropout !== undefined && dropout !== lastDropout)
+        setDropoutRate(model, dropout);
+      lastDropout = dropout;
       const batch = params['batch_size'];
       const history = await model.fit(data.x, data.y, {
         epochs: toStep,

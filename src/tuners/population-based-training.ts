@@ -210,7 +210,12 @@ export class PopulationBasedTraining extends Tuner {
   async bestLineage(): Promise<string> {
     const [best] = await this.bestFinal(1);
     const study = await this.study();
-    return formatLineage(study.trials, (best as FrozenTrial).number, this.objective.name);
+    return formatLineage(
+      study.trials,
+      (best as FrozenTrial).number,
+      this.objective.name,
+      this.mutationNames ?? Object.keys(this.mutationDistributions ?? {}),
+    );
   }
 
   /**

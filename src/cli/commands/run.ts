@@ -16,6 +16,7 @@ import type { CliIo } from '../io';
 import { RunDisplay } from '../run/run-display';
 import { bestFullyTrained, markInterrupted, runSchedule, scheduledTrials } from '../run/run-schedule';
 import { WorkerPool } from '../run/worker-pool';
+import { runPBTConfig } from '../run/run-pbt';
 
 export const runHelp = `Usage: tfjs-tune run CONFIG [options]
 
@@ -127,6 +128,22 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<nu
     );
   }
   await study.setUserAttr('config', JSON.parse(JSON.stringify(config)) as never);
+  if (config.pbt !== null) {
+    const { pbt } = config;
+    const code = await runPBTConfig({
+      config: { ...config, pbt },
+      study,
+      data,
+      io,
+      quiet,
+      json,
+      file,
+      checkpointDir: checkpointDirFor(config),
+      workers,
+    });
+    await study.storage.close();
+    return code;
+  }
   const target = config.trials === null ? null : existing + config.trials;
   const checkpointDir = checkpointDirFor(config);
   const display = new RunDisplay(io, {

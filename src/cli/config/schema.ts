@@ -2,6 +2,7 @@ import { InvalidArgumentError } from '../../errors';
 import type { CategoricalChoice } from '../../space/distributions';
 import type { StudyDirection } from '../../trial/state';
 import { checkKeys, isObj, optInt, optNumber, optString, type Obj } from './check';
+import { isPBTBlock, parsePBTBlock, type PBTBlock } from './pbt-block';
 
 export const MODELS = ['mlp', 'cnn', 'lstm'] as const;
 export const METHODS = ['random', 'grid', 'tpe', 'qmc', 'gp', 'cmaes', 'evolution', 'bohb'] as const;
@@ -11,7 +12,7 @@ export const PRUNERS = ['none', 'median', 'percentile', 'asha', 'hyperband'] as 
  * (the same as `pruner: asha`); `hyperband` is KerasTuner's synchronous Hyperband, whose promoted
  * trials continue from their checkpoints, with new configurations from `method: random | bohb`.
  */
-export const SCHEDULERS = ['none', 'asha', 'hyperband'] as const;
+export const SCHEDULERS = ['none', 'asha', 'hyperband', 'pbt'] as const;
 /** The methods that can propose Hyperband's new configurations. */
 export const HYPERBAND_METHODS = ['random', 'bohb'] as const;
 export const SYNTHETIC_DATASETS = ['synthetic-cifar', 'synthetic-imdb', 'synthetic-tabular'] as const;
@@ -64,6 +65,8 @@ export interface RunConfig {
     readonly minEpochs: number;
     readonly iterations: number;
   };
+  /** `scheduler: { type: pbt, ... }` (parsed whole by pbt-block.ts); null for every other scheduler. */
+  readonly pbt: PBTBlock | null;
   readonly trials: number | null;
   readonly timeout: number | null;
   readonly seed: number;
@@ -232,7 +235,7 @@ function parsePruner(raw: unknown): RunConfig['pruner'] {
   };
 }
 
-const SCHEDULER_FORMS = `one of ${SCHEDULERS.join(', ')}, { type: hyperband, factor, minEpochs, iterations } or { type: asha, mode: stopping | promotion, minResource, reductionFactor }`;
+const SCHEDULER_FORMS = `one of ${SCHEDULERS.join(', ')}, { type: hyperband, factor, minEpochs, iterations }, { type: asha, mode: stopping | promotion, minResource, reductionFactor } or { type: pbt, populationSize, perturbationInterval, hyperparamMutations, ... }`;
 const ASHA_MODES = ['stopping', 'promotion'] as const;
 
 /** `scheduler`: Hyperband's own settings, or ASHA given as a pruner (returned as `asPruner`). */
@@ -348,7 +351,8 @@ export function validateConfig(raw: unknown, defaults: { studyFromFile: string }
   const storage = optString(raw, 'storage', '') ?? 'sqlite:./tfjs-tune.db';
   const study = optString(raw, 'study', '') ?? defaults.studyFromFile;
   if (study.length === 0) throw new InvalidArgumentError('study', study, 'a non-empty name');
-  const { scheduler, asPruner } = parseScheduler(raw['scheduler']);
+  const pbt = isPBTBlock(raw['scheduler']) ? parsePBTBlock(raw['scheduler'], raw) : null;
+  const { scheduler, asPruner } = parseScheduler(pbt === null ? raw['scheduler'] : undefined);
   const prunerGiven = raw['pruner'] !== undefined && raw['pruner'] !== false && raw['pruner'] !== 'none';
   if (asPruner !== undefined && prunerGiven)
     throw new InvalidArgumentError(
@@ -370,6 +374,7 @@ export function validateConfig(raw: unknown, defaults: { studyFromFile: string }
     earlyStopping: parseEarlyStopping(raw['earlyStopping']),
     pruner: parsePruner(asPruner ?? raw['pruner']),
     scheduler,
+    pbt,
     trials: optInt(raw, 'trials', '', 1) ?? null,
     timeout: optNumber(raw, 'timeout', '', Number.MIN_VALUE) ?? null,
     seed: optInt(raw, 'seed', '', 0) ?? 0,

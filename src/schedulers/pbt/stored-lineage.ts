@@ -63,7 +63,13 @@ export function scheduleOfTrial(trials: readonly FrozenTrial[], trialNumber: num
 }
 
 /** The lineage of a trial's end state as text: each job of its chain, and each copy along it. */
-export function formatLineage(trials: readonly FrozenTrial[], trialNumber: number, metric = 'score'): string {
+export function formatLineage(
+  trials: readonly FrozenTrial[],
+  trialNumber: number,
+  metric = 'score',
+  /** The parameters to show (the mutated ones); default all. */
+  names?: readonly string[],
+): string {
   const { chain } = scheduleOfTrial(trials, trialNumber);
   const lines: string[] = [];
   for (const t of chain) {
@@ -76,14 +82,15 @@ export function formatLineage(trials: readonly FrozenTrial[], trialNumber: numbe
       );
     }
     lines.push(
-      `  epochs ${r.fromEpoch}-${r.toEpoch}: trial ${t.number}, member ${r.member}, ${formatParams(t.params)} -> ${metric} ${t.value === null ? t.state : formatNumber(t.value)}`,
+      `  epochs ${r.fromEpoch}-${r.toEpoch}: trial ${t.number}, member ${r.member}, ${formatParams(t.params, names)} -> ${metric} ${t.value === null ? t.state : formatNumber(t.value)}`,
     );
   }
   return lines.join('\n');
 }
 
-function formatParams(p: PBTParams): string {
+function formatParams(p: PBTParams, names?: readonly string[]): string {
   return Object.keys(p)
+    .filter((k) => names === undefined || names.includes(k))
     .sort()
     .map((k) => `${k}=${typeof p[k] === 'number' ? formatNumber(p[k]) : String(p[k])}`)
     .join(' ');

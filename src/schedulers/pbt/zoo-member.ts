@@ -70,6 +70,7 @@ export function zooMember(options: ZooMemberOptions): ZooMember {
   const tensors = seededTensors(data, new Rng(options.dataSeed ?? options.seed));
   const { train, val } = tensors;
   let score = Number.NaN;
+  let dropoutRate = ({ ...hyperModel.defaults, ...options.params } as Params)['dropout'];
   const optimizer = (): tf.Optimizer => {
     if (!model.optimizer) throw new TfjsTuneError(`zoo member "${hyperModel.name}": the model is not compiled`);
     return model.optimizer;
@@ -78,7 +79,11 @@ export function zooMember(options: ZooMemberOptions): ZooMember {
     model,
     async train(params: PBTParams, fromStep: number, toStep: number) {
       if (typeof params.learning_rate === 'number') setOptimizerLearningRate(optimizer(), params.learning_rate);
-      if (typeof params.dropout === 'number') setDropoutRate(model, params.dropout);
+      // Only a change is applied: a model built with dropout 0 has no dropout layers to set.
+      if (typeof params.dropout === 'number' && params.dropout !== dropoutRate) {
+        setDropoutRate(model, params.dropout);
+        dropoutRate = params.dropout;
+      }
       const batchSize = Number(params.batch_size ?? hyperModel.defaults.batch_size ?? 32);
       await model.fit(train.xs, train.ys, {
         epochs: toStep,
