@@ -58,14 +58,17 @@ describe('PBTScheduler on the PBT paper toy problem', () => {
     }
   });
 
-  it('one seed repeats a run exactly: the same trials, params, values and lineage', async () => {
-    const a = (await runToyStudy(3)).study.trials;
-    const b = (await runToyStudy(3)).study.trials;
-    const c = (await runToyStudy(4)).study.trials;
-    const view = (ts: typeof a) => ts.map((t) => [t.number, t.params, t.value, jobRecordOf(t)]);
-    expect(view(b)).toEqual(view(a));
-    expect(lineageOf(c)).not.toEqual(lineageOf(a));
-  });
+  it.each([false, true])(
+    'one seed repeats a run exactly: the same trials, params, values and lineage (synch %s)',
+    async (synch) => {
+      const a = (await runToyStudy(3, { synch })).study.trials;
+      const b = (await runToyStudy(3, { synch })).study.trials;
+      const c = (await runToyStudy(4, { synch })).study.trials;
+      const view = (ts: typeof a) => ts.map((t) => [t.number, t.params, t.value, jobRecordOf(t)]);
+      expect(view(b)).toEqual(view(a));
+      expect(lineageOf(c)).not.toEqual(lineageOf(a));
+    },
+  );
 
   it('every exploit in storage names a donor trial that ended with the score it quotes, and starts from its epoch', async () => {
     const { initialParams: _, ...drawn } = TOY;
