@@ -21,6 +21,7 @@ import { bestFullyTrained, runSchedule, scheduledTrials } from '../run/run-sched
 
 /** The trial worker script beside this command's folder (.ts under ts-jest, .js when built). */
 const TRIAL_WORKER = join(__dirname, '..', 'run', `trial-worker${extname(__filename)}`);
+import { runPBTConfig } from '../run/run-pbt';
 
 export const runHelp = `Usage: tfjs-tune run CONFIG [options]
 
@@ -132,6 +133,22 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<nu
     );
   }
   await study.setUserAttr('config', JSON.parse(JSON.stringify(config)) as never);
+  if (config.pbt !== null) {
+    const { pbt } = config;
+    const code = await runPBTConfig({
+      config: { ...config, pbt },
+      study,
+      data,
+      io,
+      quiet,
+      json,
+      file,
+      checkpointDir: checkpointDirFor(config),
+      workers,
+    });
+    await study.storage.close();
+    return code;
+  }
   const target = config.trials === null ? null : existing + config.trials;
   const checkpointDir = checkpointDirFor(config);
   const display = new RunDisplay(io, {

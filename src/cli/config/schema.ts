@@ -3,6 +3,7 @@ import type { CategoricalChoice } from '../../space/distributions';
 import type { StudyDirection } from '../../trial/state';
 import { checkKeys, isObj, optInt, optNumber, optString, type Obj } from './check';
 import { parsePruner, type PrunerConfig } from './pruner-block';
+import { isPBTBlock, parsePBTBlock, type PBTBlock } from './pbt-block';
 import { parseScheduler, type SchedulerConfig } from './scheduler-block';
 
 export { PRUNER_TYPES } from './pruner-block';
@@ -51,6 +52,8 @@ export interface RunConfig {
    * promotions (`trials` counts its new configurations); `type: 'none'`: trials train to `epochs`.
    */
   readonly scheduler: SchedulerConfig;
+  /** `scheduler: { type: pbt, ... }` (parsed whole by pbt-block.ts, which reads the rest of the config); null otherwise. */
+  readonly pbt: PBTBlock | null;
   readonly trials: number | null;
   readonly timeout: number | null;
   readonly seed: number;
@@ -252,6 +255,7 @@ export function validateConfig(raw: unknown, defaults: { studyFromFile: string }
   const storage = optString(raw, 'storage', '') ?? 'sqlite:./tfjs-tune.db';
   const study = optString(raw, 'study', '') ?? defaults.studyFromFile;
   if (study.length === 0) throw new InvalidArgumentError('study', study, 'a non-empty name');
+  const pbt = isPBTBlock(raw['scheduler']) ? parsePBTBlock(raw['scheduler'], raw) : null;
   const config: RunConfig = {
     study,
     model,
@@ -263,7 +267,9 @@ export function validateConfig(raw: unknown, defaults: { studyFromFile: string }
     epochs: optInt(raw, 'epochs', '', 1) ?? 3,
     earlyStopping: parseEarlyStopping(raw['earlyStopping']),
     pruner: parsePruner(raw['pruner']),
-    scheduler: parseScheduler(raw['scheduler']),
+    // PBT's block is parsed whole with the config it depends on (pbt-block.ts); its loop is its own.
+    scheduler: pbt === null ? parseScheduler(raw['scheduler']) : { type: 'none' },
+    pbt,
     trials: optInt(raw, 'trials', '', 1) ?? null,
     timeout: optNumber(raw, 'timeout', '', Number.MIN_VALUE) ?? null,
     seed: optInt(raw, 'seed', '', 0) ?? 0,

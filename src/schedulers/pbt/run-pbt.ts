@@ -6,7 +6,8 @@ import { validateExploreOptions, type ExploreOptions } from './explore';
 import { perturbExplorer, type Explorer, type IntervalRecord } from './explorer';
 import { ScheduleBook } from './lineage';
 import type { ExploitEvent, PBTMember, PBTParams, ScheduleSegment } from './member';
-import { quantiles, validateQuantileFraction } from './quantiles';
+import { validateQuantileFraction } from './quantiles';
+import { decideAtReady, type ReadySettings } from './ready';
 
 /** Options of a population-based training run, with Ray Tune's meaning and defaults, camelCased. */
 export interface PBTOptions<S> extends ExploreOptions {
@@ -92,7 +93,7 @@ function validate<S>(o: PBTOptions<S>): void {
  */
 export async function runPBT<S>(options: PBTOptions<S>): Promise<PBTResult<S>> {
   validate(options);
-  const sign = options.direction === 'minimize' ? -1 : 1;
+  const sign: 1 | -1 = options.direction === 'minimize' ? -1 : 1;
   const q = options.quantileFraction ?? 0.25;
   const burnIn = options.burnInPeriod ?? 0;
   const rng = new Rng(options.seed);
@@ -139,64 +140,45 @@ export async function runPBT<S>(options: PBTOptions<S>): Promise<PBTResult<S>> {
     options.onResult?.({ id, step: to, score, params: params[id] as PBTParams });
   };
 
+  const settings: ReadySettings = {
+    quantileFraction: q,
+    burnInPeriod: burnIn,
+    totalSteps: options.totalSteps,
+    hyperparamMutations: options.hyperparamMutations,
+    explorer,
+    // A recipient may go back to a donor one interval behind (Ray Tune's restore), never further.
+    maxDonorLag: options.perturbationInterval,
+    ...(options.exploit !== undefined ? { exploit: options.exploit } : {}),
+    ...(options.explore !== undefined ? { explore: options.explore } : {}),
+  };
   const ready = async (id: number, snapshot: readonly number[]) => {
-    const step = steps[id] as number;
-    if (step >= options.totalSteps || step < burnIn) return;
-    // A member can be back at a step it has seen (it copied a donor behind it); it draws afresh there.
-    const visit = (visits.get(`${id}:${step}`) ?? 0) + 1;
-    visits.set(`${id}:${step}`, visit);
-    const stepRng = visit === 1 ? rng.derive('ready', id, step) : rng.derive('ready', id, step, visit);
-    const scored = snapshot.map((s, i) => ({ id: i, score: sign * s }));
-    const { bottom, top } = quantiles(scored, q, stepRng);
-    // Explore-only (the paper's ablation): every member perturbs its own parameters at each ready point.
-    if (options.exploit !== false && !bottom.includes(id)) return;
-    // Donors are top members at most one interval behind the recipient (asynchronous members drift
-    // apart by that much): a recipient may go back to a donor's step, as a restored checkpoint does in
-    // Ray Tune, but it never throws away more than one interval of training.
-    const donors = top.filter((d) => (steps[d] as number) >= step - options.perturbationInterval);
-    if (options.exploit !== false && donors.length === 0) return;
-    const before = params[id] as PBTParams;
-    let next: PBTParams = before;
-    let donor = id;
-    let copyStep = step;
-    if (options.exploit !== false) {
-      donor = stepRng.choice(donors);
-      const state = await (members[donor] as PBTMember<S>).getState();
+    const visit = (visits.get(`${id}:${steps[id] as number}`) ?? 0) + 1;
+    visits.set(`${id}:${steps[id] as number}`, visit);
+    const decision = await decideAtReady(settings, {
+      member: id,
+      scores: snapshot,
+      sign,
+      params,
+      steps,
+      history,
+      rng,
+      visit,
+      reward: sign * (startScores[id] as number),
+    });
+    if (decision === null) return;
+    if (decision.donor !== id) {
+      const state = await (members[decision.donor] as PBTMember<S>).getState();
       await (members[id] as PBTMember<S>).setState(state);
-      next = params[donor] as PBTParams;
-      // The recipient continues from the donor's step, as a restored checkpoint would: in the
-      // asynchronous variant the donor may be ahead or one interval behind (see `donors`).
-      copyStep = steps[donor] as number;
-      steps[id] = copyStep;
-      startScores[id] = scores[donor] as number;
+      steps[id] = decision.step;
+      startScores[id] = scores[decision.donor] as number;
+      book.inherit(id, decision.donor, decision.step, decision.params);
+    } else {
+      book.extend(id, decision.step, decision.params);
     }
-    if (options.explore !== false) {
-      next = await explorer({
-        member: id,
-        step: copyStep,
-        params: next,
-        mutations: options.hyperparamMutations,
-        reward: sign * (startScores[id] as number),
-        population: params.slice(),
-        history,
-        rng: stepRng,
-      });
-    }
-    params[id] = next;
-    if (donor !== id) book.inherit(id, donor, copyStep, next);
-    else book.extend(id, copyStep, next);
-    if (donor !== id || options.exploit === false) {
-      const event: ExploitEvent = {
-        step: copyStep,
-        recipient: id,
-        donor,
-        recipientScore: snapshot[id] as number,
-        donorScore: snapshot[donor] as number,
-        paramsBefore: before,
-        paramsAfter: next,
-      };
-      lineage.push(event);
-      options.onExploit?.(event);
+    params[id] = decision.params;
+    if (decision.event !== null) {
+      lineage.push(decision.event);
+      options.onExploit?.(decision.event);
     }
   };
 

@@ -3,14 +3,13 @@ import * as tf from '@tensorflow/tfjs';
 import type { DatasetSplits } from '../../../datasets/types';
 import { TfjsTuneError } from '../../errors';
 import { Rng, type RngState } from '../../random/rng';
-import { SeededDropout } from '../../../models/seeded-dropout';
-import { allLayers } from '../../training/model-layers';
-import { readOptimizerState, writeOptimizerState, type NamedWeight } from '../../training/checkpoint/optimizer-state';
+import type { NamedWeight } from '../../training/checkpoint/optimizer-state';
 import { disposeModel } from '../../training/dispose-model';
 import type { HyperModel, Params } from '../../training/hyper-model';
-import { applyLiveParams } from '../../training/live-params';
+import { applyChangedLiveParams } from '../../training/live-params';
 import { buildContextFor, seededTensors } from '../../training/trial-tensors';
 import type { PBTMember, PBTParams } from './member';
+import { readModelState, writeModelState } from './model-state';
 
 // Which parameters a live model can change (and the refusal of the others) live in training/.
 export { LIVE_MUTABLE_PARAMS, checkLiveMutable } from '../../training/live-params';
@@ -33,8 +32,9 @@ export interface ZooMemberOptions {
   /** Seeds the model's initialisers (and dropout). */
   readonly seed: number;
   /**
-   * Seeds the order of the training data (default `seed`). Give a population one data seed, so that
-   * a member that took over another's state trains on what the other would have (replay is exact).
+   * Seeds the training data order; default `seed`. A population shares one (the run's), so a
+   * member that copied another's weights sees the batches the donor would have, and a replay of
+   * its schedule trains on the same order.
    */
   readonly dataSeed?: number;
   /** `val_acc` (default for classification) or `val_loss`. */
@@ -59,15 +59,14 @@ export function zooMember(options: ZooMemberOptions): ZooMember {
   const tensors = seededTensors(data, new Rng(options.dataSeed ?? options.seed));
   const { train, val } = tensors;
   let score = Number.NaN;
-  const dropoutLayers = allLayers(model).filter((l): l is SeededDropout => l instanceof SeededDropout);
-  const optimizer = (): tf.Optimizer => {
-    if (!model.optimizer) throw new TfjsTuneError(`zoo member "${hyperModel.name}": the model is not compiled`);
-    return model.optimizer;
-  };
+  // What the model trains with now: built with these; each interval applies what changed.
+  let current: Params = { ...hyperModel.defaults, ...options.params };
+  if (!model.optimizer) throw new TfjsTuneError(`zoo member "${hyperModel.name}": the model is not compiled`);
   return {
     model,
     async train(params: PBTParams, fromStep: number, toStep: number) {
-      applyLiveParams(model, params);
+      applyChangedLiveParams(model, current, params);
+      current = { ...current, ...params };
       const batchSize = Number(params.batch_size ?? hyperModel.defaults.batch_size ?? 32);
       await model.fit(train.xs, train.ys, {
         epochs: toStep,
@@ -88,29 +87,10 @@ export function zooMember(options: ZooMemberOptions): ZooMember {
       tf.dispose(outputs);
       return score;
     },
-    async getState(): Promise<ZooMemberState> {
-      const weights = model.getWeights().map((w) => w.clone());
-      const state = await readOptimizerState(optimizer());
-      try {
-        return {
-          weights,
-          optimizer: state.weights.map((w) => ({ name: w.name, tensor: w.tensor.clone() })),
-          dropout: dropoutLayers.map((l) => l.getRngState()),
-        };
-      } finally {
-        state.release();
-      }
-    },
+    getState: () => readModelState(model),
     async setState(state: ZooMemberState) {
       try {
-        model.setWeights(state.weights);
-        await writeOptimizerState(optimizer(), state.optimizer);
-        if (state.dropout.length !== dropoutLayers.length) {
-          throw new TfjsTuneError(
-            `zoo member: the state has ${state.dropout.length} dropout streams, the model ${dropoutLayers.length} dropout layers`,
-          );
-        }
-        state.dropout.forEach((s, i) => dropoutLayers[i]?.setRngState(s));
+        await writeModelState(model, state);
       } finally {
         disposeZooState(state);
       }
