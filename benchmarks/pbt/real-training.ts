@@ -37,7 +37,7 @@ import { median } from '../training/stats';
 export interface PBTRealTrainingOptions {
   readonly seeds?: readonly number[];
   readonly populationSize?: number;
-  /** Epochs each PBT member (and each random-search configuration) trains. Default 8. */
+  /** Epochs each PBT member (and each random-search configuration) trains. Default 12. */
   readonly epochs?: number;
   /** PBT's ready interval, in epochs. Default 2. */
   readonly perturbationInterval?: number;
@@ -66,11 +66,14 @@ async function runPopulation(
   o: Required<Omit<PBTRealTrainingOptions, 'seeds' | 'log'>>,
 ) {
   let trained = 0;
+  const starts = startingConfigurations(seed, o.populationSize);
   const result = await runPBT({
     populationSize: o.populationSize,
     perturbationInterval: o.perturbationInterval,
     totalSteps: o.epochs,
     hyperparamMutations: MUTATIONS,
+    // The same starting points as random search: PBT's gain is what it does between intervals.
+    initialParams: (id) => starts[id] as Record<string, number>,
     seed,
     createMember: (id, params) => {
       const member = zooMember({ hyperModel: cnn, data, params, seed: memberSeed(seed, id), dataSeed: seed });
@@ -111,14 +114,21 @@ function rootOf(id: number, lineage: readonly ExploitEvent[]): number {
   }
 }
 
-/** Random search over fixed values: `n` configurations, each trained for `epochs`. */
-async function runRandom(data: DatasetSplits, seed: number, n: number, epochs: number): Promise<number> {
+/** The `n` starting configurations of a seed: random search trains them as they are, PBT starts from them. */
+function startingConfigurations(seed: number, n: number): Record<string, number>[] {
   const rng = new Rng(seed).derive('random-search');
-  let best = -Infinity;
-  for (let id = 0; id < n; id++) {
+  return Array.from({ length: n }, () => {
     const params: Record<string, number> = {};
     for (const name of Object.keys(MUTATIONS).sort())
       params[name] = sampleUniform(MUTATIONS[name] as Distribution, rng) as number;
+    return params;
+  });
+}
+
+/** Random search over fixed values: `n` configurations, each trained for `epochs`. */
+async function runRandom(data: DatasetSplits, seed: number, n: number, epochs: number): Promise<number> {
+  let best = -Infinity;
+  for (const [id, params] of startingConfigurations(seed, n).entries()) {
     const member = zooMember({ hyperModel: cnn, data, params, seed: memberSeed(seed, id), dataSeed: seed });
     await member.train(params, 0, epochs);
     best = Math.max(best, await member.evaluate());
@@ -182,7 +192,7 @@ export async function pbtRealTrainingBenchmark(options: PBTRealTrainingOptions =
   const seeds = options.seeds ?? [0, 1, 2];
   const o = {
     populationSize: options.populationSize ?? 8,
-    epochs: options.epochs ?? 8,
+    epochs: options.epochs ?? 12,
     perturbationInterval: options.perturbationInterval ?? 2,
   };
   const log = options.log ?? (() => undefined);
@@ -258,7 +268,7 @@ export async function pbtRealTrainingBenchmark(options: PBTRealTrainingOptions =
     description:
       `Real training on ${backend.name}: the zoo cnn on synthetic CIFAR (16 px, 4 classes, 1200/800 images), learning rate ` +
       `[${LR.low}, ${LR.high}] and weight decay [${WD.low}, ${WD.high}] (log, decoupled) searched; PBT population ${o.populationSize}, ` +
-      `${o.epochs} epochs a member, ready every ${o.perturbationInterval}; random search ${o.populationSize} fixed configurations of ` +
+      `${o.epochs} epochs a member, ready every ${o.perturbationInterval}; random search over PBT's ${o.populationSize} starting configurations, fixed, for ` +
       `${o.epochs} epochs; the ASHA tuner (factor 2, promotions) until ${budget} epochs are spent. Seeds ${seeds.join(', ')}; ` +
       `best val_acc of a model trained to ${o.epochs} epochs. pbt-replay: a fresh model trained on the best member's schedule.`,
     rows,

@@ -18,6 +18,8 @@ export { ASHA } from '../tuners/asha';
 export type { ASHAOptions } from '../tuners/asha';
 export { PopulationBasedTraining } from '../tuners/population-based-training';
 export type { PopulationBasedTrainingOptions, PBTSearchArgs } from '../tuners/population-based-training';
+export { PB2 } from '../tuners/pb2';
+export type { PB2Options } from '../tuners/pb2';
 export type { StoredExploit } from '../schedulers/pbt/stored-lineage';
 export type { ExploitRecord } from '../schedulers/pbt/job-record';
 export { BOHB } from '../tuners/bohb';

@@ -86,6 +86,21 @@ describe('tfjs-tune run with scheduler: { type: pbt }', () => {
     expect((parsed as InvalidConfigError).problems.map((p) => p.field)).toEqual(['scheduler.hyperparamMutations']);
   });
 
+  it('reads scheduler: { type: pb2 } as the same block with PB2’s explore, checked the same way', () => {
+    const raw = (block: Record<string, unknown>) => ({
+      model: 'mlp',
+      dataset: 'synthetic-tabular',
+      scheduler: { populationSize: 2, perturbationInterval: 1, hyperparamMutations: ['learning_rate'], ...block },
+    });
+    const config = validateConfig(raw({ type: 'pb2' }), { studyFromFile: 's' });
+    expect(config.pbt?.type).toBe('pb2');
+    expect(validateConfig(raw({ type: 'pbt' }), { studyFromFile: 's' }).pbt?.type).toBe('pbt');
+    expect(() => validateConfig(raw({ type: 'pb2', quantileFraction: 0.9 }), { studyFromFile: 's' })).toThrow(
+      /scheduler\.quantileFraction/,
+    );
+    expect(() => validateConfig(raw({ type: 'pb3' }), { studyFromFile: 's' })).toThrow(/hyperband, asha, pbt, pb2/);
+  });
+
   it('runs the population to its budget, prints the best member’s lineage, and one seed repeats the run', async () => {
     const cfg = join(dir, 'pbt.yaml');
     writeFileSync(

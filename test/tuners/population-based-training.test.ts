@@ -112,3 +112,32 @@ describe('tune.tuners.PopulationBasedTraining', () => {
     expect(() => new PopulationBasedTraining(m, options({ maxTrials: 3 }))).toThrow(/options\.maxTrials/);
   });
 });
+
+describe('tune.tuners.PB2', () => {
+  it('runs PBT’s loop with the GP bandit as explore: mutations stay in bounds and differ from PBT’s', async () => {
+    const train = toTensors(splits.train, { oneHot: true });
+    const val = toTensors(splits.val, { oneHot: true });
+    const baseline = tf.memory().numTensors;
+    const settings = options({ populationSize: 4, totalEpochs: 5, quantileFraction: 0.5, synch: true });
+    const mutated = async (tuner: PopulationBasedTraining) => {
+      await tuner.search(train.xs, train.ys, { validationData: [val.xs, val.ys] });
+      return (await tuner.lineage()).map((e) => e.paramsAfter['learning_rate'] as number);
+    };
+    const pb2 = await mutated(
+      new tune.tuners.PB2(tune.models.mlp, { ...settings, directory: join(dir, 'pb2'), pb2: { minObservations: 2 } }),
+    );
+    const pbt = await mutated(
+      new PopulationBasedTraining(tune.models.mlp, { ...settings, directory: join(dir, 'pbt') }),
+    );
+    expect(pb2.length).toBeGreaterThan(0);
+    // The zoo mlp's learning_rate space: log-uniform in [1e-4, 3e-2].
+    for (const lr of pb2) expect(lr >= 1e-4 && lr <= 3e-2).toBe(true);
+    expect(pb2).not.toEqual(pbt);
+    expect(tf.memory().numTensors).toBe(baseline);
+    tf.dispose([train.xs, train.ys, val.xs, val.ys]);
+  });
+
+  it('refuses a bad bandit option, naming it', () => {
+    expect(() => new tune.tuners.PB2(tune.models.mlp, options({ pb2: { window: 0 } }))).toThrow(/window/);
+  });
+});

@@ -8,8 +8,12 @@ import { spaceDistributions } from '../../schedulers/pbt/space-draw';
 import type { HyperModel } from '../../training/hyper-model';
 import { isObj, type Obj } from './check';
 
-/** `scheduler: { type: pbt, ... }` in a `tfjs-tune run` config: Ray Tune's PBT options, camelCased. */
+/**
+ * `scheduler: { type: pbt | pb2, ... }` in a `tfjs-tune run` config: Ray Tune's PBT options,
+ * camelCased. pb2 is the same block with PB2's explore step (a GP bandit on the reward change).
+ */
 export interface PBTBlock {
+  readonly type: 'pbt' | 'pb2';
   readonly populationSize: number;
   readonly perturbationInterval: number;
   readonly burnInPeriod: number;
@@ -51,7 +55,7 @@ export class InvalidConfigError extends InvalidArgumentError {
 
 /** Whether the config's `scheduler` is a PBT block (parsed here rather than by the other schedulers' parser). */
 export function isPBTBlock(raw: unknown): raw is Obj {
-  return isObj(raw) && raw['type'] === 'pbt';
+  return isObj(raw) && (raw['type'] === 'pbt' || raw['type'] === 'pb2');
 }
 
 /**
@@ -140,6 +144,7 @@ export function parsePBTBlock(block: Obj, config: Obj): PBTBlock {
       );
   if (problems.length > 0) throw new InvalidConfigError(problems);
   return {
+    type: block['type'] === 'pb2' ? 'pb2' : 'pbt',
     populationSize: block['populationSize'] as number,
     perturbationInterval: block['perturbationInterval'] as number,
     burnInPeriod: (block['burnInPeriod'] as number | undefined) ?? 0,

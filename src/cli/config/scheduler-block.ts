@@ -51,8 +51,8 @@ export const SCHEDULER_BLOCKS: Readonly<Record<string, SchedulerBlockParser>> = 
  * promotions are `scheduler: { type: asha }`, its stop-only variant the successive-halving pruner).
  */
 export function parseScheduler(raw: unknown): SchedulerConfig {
-  // pbt is parsed by pbt-block.ts (it reads the rest of the config) before this is called.
-  const types = [...Object.keys(SCHEDULER_BLOCKS), 'pbt'];
+  // pbt and pb2 are parsed by pbt-block.ts (it reads the rest of the config) before this is called.
+  const types = [...Object.keys(SCHEDULER_BLOCKS), 'pbt', 'pb2'];
   if (raw === undefined) return { type: 'none' };
   if (raw === 'none' || raw === false)
     throw new InvalidArgumentError('scheduler', raw, 'left out (trials train to epochs on their own)');

@@ -1,4 +1,5 @@
 import type { DatasetSplits } from '../../../datasets/types';
+import { pb2Explorer } from '../../schedulers/pb2/pb2-explorer';
 import { InvalidArgumentError } from '../../errors';
 import { InProcessExecutor } from '../../execution/in-process';
 import { jobRecordOf } from '../../schedulers/pbt/job-record';
@@ -62,6 +63,14 @@ export async function runPBTConfig(o: PBTRunOptions): Promise<number> {
     seed: config.seed,
     space,
     hyperparamMutations: mutations,
+    ...(block.type === 'pb2'
+      ? {
+          explorer: pb2Explorer({
+            resampleProbability: block.resampleProbability,
+            perturbationFactors: block.perturbationFactors,
+          }),
+        }
+      : {}),
   });
   const trainer = zooJobTrainer({
     hyperModel: model,
