@@ -15,6 +15,10 @@ import { tunerOverhead } from './training/tuner-overhead';
 import { trainingStepProfile } from './training/step-profile';
 import { exploitCostBenchmark } from './pbt/exploit-cost';
 import { pbtLrScheduleBenchmark, pbtToyBenchmark } from './pbt/pbt-benchmarks';
+import { optunaInterop } from './interop/optuna-interop';
+import { reportRender } from './report/report-render';
+import { pbtRealTrainingBenchmark } from './pbt/real-training';
+import { pb2LrScheduleBenchmark } from './pbt/pb2-benchmark';
 import { saveResult, toMarkdown, type BenchResult } from './result';
 
 const BENCHMARKS: Readonly<Record<string, () => Promise<BenchResult>>> = {
@@ -40,6 +44,10 @@ const BENCHMARKS: Readonly<Record<string, () => Promise<BenchResult>>> = {
   'pbt-toy': () => pbtToyBenchmark(),
   'pbt-lr-schedule': () => pbtLrScheduleBenchmark(),
   'pbt-exploit-cost': () => exploitCostBenchmark(),
+  'report-render': reportRender,
+  'optuna-interop': optunaInterop,
+  'pbt-real-training': () => pbtRealTrainingBenchmark(realTrainingFlags()),
+  'pb2-lr-schedule': () => pb2LrScheduleBenchmark(),
 };
 
 function realTrainingFlags(): { seeds?: number[]; log: (message: string) => void } {

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import seedrandom from 'seedrandom';
 
 import { InvalidArgumentError } from '../src/errors';
-import { Rng } from '../src/random/rng';
+import { Rng, type RngState } from '../src/random/rng';
 
 // Math's functions bound once: inside jest's vm context every `Math.x` is a global lookup through
 // the sandbox's interceptors, which made the hot loops below ~6x slower under test.
@@ -26,7 +26,7 @@ export class SeededDropout extends tf.layers.Layer {
   static className = 'TfjsTuneSeededDropout';
   readonly rate: number;
   readonly seed: number;
-  private readonly rng: Rng;
+  private rng: Rng;
 
   constructor(args: SeededDropoutArgs) {
     super(args.name === undefined ? {} : { name: args.name });
@@ -47,6 +47,18 @@ export class SeededDropout extends tf.layers.Layer {
     if (kwargs['training'] !== true || this.rate === 0) return tf.clone(x);
     if (x.dtype !== 'float32') return tf.dropout(x, this.rate, undefined, this.rng.nextSeed());
     return tf.mul(x, dropoutMultiplier(x.shape, this.rate, this.rng.nextSeed()));
+  }
+
+  /**
+   * Where the mask stream stands: part of a live model's state, so that a model that takes over
+   * another's weights (PBT's exploit) also draws the masks the other would have drawn next.
+   */
+  getRngState(): RngState {
+    return this.rng.getState();
+  }
+
+  setRngState(state: RngState): void {
+    this.rng = Rng.fromState(state);
   }
 
   override getConfig(): tf.serialization.ConfigDict {

@@ -7,14 +7,48 @@
  * @module tfjs-tune/advanced
  */
 
-// Epoch-budget loops: the schedule, the slots a loop hands out, and executors that run them.
-export { hyperbandSchedule } from './tuners/hyperband-schedule';
-export type { HyperbandBracket, HyperbandRound } from './tuners/hyperband-schedule';
-export { runHyperband, inProcessRounds } from './tuners/hyperband-loop';
-export type { HyperbandLoopOptions, RoundExecutor } from './tuners/hyperband-loop';
+// Epoch-budget searches: the scheduler contract, its one loop, executors, and the Hyperband / ASHA
+// schedulers with the slots they hand out.
+export { runScheduler } from './schedulers/run-scheduler';
+export type { RunSchedulerOptions } from './schedulers/run-scheduler';
+export type {
+  Scheduler,
+  Job,
+  JobStart,
+  JobResult,
+  JobOutcome,
+  Decision,
+  Executor,
+  JobTrainer,
+  JobContext,
+  JobEnd,
+  PortableState,
+} from './schedulers/scheduler';
+export { InProcessExecutor } from './execution/in-process';
+export { PoolExecutor, runSchedulerOnWorkers } from './execution/pool-executor';
+export type { WorkersOptions } from './execution/pool-executor';
+export { WorkerPool } from './execution/worker-pool';
+export type { WorkerPoolOptions } from './execution/worker-pool';
+export { serveJobs } from './execution/serve-jobs';
+export type { ServeJobsOptions } from './execution/serve-jobs';
+export type { TrainedJob } from './execution/train-job';
+export { HyperbandScheduler } from './schedulers/hyperband';
+export type { HyperbandSchedulerOptions } from './schedulers/hyperband';
+export { ASHAScheduler, ashaRungs } from './schedulers/asha';
+export type { ASHASchedulerOptions } from './schedulers/asha';
+export { hyperbandSchedule } from './schedulers/hyperband-schedule';
+export type { HyperbandBracket, HyperbandRound } from './schedulers/hyperband-schedule';
+export { slotJobTrainer } from './schedulers/slot-job-trainer';
+export { PBTScheduler } from './schedulers/pbt/pbt-scheduler';
+export type { PBTSchedulerOptions } from './schedulers/pbt/pbt-settings';
+export type { PBTJobRecord } from './schedulers/pbt/job-record';
+export { memberJobTrainer } from './schedulers/pbt/member-trainer';
+export type { MemberJobTrainer, MemberTrainerOptions } from './schedulers/pbt/member-trainer';
+export { zooJobTrainer } from './schedulers/pbt/zoo-trainer';
+export type { ZooTrainerOptions } from './schedulers/pbt/zoo-trainer';
+export { lineageOf, scheduleOfTrial, formatLineage } from './schedulers/pbt/stored-lineage';
+export type { TrialSchedule } from './schedulers/pbt/stored-lineage';
 export type { HyperbandSlot, TrainSlot } from './training/train-slot';
-export { runASHA, ashaRungs, inProcessJobs } from './tuners/asha-loop';
-export type { ASHALoopOptions, ASHAJob, JobStream } from './tuners/asha-loop';
 export { slotTrainerFor } from './training/slot-trainer';
 export type { SlotTrainerOptions, ZooSlotTrainer } from './training/slot-trainer';
 
@@ -44,3 +78,10 @@ export {
 export type { DilatedDepthwiseConv2DArgs } from './training/backend';
 export { readOptimizerState, writeOptimizerState } from './training/checkpoint/optimizer-state';
 export type { NamedWeight, OptimizerState } from './training/checkpoint/optimizer-state';
+
+// Population-based training's explore step: PBT's perturbation or PB2's GP-UCB bandit.
+export { pb2Explorer } from './schedulers/pb2/pb2-explorer';
+export type { PB2ExplorerOptions } from './schedulers/pb2/pb2-explorer';
+export type { Explorer, ExploreContext, IntervalRecord } from './schedulers/pbt/explorer';
+export type { ExploreOptions } from './schedulers/pbt/explore';
+export type { PBTParams } from './schedulers/pbt/member';

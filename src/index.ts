@@ -57,3 +57,4 @@ export * as datasets from './api/datasets';
 export * as errors from './api/errors';
 export * as logging from './api/logging';
 export * as analysis from './api/analysis';
+export * as report from './api/report';

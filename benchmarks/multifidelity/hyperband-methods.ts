@@ -1,6 +1,6 @@
 /**
  * The Hyperband and BOHB tuners' schedule on the learning-curve surrogate, as surrogate methods:
- * the same loop the tuners run (`runHyperband`: brackets, promotion of the top 1/3, resumed
+ * the same loop the tuners run (`runScheduler` over `HyperbandScheduler`: brackets, promotion of the top 1/3, resumed
  * configurations, bookkeeping in storage), with "training" replaced by reading the surrogate's curve
  * from the epoch a configuration stopped at. A promoted configuration trains only its new epochs, as
  * a checkpoint-resuming tuner does, and sees the same noise it would have seen had it never paused.
@@ -13,8 +13,11 @@ import { RandomSampler } from '../../src/samplers/random';
 import { createStudy } from '../../src/study/create-study';
 import type { TrainSlot } from '../../src/training/train-slot';
 import { BOHBSampler, type BOHBSamplerOptions } from '../../src/samplers/bohb/sampler';
-import { inProcessJobs, runASHA } from '../../src/tuners/asha-loop';
-import { inProcessRounds, runHyperband } from '../../src/tuners/hyperband-loop';
+import { InProcessExecutor } from '../../src/execution/in-process';
+import { ASHAScheduler } from '../../src/schedulers/asha';
+import { HyperbandScheduler } from '../../src/schedulers/hyperband';
+import { runScheduler } from '../../src/schedulers/run-scheduler';
+import { slotJobTrainer } from '../../src/schedulers/slot-job-trainer';
 import { silentLogger } from '../../src/util/logger';
 
 /** Hyperband iterations are repeated until the epoch budget is spent (the loop stops mid-iteration). */
@@ -41,9 +44,13 @@ export function hyperbandLoopMethod(
       let epochs = 0;
       const settings = { maxEpochs: MAX_EPOCHS, factor: schedule.factor ?? 3, minEpochs: schedule.minEpochs ?? 1 };
       const loop = (train: TrainSlot): Promise<void> =>
-        schedule.loop === 'asha'
-          ? runASHA(study, { ...settings, maxTrials: Infinity }, inProcessJobs(train))
-          : runHyperband(study, { ...settings, iterations: ENOUGH_ITERATIONS }, inProcessRounds(train));
+        runScheduler(
+          study,
+          schedule.loop === 'asha'
+            ? new ASHAScheduler({ ...settings, maxTrials: Infinity })
+            : new HyperbandScheduler({ ...settings, iterations: ENOUGH_ITERATIONS }),
+          new InProcessExecutor(slotJobTrainer(train)),
+        );
       await loop(async (trial, slot) => {
         const config = suggestConfig(trial); // a promoted trial already holds its parent's values
         const root = slot.parent === null ? trial.number : (rootOf.get(slot.parent) ?? slot.parent);

@@ -21,7 +21,7 @@ import type { HyperModel, SuggestApi } from '../../src/training/hyper-model';
 import { objectiveFor } from '../../src/training/objective-for';
 import type { FrozenTrial } from '../../src/trial/frozen-trial';
 import type { Hyperband } from '../../src/tuners/hyperband';
-import { slotOf } from '../../src/tuners/hyperband-loop';
+import { slotOf } from '../../src/trial/hyperband-slot';
 import type { HyperParameters } from '../../src/tuners/hyperparameters';
 import type { BuildModelFn } from '../../src/tuners/tuner';
 import { silentLogger } from '../../src/util/logger';

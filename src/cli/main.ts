@@ -1,4 +1,8 @@
 import { InvalidArgumentError } from '../errors';
+import { dashboardCommand, dashboardHelp } from './commands/dashboard';
+import { exportCommand, exportHelp } from './commands/export';
+import { importCommand, importHelp } from './commands/import';
+import { reportCommand, reportHelp } from './commands/report';
 import { runCommand, runHelp } from './commands/run';
 import { studiesCommand, studiesHelp } from './commands/studies';
 import { trialsCommand, trialsHelp } from './commands/trials';
@@ -11,6 +15,18 @@ const COMMANDS: Readonly<Record<string, { summary: string; help: string; run: Ha
   run: { summary: 'tune a zoo model on a dataset from a config file', help: runHelp, run: runCommand },
   studies: { summary: 'list the studies in a storage', help: studiesHelp, run: studiesCommand },
   trials: { summary: 'print the trials of a study (table, csv, json)', help: trialsHelp, run: trialsCommand },
+  report: { summary: "write a study's charts and trial table as one HTML file", help: reportHelp, run: reportCommand },
+  export: {
+    summary: 'write studies as an Optuna journal file (optuna-dashboard opens it)',
+    help: exportHelp,
+    run: exportCommand,
+  },
+  import: { summary: 'add the studies of an Optuna journal file to a storage', help: importHelp, run: importCommand },
+  dashboard: {
+    summary: 'serve a live local web app over a storage (127.0.0.1)',
+    help: dashboardHelp,
+    run: dashboardCommand,
+  },
 };
 
 function version(): string {

@@ -22,6 +22,18 @@ export interface GPHyperparameters {
   readonly noise: number;
 }
 
+/**
+ * A factor of a product kernel that is constant wherever the posterior is asked: k((z, x), (z', x'))
+ * = f(z, z') k(x, x'), predicted only at one z* (PB2's time decay and reward similarity, at the
+ * current time and reward). `train` is f over the training points (n x n, multiplied into K);
+ * `cross` is f(z*, z_i) per training point (multiplied into k(x, X)), with f(z*, z*) = 1 so the
+ * prior variance stays `scale`. Folded into alpha and L^-1, so prediction costs what it did.
+ */
+export interface FixedKernelFactor {
+  readonly train: tf.Tensor2D;
+  readonly cross: ArrayLike<number>;
+}
+
 /** Below this the posterior variance is rounding noise; clamping keeps log(sigma) finite. */
 export const MIN_VARIANCE = 1e-10;
 
@@ -98,8 +110,12 @@ export class GPPosterior {
     y: ArrayLike<number>,
     hp: GPHyperparameters,
     options: CholeskyOptions = {},
+    factor?: FixedKernelFactor,
   ): GPPosterior {
     const [n, dims] = x.shape;
+    if (factor !== undefined && (factor.cross.length !== n || factor.train.shape[0] !== n)) {
+      throw new InvalidArgumentError('GPPosterior.fit(factor)', [factor.train.shape, factor.cross.length], `${n} rows`);
+    }
     if (y.length !== n) throw new InvalidArgumentError('GPPosterior.fit(y).length', y.length, `${n} (rows of x)`);
     if (hp.inverseSquaredLengthscales.length !== dims) {
       throw new InvalidArgumentError(
@@ -109,21 +125,29 @@ export class GPPosterior {
       );
     }
     const prepared = prepareKernel(kernel, x, hp.inverseSquaredLengthscales, hp.scale);
-    let factor: CholeskyFactor | null = null;
+    let cholesky: CholeskyFactor | null = null;
     try {
       const k = tf.tidy(() => {
         const w = tf.tensor1d(Float32Array.from(hp.inverseSquaredLengthscales));
-        return tf.add(kernelMatrix(kernel, x, x, w, hp.scale), tf.mul(tf.eye(n), hp.noise)) as tf.Tensor2D;
+        const base = kernelMatrix(kernel, x, x, w, hp.scale);
+        const product = factor === undefined ? base : tf.mul(base, factor.train);
+        return tf.add(product, tf.mul(tf.eye(n), hp.noise)) as tf.Tensor2D;
       });
       try {
-        factor = CholeskyFactor.of(k, options);
+        cholesky = CholeskyFactor.of(k, options);
       } finally {
         k.dispose();
       }
-      const f = factor;
+      const f = cholesky;
       const [alpha, alphaT, lowerInverse, lowerInverseT] = tf.tidy(() => {
-        const a = f.solveUpper(f.solveLower(tf.tensor2d(Float32Array.from(y), [n, 1])));
-        const li = f.lowerInverse();
+        let a: tf.Tensor2D = f.solveUpper(f.solveLower(tf.tensor2d(Float32Array.from(y), [n, 1])));
+        let li: tf.Tensor2D = f.lowerInverse();
+        if (factor !== undefined) {
+          // k(x, X) c alpha = k(x, X) (c alpha) and L^-1 (c k(X, x)) = (L^-1 diag(c)) k(X, x).
+          const c = Float32Array.from(factor.cross);
+          a = tf.mul(a, tf.tensor2d(c, [n, 1]));
+          li = tf.mul(li, tf.tensor2d(c, [1, n]));
+        }
         // alpha^T as its own copy, not a reshape: the wasm backend caches XNNPACK's packed right-hand
         // operand of matMul by data id, so a reshaped view of alpha (n x 1, already a right operand)
         // would be multiplied with alpha's stale packing and give garbage.
@@ -134,7 +158,7 @@ export class GPPosterior {
       disposePrepared(prepared);
       throw error;
     } finally {
-      factor?.dispose();
+      cholesky?.dispose();
     }
   }
 

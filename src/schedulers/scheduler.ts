@@ -10,8 +10,9 @@ import type { JsonValue } from '../trial/json';
 //
 // Every job is recorded as one study trial, created WAITING by the scheduler with its bookkeeping in
 // the trial's system attributes, so any process can rebuild the scheduler's state from storage
-// (`prepare`) and a search killed mid-run resumes. Executors (in-process, the worker-thread pool) run
-// jobs; they know nothing of Hyperband, ASHA or PBT.
+// (`prepare`) and a search killed mid-run resumes. Executors (src/execution/: in-process, the
+// worker-thread pool) run jobs; they know nothing of Hyperband, ASHA or PBT. `runScheduler`
+// (run-scheduler.ts) is the one loop between the two.
 
 /** The answer to a reported result: train on, end the job here keeping its state, or end it as pruned. */
 export type Decision = 'continue' | 'pause' | 'stop';
@@ -69,7 +70,9 @@ export interface Scheduler {
   onJobEnd(job: Job, outcome: JobOutcome): Promise<void>;
   /**
    * States no future job will start from: trial numbers whose saved state (checkpoint file, live
-   * state held by the executor) may be freed now.
+   * state held by the executor) may be freed now. Cumulative (every such trial so far, in any order);
+   * `runScheduler` asks after every `nextJob` and `onJobEnd` and frees each trial once per run.
+   * Results to keep (Hyperband's fully trained models) are never listed.
    */
   releasable(): readonly number[];
 }
@@ -93,8 +96,13 @@ export interface JobContext {
    * undefined when the trainer finds it itself (its own live model in this process, a checkpoint).
    */
   readonly startState?: PortableState;
-  /** Reports a result and returns the scheduler's decision; 'pause' and 'stop' end training now. */
-  report(result: JobResult): Promise<Decision>;
+  /**
+   * Reports a result: records it on the trial (`trial.report(value, epoch - 1)`, the fit callbacks'
+   * step: the 0-based index of the epoch just trained) and returns the scheduler's decision (a
+   * message round trip on a worker thread); 'pause' and 'stop' mean: end training now. A trainer
+   * that reports through the trial itself (the slot trainers' `reportToTrial`) may never call it.
+   */
+  readonly report: (result: JobResult) => Promise<Decision>;
 }
 
 /** What a trainer returns: the objective value at the epoch it stopped, and the state it ended with when asked to hand it over. */
@@ -107,7 +115,21 @@ export interface JobEnd {
 /** Trains one job (a zoo model, a custom PBT member, a toy problem). Throwing fails the job's trial. */
 export type JobTrainer = (context: JobContext) => Promise<JobEnd>;
 
-/** Runs a scheduler's jobs until it says 'done' or the study is stopped. In-process or on worker threads. */
+/**
+ * Runs jobs, in-process or on worker threads; `runScheduler` drives it (the loop is the same for
+ * every scheduler and executor). An executor knows nothing of Hyperband, ASHA or PBT.
+ */
 export interface Executor {
-  run(study: Study, scheduler: Scheduler): Promise<void>;
+  /** How many jobs may run at once (in-process: 1; the pool: its workers). */
+  readonly slots: number;
+  /**
+   * Runs one job to its end: claims the job's WAITING trial by number, trains it, sends every result
+   * the trainer reports to `decide` and its answer back, and tells the trial (COMPLETE with the
+   * trainer's value; PRUNED after a 'stop' or a pruner's `TrialPruned`; FAIL when the trainer throws,
+   * its value is not finite or its worker crashed). Resolves with the outcome; rejects only when
+   * the executor itself cannot go on (every worker crashing).
+   */
+  runJob(study: Study, job: Job, decide: (result: JobResult) => Decision): Promise<JobOutcome>;
+  /** Frees the states it holds for these trials (see {@link Scheduler.releasable}). */
+  release?(trialNumbers: readonly number[]): void;
 }

@@ -50,8 +50,12 @@ export interface Storage {
 
   /** A new trial, RUNNING (start time now) unless the template says WAITING; null when `maxTrials` is reached. */
   createTrial(studyId: number, template?: TrialTemplate, options?: CreateTrialOptions): Promise<FrozenTrial | null>;
-  /** Atomically moves the oldest WAITING trial to RUNNING and returns it; null when there is none. */
-  claimWaitingTrial(studyId: number): Promise<FrozenTrial | null>;
+  /**
+   * Atomically moves the oldest WAITING trial (or, given `trialNumber`, that one, if it is WAITING)
+   * to RUNNING and returns it; null when there is none. A scheduler's executor claims the trial of the
+   * job it was handed by number, so concurrent workers never swap jobs.
+   */
+  claimWaitingTrial(studyId: number, trialNumber?: number): Promise<FrozenTrial | null>;
   setTrialParam(trialId: number, name: string, value: ParamValue, distribution: Distribution): Promise<void>;
   /** Sets the state (and values when COMPLETE); finishing stamps the completion time. */
   setTrialState(trialId: number, state: TrialState, values?: readonly number[] | null): Promise<void>;

@@ -130,10 +130,12 @@ export class InMemoryStorage implements Storage {
     return this.frozen(trial);
   }
 
-  async claimWaitingTrial(studyId: number): Promise<FrozenTrial | null> {
+  async claimWaitingTrial(studyId: number, trialNumber?: number): Promise<FrozenTrial | null> {
     const study = this.study(studyId);
     if (study.waiting === 0) return null;
-    const waiting = study.trials.find((t) => t.state === 'WAITING');
+    const waiting = study.trials.find(
+      (t) => t.state === 'WAITING' && (trialNumber === undefined || t.number === trialNumber),
+    );
     if (waiting === undefined) return null;
     study.waiting--;
     waiting.state = 'RUNNING';

@@ -82,6 +82,7 @@ export interface Statements {
   trialById: Stmt<[number], TrialRow>;
   trialsOfScope: Stmt<[TrialScope], TrialRow>;
   oldestWaiting: Stmt<[number], { trial_id: number }>;
+  waitingByNumber: Stmt<[number, number], { trial_id: number }>;
   staleRunning: Stmt<[number, number], { trial_id: number }>;
   updateState: Stmt<[string, number | null, number | null, number]>;
   heartbeat: Stmt<[number, number]>;
@@ -158,6 +159,9 @@ export function prepareStatements(db: Database.Database): Statements {
     ),
     oldestWaiting: db.prepare<[number], { trial_id: number }>(
       "SELECT trial_id FROM trials WHERE study_id = ? AND state = 'WAITING' ORDER BY number LIMIT 1",
+    ),
+    waitingByNumber: db.prepare<[number, number], { trial_id: number }>(
+      "SELECT trial_id FROM trials WHERE study_id = ? AND number = ? AND state = 'WAITING'",
     ),
     staleRunning: db.prepare<[number, number], { trial_id: number }>(
       "SELECT trial_id FROM trials WHERE study_id = ? AND state = 'RUNNING' AND heartbeat < ? ORDER BY number",

@@ -117,10 +117,13 @@ export class SqliteStorage implements Storage {
     });
   }
 
-  async claimWaitingTrial(studyId: number): Promise<FrozenTrial | null> {
+  async claimWaitingTrial(studyId: number, trialNumber?: number): Promise<FrozenTrial | null> {
     return this.write(() => {
       this.requireStudy(studyId);
-      const waiting = this.st.oldestWaiting.get(studyId);
+      const waiting =
+        trialNumber === undefined
+          ? this.st.oldestWaiting.get(studyId)
+          : this.st.waitingByNumber.get(studyId, trialNumber);
       if (waiting === undefined) return null;
       this.st.updateState.run('RUNNING', Date.now(), null, waiting.trial_id);
       return this.loadTrial(waiting.trial_id);

@@ -282,11 +282,16 @@ export class Study implements StudyView {
 
   /**
    * @internal Starts a trial; null when the sampler's (grid) or the caller's trial budget is used up,
-   * or, with `waitingOnly`, when no WAITING trial is left to claim (a scheduler's worker never creates one).
+   * or, with `waitingOnly`, when no WAITING trial is left to claim (a scheduler's worker never creates one);
+   * with `trialNumber`, claims that WAITING trial only (null when it is not WAITING).
    */
-  async askOrNull(maxTrialsInStudy?: number, options: { waitingOnly?: boolean } = {}): Promise<Trial | null> {
+  async askOrNull(
+    maxTrialsInStudy?: number,
+    options: { waitingOnly?: boolean; trialNumber?: number } = {},
+  ): Promise<Trial | null> {
     await this.failStaleTrialsIfDue();
-    let frozen = await this.storage.claimWaitingTrial(this.studyId);
+    let frozen = await this.storage.claimWaitingTrial(this.studyId, options.trialNumber);
+    if (frozen === null && options.trialNumber !== undefined) return null;
     if (frozen === null && options.waitingOnly === true) return null;
     if (frozen === null) {
       const limits = [this.sampler.maxTrials?.(this), maxTrialsInStudy].filter((v): v is number => v !== undefined);

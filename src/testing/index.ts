@@ -17,3 +17,5 @@ export { describeStorageContract } from './storage-contract';
 export type { StorageFactory, StorageUnderTest } from './storage-contract';
 export { describePrunerContract } from './pruner-contract';
 export type { PrunerContractOptions, PrunerFactory } from './pruner-contract';
+export { describeSchedulerContract } from './scheduler-contract';
+export type { SchedulerContractOptions, SchedulerFactory } from './scheduler-contract';

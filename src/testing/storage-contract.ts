@@ -301,6 +301,17 @@ export function describeStorageContract(name: string, makeStorage: StorageFactor
         expect((await storage.getTrial(w2.trialId)).state).toBe('RUNNING');
       });
 
+      it('claims a WAITING trial by number, and only while it is WAITING', async () => {
+        const id = await storage.createStudy('by-number', ['minimize']);
+        for (let i = 0; i < 3; i++) await storage.createTrial(id, { state: 'WAITING' });
+        expect(await storage.claimWaitingTrial(id, 2)).toMatchObject({ number: 2, state: 'RUNNING' });
+        expect(await storage.claimWaitingTrial(id, 2)).toBeNull(); // taken
+        expect(await storage.claimWaitingTrial(id, 7)).toBeNull(); // no such trial
+        expect((await storage.claimWaitingTrial(id))?.number).toBe(0); // the oldest left
+        expect((await storage.claimWaitingTrial(id, 1))?.number).toBe(1);
+        expect(await storage.claimWaitingTrial(id)).toBeNull();
+      });
+
       it('stops at maxTrials, counting every state', async () => {
         const id = await storage.createStudy('max', ['minimize']);
         await storage.createTrial(id, { state: 'WAITING' }, { maxTrials: 3 });

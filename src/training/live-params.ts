@@ -9,6 +9,7 @@ import {
 } from './callbacks/optimizer-params';
 import { setOptimizerWeightDecay } from './callbacks/weight-decay';
 import type { Params } from './hyper-model';
+import { allLayers } from './model-layers';
 
 /**
  * The parameters a live model can change between two training calls without a rebuild — the
@@ -39,6 +40,10 @@ export function checkLiveMutable(names: readonly string[], field = 'hyperparamMu
   }
 }
 
+function hasDropoutLayers(model: tf.LayersModel): boolean {
+  return allLayers(model).some((l) => /Dropout$/.test(l.getClassName()));
+}
+
 /**
  * Puts the live-mutable values of `params` into effect on a compiled model, for its next training
  * step; the batch size is the caller's (it goes to `fit`). Parameters that are absent are left as
@@ -65,5 +70,20 @@ export function applyLiveParams(model: tf.LayersModel, params: Params): void {
   const momentum = number('momentum');
   if (momentum !== undefined) setOptimizerMomentum(optimizer, momentum);
   const dropout = number('dropout');
-  if (dropout !== undefined) setDropoutRate(model, dropout);
+  // A model built with dropout 0 has no dropout layers (the zoo leaves them out): 0 asks nothing of it.
+  if (dropout !== undefined && !(dropout === 0 && !hasDropoutLayers(model))) setDropoutRate(model, dropout);
+}
+
+/**
+ * Applies the live-mutable values that differ between `before` (what the model trains with now)
+ * and `after`: what PBT does between two intervals. Only changes are applied, so parameters a
+ * model was merely built with (a `dropout` of 0 with no dropout layers, a `momentum` that built an
+ * optimiser) are never forced onto it.
+ */
+export function applyChangedLiveParams(model: tf.LayersModel, before: Params, after: Params): void {
+  const changed: Record<string, Params[string]> = {};
+  for (const name of LIVE_MUTABLE_PARAMS) {
+    if (name !== 'batch_size' && after[name] !== undefined && after[name] !== before[name]) changed[name] = after[name];
+  }
+  if (Object.keys(changed).length > 0) applyLiveParams(model, changed);
 }

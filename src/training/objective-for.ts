@@ -10,6 +10,7 @@ import type { StudyDirection } from '../trial/state';
 import { disposeModel } from './dispose-model';
 import { BestEpoch } from './callbacks/best-epoch';
 import { earlyStopping } from './callbacks/early-stopping';
+import { epochLog } from './callbacks/epoch-log';
 import { reportToTrial } from './callbacks/report-to-trial';
 import { saveCheckpoint } from './checkpoint/save-load';
 import type { HyperModel, Params, SuggestApi } from './hyper-model';
@@ -73,6 +74,7 @@ export function objectiveFor(hyperModel: HyperModel, data: DatasetSplits, option
         shuffle: false,
         verbose: 0,
         callbacks: [
+          epochLog(trial),
           tracker,
           reporter,
           ...(options.earlyStopping

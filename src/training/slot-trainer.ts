@@ -8,6 +8,7 @@ import type { Trial } from '../study/trial';
 import type { StudyDirection } from '../trial/state';
 import { disposeModel } from './dispose-model';
 import { reportToTrial } from './callbacks/report-to-trial';
+import { epochLog } from './callbacks/epoch-log';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint/save-load';
 import type { HyperModel, Params, SuggestApi } from './hyper-model';
 import { resolveObjective } from './objective-spec';
@@ -44,7 +45,8 @@ export interface ZooSlotTrainer extends TrainSlot {
  * @example
  * ```ts
  * const train = tune.slotTrainerFor(tune.models.cnn, data, { checkpointDir: './checkpoints' });
- * await tune.runHyperband(study, { maxEpochs: 27, factor: 3, iterations: 1 }, tune.inProcessRounds(train));
+ * const executor = new tune.InProcessExecutor(tune.slotJobTrainer(train));
+ * await tune.runScheduler(study, new tune.HyperbandScheduler({ maxEpochs: 27, factor: 3 }), executor);
  * ```
  */
 export function slotTrainerFor(
@@ -74,7 +76,7 @@ export function slotTrainerFor(
         validationData: [val.xs, val.ys],
         shuffle: false,
         verbose: 0,
-        callbacks: [reporter, ...(options.callbacks?.(trial, slot) ?? [])],
+        callbacks: [epochLog(trial), reporter, ...(options.callbacks?.(trial, slot) ?? [])],
       });
       reporter.throwIfPruned();
       const value = reporter.lastValue;

@@ -1,9 +1,7 @@
 import { InvalidArgumentError } from '../errors';
-import type { Study } from '../study/study';
-import type { TrainSlot } from '../training/train-slot';
-import { ashaRungs, continuedParents, inProcessJobs, runASHA } from './asha-loop';
+import { ASHAScheduler, ashaRungs } from '../schedulers/asha';
+import type { Scheduler } from '../schedulers/scheduler';
 import { Hyperband, type HyperbandOptions } from './hyperband';
-import { dropPartialCheckpoints } from './hyperband-loop';
 import type { BuildModelFn } from './tuner';
 
 export interface ASHAOptions extends Omit<HyperbandOptions, 'hyperbandIterations'> {
@@ -24,7 +22,7 @@ export interface ASHAOptions extends Omit<HyperbandOptions, 'hyperbandIterations
  * {@link Hyperband}. Unlike the stopping variant (`SuccessiveHalvingPruner`, Optuna's and Ray Tune's
  * ASHA) no configuration runs on merely because it reached a rung before others did: it waits, and
  * is promoted once the rung holds enough results to say it is good. Resumable from storage; one
- * process at a time (`tfjs-tune run` with `scheduler: { type: asha, mode: promotion }` runs it on workers).
+ * process at a time (`tfjs-tune run` with `scheduler: { type: asha }` runs it on workers).
  *
  * @example
  * ```ts
@@ -56,19 +54,14 @@ export class ASHA extends Hyperband {
     return ashaRungs(this.maxEpochs, this.factor, this.minEpochs);
   }
 
-  protected override async runSchedule(study: Study, train: TrainSlot): Promise<void> {
-    await runASHA(
-      study,
-      {
-        maxEpochs: this.maxEpochs,
-        factor: this.factor,
-        minEpochs: this.minEpochs,
-        maxTrials: this.maxTrials,
-        // Any other partial checkpoint may still be promoted as its rung fills, so it stays.
-        onJobsEnd: (ended) =>
-          dropPartialCheckpoints(continuedParents(study, ended), this.maxEpochs, this.checkpointDir),
-      },
-      inProcessJobs(train, this.options.logger),
-    );
+  protected override createScheduler(): Scheduler {
+    // Released: parents of completed promotions. Any other partial checkpoint may still be promoted
+    // as its rung fills, so it stays.
+    return new ASHAScheduler({
+      maxEpochs: this.maxEpochs,
+      factor: this.factor,
+      minEpochs: this.minEpochs,
+      maxTrials: this.maxTrials,
+    });
   }
 }

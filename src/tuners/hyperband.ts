@@ -7,12 +7,19 @@ import type { ParamValue } from '../space/distributions';
 import type { Trial } from '../study/trial';
 import { disposeModel } from '../training/dispose-model';
 import { reportToTrial } from '../training/callbacks/report-to-trial';
+import { epochLog } from '../training/callbacks/epoch-log';
 import { loadCheckpoint, saveCheckpoint } from '../training/checkpoint/save-load';
 import type { HyperbandSlot, TrainSlot } from '../training/train-slot';
 import type { FrozenTrial } from '../trial/frozen-trial';
 import type { Study } from '../study/study';
-import { dropPartialCheckpoints, inProcessRounds, runHyperband, rankTrials, slotOf } from './hyperband-loop';
-import { hyperbandSchedule, type HyperbandBracket } from './hyperband-schedule';
+import { InProcessExecutor } from '../execution/in-process';
+import { HyperbandScheduler } from '../schedulers/hyperband';
+import { hyperbandSchedule, type HyperbandBracket } from '../schedulers/hyperband-schedule';
+import { runScheduler } from '../schedulers/run-scheduler';
+import type { Scheduler } from '../schedulers/scheduler';
+import { slotJobTrainer } from '../schedulers/slot-job-trainer';
+import { dropCheckpoints } from '../schedulers/slot-study';
+import { rankTrials, slotOf } from '../trial/hyperband-slot';
 import { HyperParameters } from './hyperparameters';
 import { Tuner, type BuildModelFn, type SearchArgs, type TunerOptions } from './tuner';
 
@@ -59,7 +66,7 @@ function checkInteger(field: string, value: number, min: number): number {
  * training its configurations to the round's epoch budget and promoting the top 1/factor. A promoted
  * configuration reloads its checkpoint (weights and optimizer state) and continues with `initialEpoch`
  * instead of retraining. Each configuration-round is one study trial, linked to the trial it
- * continues by its `hyperband` system attribute (see `runHyperband`), so a search stored in SQLite
+ * continues by its `hyperband` system attribute (see `HyperbandScheduler`), so a search stored in SQLite
  * resumes where it stopped. A trial's score is the objective at the last epoch of its round (the
  * state a promotion continues from); `getBestModels` returns the best fully trained checkpoints.
  * New configurations are drawn at random; `BOHB` models them instead. One process at a time.
@@ -110,19 +117,27 @@ export class Hyperband extends Tuner {
     await this.runSchedule(study, (trial) => this.runTrial(trial, x, y, fitArgs));
   }
 
-  /** Runs the schedule's loop over the study in this process, `train` training each trial. */
+  /** Runs the schedule's scheduler over the study in this process, `train` training each trial. */
   protected async runSchedule(study: Study, train: TrainSlot): Promise<void> {
-    await runHyperband(
+    await runScheduler(
       study,
+      this.createScheduler(),
+      new InProcessExecutor(slotJobTrainer(train), this.options.logger),
       {
-        maxEpochs: this.maxEpochs,
-        factor: this.factor,
-        minEpochs: this.minEpochs,
-        iterations: this.hyperbandIterations,
-        onBracketEnd: (trials) => dropPartialCheckpoints(trials, this.maxEpochs, this.checkpointDir),
+        // Released trials are the partly trained ones nothing will continue; the results stay.
+        onRelease: (numbers) => dropCheckpoints(numbers, this.checkpointDir),
       },
-      inProcessRounds(train, this.options.logger),
     );
+  }
+
+  /** The scheduler this tuner runs (ASHA's promotions in the subclass). */
+  protected createScheduler(): Scheduler {
+    return new HyperbandScheduler({
+      maxEpochs: this.maxEpochs,
+      factor: this.factor,
+      minEpochs: this.minEpochs,
+      iterations: this.hyperbandIterations,
+    });
   }
 
   /** The n best fully trained models, reloaded from their checkpoints (best first). */
@@ -160,7 +175,7 @@ export class Hyperband extends Tuner {
         batchSize: typeof batch === 'number' ? batch : (args.batchSize ?? 32),
         verbose: args.verbose ?? 0,
         shuffle: args.shuffle ?? false, // tfjs shuffles with Math.random: opt in, at the cost of reproducibility
-        callbacks: [reporter, ...userCallbacks(args.callbacks)],
+        callbacks: [epochLog(trial), reporter, ...userCallbacks(args.callbacks)],
         ...(args.validationData ? { validationData: args.validationData } : {}),
         ...(args.validationSplit !== undefined ? { validationSplit: args.validationSplit } : {}),
       });

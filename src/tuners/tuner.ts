@@ -14,6 +14,7 @@ import type { Study } from '../study/study';
 import type { Trial } from '../study/trial';
 import { disposeModel } from '../training/dispose-model';
 import { BestEpoch } from '../training/callbacks/best-epoch';
+import { epochLog } from '../training/callbacks/epoch-log';
 import { reportToTrial } from '../training/callbacks/report-to-trial';
 import { loadCheckpoint, saveCheckpoint } from '../training/checkpoint/save-load';
 import { resolveObjective, type TunerObjective, type TunerObjectiveInput } from '../training/objective-spec';
@@ -183,7 +184,13 @@ export abstract class Tuner {
           batchSize: typeof hpBatch === 'number' ? hpBatch : (args.batchSize ?? 32),
           verbose: args.verbose ?? 0,
           shuffle: args.shuffle ?? false, // tfjs shuffles with Math.random: opt in, at the cost of reproducibility
-          callbacks: [tracker, ...(reporter ? [reporter] : []), ...userCallbacks(args.callbacks)],
+          // The first execution's epochs are the trial's log, as its reports are.
+          callbacks: [
+            ...(execution === 0 ? [epochLog(trial)] : []),
+            tracker,
+            ...(reporter ? [reporter] : []),
+            ...userCallbacks(args.callbacks),
+          ],
           ...(args.validationData ? { validationData: args.validationData } : {}),
           ...(args.validationSplit !== undefined ? { validationSplit: args.validationSplit } : {}),
         });

@@ -1,3 +1,4 @@
+import * as tune from '../../src';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -36,11 +37,20 @@ describe('tfjs-tune run config validation', () => {
   });
 
   it('resolves methods and pruners to the samplers and pruners they name', () => {
-    const asha = validateConfig({ ...good, pruner: { type: 'asha', minResource: 2 } }, { studyFromFile: 'x' });
-    expect(prunerFor(asha)).toBeInstanceOf(SuccessiveHalvingPruner);
-    const hb = validateConfig({ ...good, method: 'gp', pruner: 'hyperband', epochs: 9 }, { studyFromFile: 'x' });
+    const pruner = (p: Record<string, unknown>): tune.pruners.Pruner =>
+      prunerFor(validateConfig({ ...good, pruner: p, epochs: 9 }, { studyFromFile: 'x' }));
+    expect(pruner({ type: 'successive-halving', minResource: 2 })).toBeInstanceOf(SuccessiveHalvingPruner);
+    const hb = validateConfig(
+      { ...good, method: 'gp', pruner: { type: 'hyperband' }, epochs: 9 },
+      { studyFromFile: 'x' },
+    );
     expect(prunerFor(hb)).toBeInstanceOf(HyperbandPruner);
     expect(samplerFor(hb)).toBeInstanceOf(GPSampler);
+    expect(pruner({ type: 'median', nStartupTrials: 2 })).toBeInstanceOf(tune.pruners.MedianPruner);
+    expect(pruner({ type: 'percentile', percentile: 10 })).toBeInstanceOf(tune.pruners.PercentilePruner);
+    expect(pruner({ type: 'patient', patience: 2 })).toBeInstanceOf(tune.pruners.PatientPruner);
+    expect(pruner({ type: 'threshold', lower: 0.2 })).toBeInstanceOf(tune.pruners.ThresholdPruner);
+    expect(pruner({ type: 'nop' })).toBeInstanceOf(tune.pruners.NopPruner);
   });
 
   it.each([
@@ -79,9 +89,15 @@ describe('tfjs-tune run config validation', () => {
     [{ ...good, method: 'grid' }, /^parameters\.learning_rate\.distribution.*under method: grid/],
     [{ ...good, workers: 0 }, /^workers/],
     [
-      { ...good, pruner: { type: 'asha', reductionFactor: 1 } },
+      { ...good, pruner: { type: 'successive-halving', reductionFactor: 1 } },
       /^pruner\.reductionFactor: got 1; expected an integer >= 2/,
     ],
+    [
+      { ...good, pruner: { type: 'median', patience: 2 } },
+      /^pruner\.patience: .*a known key: one of type, nStartupTrials/,
+    ],
+    [{ ...good, pruner: { type: 'threshold' } }, /^pruner\.lower: .*threshold needs at least one/],
+    [{ ...good, pruner: { type: 'patient' } }, /^pruner\.patience: got undefined/],
     [[1, 2], /^config: /],
   ])('refuses bad config %#, naming the key', (raw, message) => {
     expect(() => check(raw)).toThrow(message);
@@ -97,6 +113,6 @@ describe('the shipped example configs', () => {
   });
   it('include ASHA with promotions and BOHB', () => {
     const types = files.map((f) => loadConfig(join(dir, f)).scheduler.type);
-    expect(types).toEqual(expect.arrayContaining(['asha-promotion', 'hyperband', 'none']));
+    expect(types).toEqual(expect.arrayContaining(['asha', 'hyperband', 'none']));
   });
 });

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import * as tune from '../../src';
 import { main } from '../../src/cli/main';
 import { validateConfig } from '../../src/cli/config/schema';
-import { slotOf } from '../../src/tuners/hyperband-loop';
+import { slotOf } from '../../src/trial/hyperband-slot';
 
 async function cli(argv: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
@@ -70,11 +70,11 @@ describe('tfjs-tune run with scheduler hyperband / method bohb', () => {
     const trials = await cli(['run', cfg, '--storage', storage, '--resume', '--trials', '2', '--quiet']);
     expect(trials.code).toBe(2);
     expect(trials.err).toMatch(/--trials: got 2; expected left out with scheduler hyperband/);
-  });
+  }, 180_000);
 
   it('runs ASHA with promotions on 2 workers: promoted configurations continue, --resume --trials adds more', async () => {
     const cfg = join(dir, 'asha.json');
-    const scheduler = { type: 'asha', mode: 'promotion', reductionFactor: 3 };
+    const scheduler = { type: 'asha', factor: 3 };
     writeFileSync(cfg, JSON.stringify({ ...base, study: 'asha', epochs: 3, trials: 5, scheduler }));
     const storage = `sqlite:${join(dir, 'asha.db')}`;
     const run = await cli(['run', cfg, '--storage', storage, '--workers', '2', '--json']);
@@ -113,36 +113,34 @@ describe('tfjs-tune run with scheduler hyperband / method bohb', () => {
     expect(more.code).toBe(0);
     const after = await tune.loadStudy({ studyName: 'asha', storage, logger: tune.logging.silentLogger });
     expect(after.trials.filter((t) => slotOf(t)?.parent === null)).toHaveLength(8);
-  });
+  }, 180_000);
 
   it('refuses configs that mix Hyperband with what it replaces, naming the key', () => {
     const check = (extra: Record<string, unknown>): void =>
       void validateConfig({ ...base, ...extra }, { studyFromFile: 'x' });
-    expect(() => check({ method: 'tpe', scheduler: 'hyperband' })).toThrow(
+    const hyperband = { type: 'hyperband' };
+    expect(() => check({ method: 'tpe', scheduler: hyperband })).toThrow(
       /^method: got "tpe"; expected one of random, bohb/,
     );
-    expect(() => check({ scheduler: 'hyperband', pruner: 'median' })).toThrow(/^pruner: got "median"/);
-    expect(() => check({ method: 'bohb', pruner: 'median' })).toThrow(/^method: got "bohb"/);
-    expect(() => check({ scheduler: 'hyperband', trials: 5 })).toThrow(/^trials: got 5/);
-    expect(() => check({ scheduler: 'hyperband', earlyStopping: true })).toThrow(/^earlyStopping/);
+    expect(() => check({ scheduler: hyperband, pruner: { type: 'median' } })).toThrow(/^pruner: got "median"/);
+    expect(() => check({ method: 'bohb', pruner: { type: 'median' } })).toThrow(/^method: got "bohb"/);
+    expect(() => check({ scheduler: hyperband, trials: 5 })).toThrow(/^trials: got 5/);
+    expect(() => check({ scheduler: hyperband, earlyStopping: true })).toThrow(/^earlyStopping/);
     expect(() => check({ scheduler: { type: 'hyperband', minEpochs: 9 }, epochs: 3 })).toThrow(
       /^scheduler.minEpochs: got 9/,
     );
     expect(() => check({ scheduler: { type: 'hyperband', factr: 3 } })).toThrow(/^scheduler.factr/);
-    expect(() => check({ scheduler: 'fifo' })).toThrow(/^scheduler: got "fifo"; expected one of none, asha, hyperband/);
-    expect(() => check({ scheduler: 'asha', pruner: 'median' })).toThrow(/^scheduler/);
-    const promotion = { type: 'asha', mode: 'promotion' };
-    expect(() => check({ scheduler: { type: 'asha', mode: 'pause' } })).toThrow(
-      /^scheduler.mode: got "pause"; expected one of stopping, promotion/,
+    expect(() => check({ scheduler: { type: 'fifo' } })).toThrow(
+      /^scheduler.type: got "fifo"; expected one of hyperband, asha/,
     );
-    expect(() => check({ scheduler: promotion, method: 'tpe' })).toThrow(/with scheduler asha, mode promotion/);
-    expect(() => check({ scheduler: promotion, earlyStopping: true })).toThrow(/^earlyStopping/);
-    expect(() => check({ scheduler: { ...promotion, minResource: 5 }, epochs: 3 })).toThrow(
-      /^scheduler.minResource: got 5/,
-    );
+    const asha = { type: 'asha' };
+    expect(() => check({ scheduler: asha, method: 'tpe' })).toThrow(/with scheduler asha/);
+    expect(() => check({ scheduler: asha, earlyStopping: true })).toThrow(/^earlyStopping/);
+    expect(() => check({ scheduler: { ...asha, minEpochs: 5 }, epochs: 3 })).toThrow(/^scheduler.minEpochs: got 5/);
+    expect(() => check({ scheduler: { ...asha, iterations: 2 } })).toThrow(/^scheduler.iterations/);
   });
 
-  it('reads scheduler defaults, and scheduler asha as the ASHA pruner', () => {
+  it('reads scheduler defaults', () => {
     const bohb = validateConfig({ ...base, method: 'bohb', epochs: 9 }, { studyFromFile: 'x' });
     expect(bohb.scheduler).toEqual({ type: 'hyperband', factor: 3, minEpochs: 1, iterations: 1 });
     const hb = validateConfig(
@@ -153,18 +151,61 @@ describe('tfjs-tune run with scheduler hyperband / method bohb', () => {
       'random',
       { type: 'hyperband', factor: 2, minEpochs: 2, iterations: 2 },
     ]);
-    const asha = validateConfig({ ...base, scheduler: { type: 'asha', minResource: 2 } }, { studyFromFile: 'x' });
-    expect([asha.scheduler.type, asha.pruner.type, asha.pruner.minResource]).toEqual(['none', 'asha', 2]);
-    const stopping = validateConfig({ ...base, scheduler: { type: 'asha', mode: 'stopping' } }, { studyFromFile: 'x' });
-    expect([stopping.scheduler.type, stopping.pruner.type]).toEqual(['none', 'asha']);
-    const promotion = validateConfig(
-      { ...base, epochs: 9, trials: 20, scheduler: { type: 'asha', mode: 'promotion', minResource: 3 } },
+    const asha = validateConfig(
+      { ...base, epochs: 9, trials: 20, scheduler: { type: 'asha', minEpochs: 3 } },
       { studyFromFile: 'x' },
     );
-    expect([promotion.scheduler, promotion.pruner.type, promotion.trials]).toEqual([
-      { type: 'asha-promotion', factor: 3, minEpochs: 3, iterations: 1 },
+    expect([asha.scheduler, asha.pruner.type, asha.trials]).toEqual([
+      { type: 'asha', factor: 3, minEpochs: 3, iterations: 1 },
       'none',
       20,
     ]);
+  });
+});
+
+describe('old spellings of a scheduler or pruner', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'tfjs-tune-old-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+  const refusal = (extra: Record<string, unknown>): string => {
+    try {
+      validateConfig({ ...base, ...extra }, { studyFromFile: 'x' });
+    } catch (e) {
+      expect(e).toBeInstanceOf(tune.errors.InvalidArgumentError);
+      return (e as Error).message;
+    }
+    throw new Error(`accepted ${JSON.stringify(extra)}`);
+  };
+  const ashaPointer =
+    /scheduler: \{ type: asha \} \(promotions, ASHA as in the paper\) or pruner: \{ type: successive-halving \} \(Optuna's stop-only variant\)/;
+
+  it('are refused before any work, each naming the spelling that replaced it', () => {
+    expect(refusal({ pruner: 'asha' })).toMatch(ashaPointer);
+    expect(refusal({ pruner: { type: 'asha', minResource: 1 } })).toMatch(ashaPointer);
+    expect(refusal({ pruner: { type: 'asha' } })).toMatch(/^pruner\.type: got "asha"/);
+    expect(refusal({ scheduler: 'asha' })).toMatch(/^scheduler: got "asha"; expected scheduler: \{ type: asha \}/);
+    expect(refusal({ scheduler: 'hyperband' })).toMatch(/expected scheduler: \{ type: hyperband \}/);
+    expect(refusal({ scheduler: { type: 'asha', mode: 'promotion' } })).toMatch(
+      /^scheduler\.mode: got "promotion"; expected left out: it is gone\. scheduler: \{ type: asha \} is ASHA with promotions; .*pruner: \{ type: successive-halving \}/,
+    );
+    expect(refusal({ scheduler: { type: 'asha', mode: 'stopping' } })).toMatch(/^scheduler\.mode: got "stopping"/);
+    expect(refusal({ scheduler: { type: 'asha', reductionFactor: 3 } })).toMatch(
+      /^scheduler\.reductionFactor: got 3; expected scheduler\.factor/,
+    );
+    expect(refusal({ scheduler: { type: 'asha', minResource: 1 } })).toMatch(/expected scheduler\.minEpochs/);
+    expect(refusal({ scheduler: 'none' })).toMatch(/^scheduler: got "none"; expected left out/);
+    expect(refusal({ pruner: 'median' })).toMatch(/^pruner: got "median"; expected pruner: \{ type: median \}/);
+    expect(refusal({ pruner: 'none' })).toMatch(/expected left out \(no pruner\), or pruner: \{ type: nop \}/);
+  });
+
+  it('are refused by `tfjs-tune run` before any training, exit code 2', async () => {
+    const cfg = join(dir, 'old.json');
+    writeFileSync(cfg, JSON.stringify({ ...base, study: 'old', epochs: 3, pruner: 'asha' }));
+    const run = await cli(['run', cfg, '--storage', `sqlite:${join(dir, 'old.db')}`, '--quiet']);
+    expect(run.code).toBe(2);
+    expect(run.err).toMatch(ashaPointer);
+    expect(existsSync(join(dir, 'old.db'))).toBe(false);
   });
 });

@@ -56,7 +56,7 @@ describe('tfjs-tune run', () => {
     const study = await tune.loadStudy({ studyName: 'tab', storage, logger: tune.logging.silentLogger });
     expect(study.trials.map((t) => t.number)).toEqual([0, 1, 2, 3, 4]);
     expect(study.direction).toBe('maximize');
-  });
+  }, 180_000); // three runs, each starting worker threads that load the CLI
 
   it('refuses a bad config before any work starts', async () => {
     const cfg = join(dir, 'bad.yaml');

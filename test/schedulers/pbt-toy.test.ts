@@ -67,6 +67,49 @@ describe('runPBT on the PBT paper toy problem', () => {
     }
   });
 
+  it('every member’s schedule and root replay its exact training history, asynchronous donors exploited just before included', async () => {
+    // A member whose state is its whole training history from its own initialisation: a replay from
+    // the root with the schedule must give the same history, call for call.
+    interface Traced {
+      trace: string[];
+    }
+    const x = new FloatDistribution(0, 1);
+    const traced = (root: number) => {
+      let state: Traced = { trace: [`init ${root}`] };
+      return {
+        train: (p: Readonly<Record<string, unknown>>, from: number, to: number) =>
+          void state.trace.push(`${from}-${to} x=${String(p['x'])}`),
+        // Rewards x near 0.3 and penalises nothing else: exploits happen throughout.
+        evaluate: () => -Math.abs((Number(/x=([\d.e-]+)$/.exec(state.trace.at(-1) ?? '')?.[1]) || 0) - 0.3),
+        getState: (): Traced => ({ trace: state.trace.slice() }),
+        setState: (s: Traced) => void (state = s),
+        history: () => state.trace,
+      };
+    };
+    for (let seed = 0; seed < 20; seed++) {
+      const members: ReturnType<typeof traced>[] = [];
+      const run = await runPBT<Traced>({
+        populationSize: 6,
+        perturbationInterval: 2,
+        totalSteps: 12,
+        seed,
+        quantileFraction: 0.5,
+        hyperparamMutations: { x },
+        createMember: (id) => {
+          const m = traced(id);
+          members.push(m);
+          return m;
+        },
+      });
+      expect(run.lineage.length).toBeGreaterThan(0);
+      for (let id = 0; id < 6; id++) {
+        const fresh = traced(run.root(id));
+        await replaySchedule(fresh, run.schedule(id), 12, 2);
+        expect(fresh.history()).toEqual(members[id]!.history());
+      }
+    }
+  });
+
   it('minimising −Q takes exactly the decisions maximising Q takes', async () => {
     const negated = () => {
       const member = toyMember();

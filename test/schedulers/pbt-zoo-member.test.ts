@@ -46,6 +46,21 @@ describe('zoo PBT member', () => {
     recipient.dispose();
   });
 
+  it('with dropout and one data seed, the recipient goes on bit for bit as the donor (mask streams come along)', async () => {
+    const withDropout = { ...params, dropout: 0.3 };
+    const donor = zooMember({ hyperModel: tune.models.cnn, data, params: withDropout, seed: 1, dataSeed: 9 });
+    const recipient = zooMember({ hyperModel: tune.models.cnn, data, params: withDropout, seed: 2, dataSeed: 9 });
+    await donor.train({ learning_rate: 0.01 }, 0, 2);
+    await recipient.train({ learning_rate: 0.01 }, 0, 1);
+    await recipient.setState(await donor.getState());
+    await donor.train({ learning_rate: 0.01, dropout: 0.3 }, 2, 4);
+    await recipient.train({ learning_rate: 0.01, dropout: 0.3 }, 2, 4);
+    const weights = (m: typeof donor) => m.model.getWeights().map((w) => Array.from(w.dataSync()));
+    expect(weights(recipient)).toEqual(weights(donor));
+    donor.dispose();
+    recipient.dispose();
+  });
+
   it('refuses a mutation that would change the architecture, naming it', () => {
     expect(() => checkLiveMutable(['learning_rate', 'filters'])).toThrow(/hyperparamMutations\.filters/);
     expect(() => checkLiveMutable(['learning_rate', 'dropout', 'batch_size'])).not.toThrow();

@@ -5,20 +5,20 @@ import * as tf from '@tensorflow/tfjs';
 
 import { createStudy } from '../../src/study/create-study';
 import type { Study } from '../../src/study/study';
+import type { Trial } from '../../src/study/trial';
 import { disposeModel } from '../../src/training/dispose-model';
 import type { TrainSlot } from '../../src/training/train-slot';
 import type { FrozenTrial } from '../../src/trial/frozen-trial';
 import { ASHA } from '../../src/tuners/asha';
-import {
-  ashaRungs,
-  continuedParents,
-  inProcessJobs,
-  nextASHAJob,
-  runASHA,
-  type ASHALoopOptions,
-} from '../../src/tuners/asha-loop';
+import { InProcessExecutor } from '../../src/execution/in-process';
+import { trainJob } from '../../src/execution/train-job';
+import { ASHAScheduler, ashaRungs, nextASHAJob, type ASHASchedulerOptions } from '../../src/schedulers/asha';
+import { HyperbandScheduler } from '../../src/schedulers/hyperband';
+import { runScheduler } from '../../src/schedulers/run-scheduler';
+import type { Executor, JobOutcome } from '../../src/schedulers/scheduler';
+import { slotJobTrainer } from '../../src/schedulers/slot-job-trainer';
+import { slotOf } from '../../src/trial/hyperband-slot';
 import { Hyperband } from '../../src/tuners/hyperband';
-import { inProcessRounds, runHyperband, slotOf } from '../../src/tuners/hyperband-loop';
 import { tinyModel, useTunerData } from './fixtures';
 import { silentLogger } from '../../src/util/logger';
 
@@ -43,7 +43,22 @@ async function newStudy(name = 'asha'): Promise<Study> {
   return createStudy({ studyName: name, seed: 3, logger: silentLogger });
 }
 
-const OPTIONS: ASHALoopOptions = { maxEpochs: 9, factor: 3, maxTrials: 20 };
+const OPTIONS: ASHASchedulerOptions = { maxEpochs: 9, factor: 3, maxTrials: 20 };
+const RULE = { rungs: [1, 3, 9], factor: 3, maxTrials: 20 };
+
+/** Runs ASHA over the study in this process (one job at a time); returns the trials it released. */
+async function runASHA(study: Study, options: ASHASchedulerOptions, train: TrainSlot = fakeTrain): Promise<number[]> {
+  const released: number[] = [];
+  await runScheduler(study, new ASHAScheduler(options), new InProcessExecutor(slotJobTrainer(train)), {
+    onRelease: (n) => void released.push(...n),
+  });
+  return released;
+}
+
+/** Runs Hyperband over the study in this process. */
+async function runHyperband(study: Study, maxEpochs: number): Promise<void> {
+  await runScheduler(study, new HyperbandScheduler({ maxEpochs }), new InProcessExecutor(slotJobTrainer(fakeTrain)));
+}
 
 /** The finished trials of rung `k` whose number is below `before` (sequential ASHA: finished earlier). */
 const finishedAt = (trials: readonly FrozenTrial[], k: number, before: number): FrozenTrial[] =>
@@ -74,7 +89,7 @@ describe('ASHA rungs and job rule', () => {
       return trial.number;
     };
     const next = (): { rung: number; parent: number | null } | null => {
-      const job = nextASHAJob(study.getTrials(), OPTIONS, study);
+      const job = nextASHAJob(study.getTrials(), RULE, study.direction);
       return job === null ? null : { rung: job.rung, parent: job.parent?.number ?? null };
     };
     await tellAt(0, 0.5);
@@ -100,18 +115,18 @@ describe('ASHA rungs and job rule', () => {
     const maximize = await createStudy({ studyName: 'max', seed: 1, direction: 'maximize', logger: silentLogger });
     await tellAt(2, 0.09, secondUp);
     const rung0 = study.trials.filter((t) => slotOf(t)?.round === 0).length;
-    const noNew = { ...OPTIONS, maxTrials: rung0 };
-    expect(nextASHAJob(study.getTrials(), noNew, study)?.parent?.value).toBe(0.001); // promotions still run
+    const noNew = { ...RULE, maxTrials: rung0 };
+    expect(nextASHAJob(study.getTrials(), noNew, study.direction)?.parent?.value).toBe(0.001); // promotions still run
     await tellAt(1, 0.5, study.trials.find((t) => t.value === 0.001)?.number ?? null);
-    expect(nextASHAJob(study.getTrials(), noNew, study)).toBeNull(); // nothing to promote, all started
-    expect(nextASHAJob([], OPTIONS, maximize)).toEqual({ rung: 0, parent: null });
+    expect(nextASHAJob(study.getTrials(), noNew, study.direction)).toBeNull(); // nothing to promote, all started
+    expect(nextASHAJob([], RULE, maximize.direction)).toEqual({ rung: 0, parent: null });
   });
 });
 
-describe('runASHA', () => {
+describe('ASHAScheduler', () => {
   it('promotes only within the top 1/factor of results already in, continuing the parent', async () => {
     const study = await newStudy();
-    await runASHA(study, OPTIONS, inProcessJobs(fakeTrain));
+    await runASHA(study, OPTIONS);
     const trials = study.trials;
     expect(trials.every((t) => t.state === 'COMPLETE')).toBe(true);
     expect(trials.filter((t) => slotOf(t)?.round === 0)).toHaveLength(20);
@@ -149,7 +164,7 @@ describe('runASHA', () => {
 
   it('resumed after a stop, ends exactly as an uninterrupted run', async () => {
     const whole = await newStudy('whole');
-    await runASHA(whole, OPTIONS, inProcessJobs(fakeTrain));
+    await runASHA(whole, OPTIONS);
     const split = await newStudy('split');
     let calls = 0;
     const stopping: TrainSlot = async (trial, slot) => {
@@ -157,84 +172,82 @@ describe('runASHA', () => {
       if (++calls === 11) split.stop();
       return value;
     };
-    await runASHA(split, OPTIONS, inProcessJobs(stopping));
+    await runASHA(split, OPTIONS, stopping);
     expect(split.trials).toHaveLength(11);
-    await runASHA(split, OPTIONS, inProcessJobs(fakeTrain));
+    await runASHA(split, OPTIONS);
     const view = (s: Study): unknown[] => s.trials.map((t) => [t.number, t.value, slotOf(t)]);
     expect(view(split)).toEqual(view(whole));
   });
 
   it('with 4 jobs in flight, never hands out one promotion twice and ends with nothing left to promote', async () => {
     const study = await newStudy();
-    const run = inProcessRounds(fakeTrain);
     let most = 0;
-    // Four "workers": keep four jobs made; finish the oldest; a job that ends lets `next` try again.
-    await runASHA(study, OPTIONS, async (s, next) => {
-      const inFlight: number[] = [];
-      for (;;) {
-        while (inFlight.length < 4) {
-          const job = await next();
-          if (job === null) break;
-          inFlight.push(job);
-        }
-        most = Math.max(most, inFlight.length);
-        const oldest = inFlight.shift();
-        if (oldest === undefined) return;
-        await run(s, [oldest]);
-      }
-    });
+    let inFlight = 0;
+    let queue: Promise<unknown> = Promise.resolve();
+    // Four "workers": jobs are trained one after another, oldest first, each after a macrotask, so
+    // the loop has made four before the first one ends.
+    const four: Executor = {
+      slots: 4,
+      runJob: (s, job, decide) => {
+        inFlight++;
+        most = Math.max(most, inFlight);
+        const run = queue.then(async (): Promise<JobOutcome> => {
+          await new Promise((r) => setImmediate(r));
+          const trial = await s.askOrNull(undefined, { waitingOnly: true, trialNumber: job.trialNumber });
+          const ended = await trainJob(s, trial as Trial, job, slotJobTrainer(fakeTrain), decide, silentLogger);
+          inFlight--;
+          return ended.outcome;
+        });
+        queue = run;
+        return run;
+      },
+    };
+    await runScheduler(study, new ASHAScheduler(OPTIONS), four);
     expect(most).toBe(4);
     const parents = study.trials.map((t) => slotOf(t)?.parent).filter((p) => p !== null);
     expect(new Set(parents).size).toBe(parents.length);
     expect(study.trials.filter((t) => slotOf(t)?.round === 0)).toHaveLength(20);
     expect(study.trials.every((t) => t.state === 'COMPLETE')).toBe(true);
-    expect(nextASHAJob(study.trials, OPTIONS, study)).toBeNull();
+    expect(nextASHAJob(study.trials, RULE, study.direction)).toBeNull();
   });
 
   it('a promotion left RUNNING by a dead process is failed on resume and its parent promoted again', async () => {
     const study = await newStudy('dead');
     let dead: number | null = null;
     // Runs jobs until the first promotion, which it claims and never finishes (the process "dies").
-    await runASHA(study, OPTIONS, async (s, next) => {
-      for (let job = await next(); job !== null; job = await next()) {
-        if (slotOf(s.trials[job] as FrozenTrial)?.parent !== null) {
-          dead = (await s.ask()).number;
-          return;
+    const dying: Executor = {
+      slots: 1,
+      runJob: async (s, job, decide) => {
+        const trial = (await s.askOrNull(undefined, { waitingOnly: true, trialNumber: job.trialNumber })) as Trial;
+        if (job.start.kind !== 'fresh') {
+          dead = trial.number;
+          s.stop();
+          return { state: 'FAIL', reason: 'the process died' }; // the trial stays RUNNING
         }
-        await inProcessRounds(fakeTrain)(s, [job]);
-      }
-    });
+        return (await trainJob(s, trial, job, slotJobTrainer(fakeTrain), decide, silentLogger)).outcome;
+      },
+    };
+    await runScheduler(study, new ASHAScheduler(OPTIONS), dying);
     const parent = slotOf(study.trials[dead as unknown as number] as FrozenTrial)?.parent as number;
-    expect(continuedParents(study, study.trials)).toEqual([]); // nothing continued: every checkpoint stays
-    const ended: number[] = [];
-    await runASHA(study, OPTIONS, inProcessJobs(fakeTrain));
+    expect(study.trials[dead as unknown as number]?.state).toBe('RUNNING');
+    const released = await runASHA(study, OPTIONS);
     const children = study.trials.filter((t) => slotOf(t)?.parent === parent);
     expect(children.map((t) => t.state)).toEqual(['FAIL', 'COMPLETE']);
     expect(children[0]?.systemAttrs['hyperband_interrupted']).toBe(true);
-    await runASHA(
-      study,
-      { ...OPTIONS, onJobsEnd: (t) => void ended.push(...t.map((x) => x.number)) },
-      inProcessJobs(fakeTrain),
-    );
-    expect(ended).toEqual([]); // drained: a third run has nothing to do
-    expect(continuedParents(study, study.trials).map((t) => t.number)).toContain(parent);
+    expect(released).toContain(parent); // continued at last: its checkpoint may go
+    expect(await runASHA(study, OPTIONS)).toEqual([]); // drained: a third run has nothing to do
+    expect(study.trials.every((t) => t.state !== 'WAITING' && t.state !== 'RUNNING')).toBe(true);
   });
 
   it('refuses a Hyperband study, bad maxTrials and a changed schedule', async () => {
     const study = await newStudy();
-    await runHyperband(study, { maxEpochs: 3, factor: 3, iterations: 1 }, inProcessRounds(fakeTrain));
-    await expect(runASHA(study, OPTIONS, inProcessJobs(fakeTrain))).rejects.toThrow(
-      /study: got "asha"; expected a study not run by Hyperband/,
-    );
+    await runHyperband(study, 3);
+    await expect(runASHA(study, OPTIONS)).rejects.toThrow(/study: got "asha"; expected a study not run by Hyperband/);
     const other = await newStudy('other');
-    await expect(runASHA(other, { ...OPTIONS, maxTrials: 0 }, inProcessJobs(fakeTrain))).rejects.toThrow(
-      /maxTrials: got 0/,
-    );
-    await runASHA(other, { ...OPTIONS, maxTrials: 2 }, inProcessJobs(fakeTrain));
-    await expect(runASHA(other, { ...OPTIONS, factor: 2 }, inProcessJobs(fakeTrain))).rejects.toThrow(/ASHA schedule/);
-    await expect(
-      runHyperband(other, { maxEpochs: 9, factor: 3, iterations: 1 }, inProcessRounds(fakeTrain)),
-    ).rejects.toThrow(/expected a study not run by ASHA/);
+    await expect(runASHA(other, { ...OPTIONS, maxTrials: 0 })).rejects.toThrow(/maxTrials: got 0/);
+    await runASHA(other, { ...OPTIONS, maxTrials: 2 });
+    await expect(runASHA(other, { ...OPTIONS, factor: 2 })).rejects.toThrow(/ASHA schedule/);
+    await expect(runHyperband(other, 9)).rejects.toThrow(/expected a study not run by ASHA/);
   });
 });
 

@@ -7,8 +7,9 @@ import { readOptimizerState } from '../../src/training/checkpoint/optimizer-stat
 import { disposeModel } from '../../src/training/dispose-model';
 import type { FrozenTrial } from '../../src/trial/frozen-trial';
 import { Hyperband } from '../../src/tuners/hyperband';
-import { BRACKETS_DONE_KEY, INTERRUPTED_KEY, rankTrials, slotOf } from '../../src/tuners/hyperband-loop';
-import { bracketEpochs, hyperbandSchedule, scheduleEpochs } from '../../src/tuners/hyperband-schedule';
+import { BRACKETS_DONE_KEY, INTERRUPTED_KEY } from '../../src/schedulers/slot-study';
+import { rankTrials, slotOf } from '../../src/trial/hyperband-slot';
+import { bracketEpochs, hyperbandSchedule, scheduleEpochs } from '../../src/schedulers/hyperband-schedule';
 import { tinyModel, useTunerData } from './fixtures';
 
 const buildModel = tinyModel(2, 8, 2);

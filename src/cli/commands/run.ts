@@ -1,11 +1,13 @@
 import { cpus } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, extname, join, resolve } from 'node:path';
 
 import { InvalidArgumentError } from '../../errors';
+import { WorkerPool, type WorkerPoolOptions } from '../../execution/worker-pool';
+import { ashaRungs } from '../../schedulers/asha';
+import { markInterrupted } from '../../schedulers/slot-study';
 import { storageFromUrl } from '../../storage/from-url';
 import { createStudy } from '../../study/create-study';
 import { silentLogger } from '../../util/logger';
-import { ashaRungs } from '../../tuners/asha-loop';
 import { formatNumber } from '../../util/format';
 import { flagBool, flagInt, flagString, parseArgs } from '../args';
 import { loadConfig } from '../config/load-config';
@@ -14,8 +16,12 @@ import type { RunConfig } from '../config/schema';
 import { checkParameterNames } from '../config/space';
 import type { CliIo } from '../io';
 import { RunDisplay } from '../run/run-display';
-import { bestFullyTrained, markInterrupted, runSchedule, scheduledTrials } from '../run/run-schedule';
-import { WorkerPool } from '../run/worker-pool';
+import type { WorkerMessage } from '../run/protocol';
+import { bestFullyTrained, runSchedule, scheduledTrials } from '../run/run-schedule';
+
+/** The trial worker script beside this command's folder (.ts under ts-jest, .js when built). */
+const TRIAL_WORKER = join(__dirname, '..', 'run', `trial-worker${extname(__filename)}`);
+import { runPBTConfig } from '../run/run-pbt';
 
 export const runHelp = `Usage: tfjs-tune run CONFIG [options]
 
@@ -127,6 +133,22 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<nu
     );
   }
   await study.setUserAttr('config', JSON.parse(JSON.stringify(config)) as never);
+  if (config.pbt !== null) {
+    const { pbt } = config;
+    const code = await runPBTConfig({
+      config: { ...config, pbt },
+      study,
+      data,
+      io,
+      quiet,
+      json,
+      file,
+      checkpointDir: checkpointDirFor(config),
+      workers,
+    });
+    await study.storage.close();
+    return code;
+  }
   const target = config.trials === null ? null : existing + config.trials;
   const checkpointDir = checkpointDirFor(config);
   const display = new RunDisplay(io, {
@@ -145,26 +167,35 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<nu
 
   const storage = storageFromUrl(config.storage);
   const deadline = config.timeout === null ? null : Date.now() + config.timeout * 1000;
-  const pool = new WorkerPool(
-    { config, data, maxTrialsInStudy: scheduled ? null : target, deadline, checkpointDir },
+  const poolOptions: WorkerPoolOptions = {
+    entry: TRIAL_WORKER,
+    workerData: { config, data, maxTrialsInStudy: scheduled ? null : target, deadline, checkpointDir },
     storage,
-    study.studyId,
-    (m) => display.handle(m),
-  );
+    studyId: study.studyId,
+    onMessage: (m) => display.handle(m as WorkerMessage),
+  };
+  let pool: WorkerPool | null = scheduled ? null : new WorkerPool(poolOptions);
   let interrupted = false;
   let interruption: Promise<void> = Promise.resolve();
   const onSigint = (): void => {
     interrupted = true;
     if (scheduled) study.stop();
-    interruption = pool.interrupt('interrupted (Ctrl-C)').then(async (failed) => {
+    interruption = (pool?.interrupt('interrupted (Ctrl-C)') ?? Promise.resolve([])).then(async (failed) => {
       if (scheduled) await markInterrupted(study, failed);
       if (!quiet && failed.length > 0) io.stderr(`\ninterrupted: trial(s) ${failed.join(', ')} marked FAIL\n`);
     });
   };
   process.once('SIGINT', onSigint);
   try {
-    if (scheduled) await runSchedule(study, pool, config, { workers, deadline, checkpointDir });
-    else await pool.run(config.trials === null ? workers : Math.min(workers, config.trials));
+    if (scheduled)
+      await runSchedule(study, config, {
+        workers,
+        deadline,
+        checkpointDir,
+        pool: poolOptions,
+        onPool: (p) => (pool = p),
+      });
+    else await (pool as WorkerPool).run(config.trials === null ? workers : Math.min(workers, config.trials));
   } finally {
     process.removeListener('SIGINT', onSigint);
     display.finish();
@@ -180,10 +211,11 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<nu
 }
 
 function scheduleWords(config: RunConfig): string {
-  const { type, factor, minEpochs } = config.scheduler;
-  if (type === 'hyperband') return ` on a Hyperband schedule (max ${config.epochs} epochs, factor ${factor})`;
-  if (type === 'asha-promotion')
-    return ` on ASHA with promotions (rungs ${ashaRungs(config.epochs, factor, minEpochs).join(', ')} epochs)`;
+  const scheduler = config.scheduler;
+  if (scheduler.type === 'hyperband')
+    return ` on a Hyperband schedule (max ${config.epochs} epochs, factor ${scheduler.factor})`;
+  if (scheduler.type === 'asha')
+    return ` on ASHA with promotions (rungs ${ashaRungs(config.epochs, scheduler.factor, scheduler.minEpochs).join(', ')} epochs)`;
   return '';
 }
 

@@ -12,7 +12,9 @@ import { mlp } from '../../../models/mlp';
 import type { Pruner } from '../../pruners/base';
 import { MedianPruner } from '../../pruners/median';
 import { NopPruner } from '../../pruners/nop';
+import { PatientPruner } from '../../pruners/patient';
 import { PercentilePruner } from '../../pruners/percentile';
+import { ThresholdPruner } from '../../pruners/threshold';
 import { SuccessiveHalvingPruner } from '../../pruners/successive-halving';
 import { HyperbandPruner } from '../../pruners/hyperband';
 import type { Sampler } from '../../samplers/base';
@@ -123,12 +125,23 @@ export function prunerFor(config: RunConfig): Pruner {
   const { type, nStartupTrials, nWarmupSteps, percentile, minResource, reductionFactor } = config.pruner;
   switch (type) {
     case 'none':
+    case 'nop':
       return new NopPruner();
     case 'median':
       return new MedianPruner({ nStartupTrials, nWarmupSteps });
     case 'percentile':
       return new PercentilePruner(percentile, { nStartupTrials, nWarmupSteps });
-    case 'asha':
+    case 'patient':
+      return new PatientPruner(null, { patience: config.pruner.patience, minDelta: config.pruner.minDelta });
+    case 'threshold': {
+      const { lower, upper } = config.pruner;
+      return new ThresholdPruner({
+        nWarmupSteps,
+        ...(lower !== null ? { lower } : {}),
+        ...(upper !== null ? { upper } : {}),
+      });
+    }
+    case 'successive-halving':
       return new SuccessiveHalvingPruner({ minResource, reductionFactor });
     case 'hyperband':
       // Reports are per epoch (steps 0 .. epochs - 1), so the largest budget is the config's epochs.

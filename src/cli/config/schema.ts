@@ -2,17 +2,18 @@ import { InvalidArgumentError } from '../../errors';
 import type { CategoricalChoice } from '../../space/distributions';
 import type { StudyDirection } from '../../trial/state';
 import { checkKeys, isObj, optInt, optNumber, optString, type Obj } from './check';
+import { parsePruner, type PrunerConfig } from './pruner-block';
+import { isPBTBlock, parsePBTBlock, type PBTBlock } from './pbt-block';
+import { parseScheduler, type SchedulerConfig } from './scheduler-block';
+
+export { PRUNER_TYPES } from './pruner-block';
+export type { PrunerConfig, PrunerType } from './pruner-block';
+export { SCHEDULER_BLOCKS } from './scheduler-block';
+export type { EpochSchedulerConfig, SchedulerConfig } from './scheduler-block';
 
 export const MODELS = ['mlp', 'cnn', 'lstm'] as const;
 export const METHODS = ['random', 'grid', 'tpe', 'qmc', 'gp', 'cmaes', 'evolution', 'bohb'] as const;
-export const PRUNERS = ['none', 'median', 'percentile', 'asha', 'hyperband'] as const;
-/**
- * Ray Tune's word for what decides how long each trial trains. `asha` is the asynchronous pruner
- * (the same as `pruner: asha`); `hyperband` is KerasTuner's synchronous Hyperband, whose promoted
- * trials continue from their checkpoints, with new configurations from `method: random | bohb`.
- */
-export const SCHEDULERS = ['none', 'asha', 'hyperband'] as const;
-/** The methods that can propose Hyperband's new configurations. */
+/** The methods that can propose a Hyperband or ASHA scheduler's new configurations. */
 export const HYPERBAND_METHODS = ['random', 'bohb'] as const;
 export const SYNTHETIC_DATASETS = ['synthetic-cifar', 'synthetic-imdb', 'synthetic-tabular'] as const;
 export const FILE_DATASETS = ['cifar10', 'imdb', 'csv'] as const;
@@ -44,26 +45,15 @@ export interface RunConfig {
   readonly parameters: Readonly<Record<string, ParameterSpec>>;
   readonly epochs: number;
   readonly earlyStopping: { readonly patience: number; readonly minDelta: number } | null;
-  readonly pruner: {
-    readonly type: (typeof PRUNERS)[number];
-    readonly nStartupTrials: number;
-    readonly nWarmupSteps: number;
-    readonly percentile: number;
-    /** asha / hyperband: epochs of the first rung, and the rungs' reduction factor. */
-    readonly minResource: number;
-    readonly reductionFactor: number;
-  };
+  /** A stop-only pruner for trials that train to `epochs` on their own (`type: 'none'`: no pruner). */
+  readonly pruner: PrunerConfig;
   /**
-   * Synchronous Hyperband (`type: 'hyperband'`, `epochs` its maxEpochs), ASHA with promotions
-   * (`type: 'asha-promotion'`, from `scheduler: { type: asha, mode: promotion }`; `trials` counts its
-   * new configurations), or none: trials run to `epochs` (ASHA's stopping mode is the asha pruner).
+   * The framework owns the loop: synchronous Hyperband (`epochs` its maxEpochs) or ASHA with
+   * promotions (`trials` counts its new configurations); `type: 'none'`: trials train to `epochs`.
    */
-  readonly scheduler: {
-    readonly type: 'none' | 'hyperband' | 'asha-promotion';
-    readonly factor: number;
-    readonly minEpochs: number;
-    readonly iterations: number;
-  };
+  readonly scheduler: SchedulerConfig;
+  /** `scheduler: { type: pbt, ... }` (parsed whole by pbt-block.ts, which reads the rest of the config); null otherwise. */
+  readonly pbt: PBTBlock | null;
   readonly trials: number | null;
   readonly timeout: number | null;
   readonly seed: number;
@@ -197,115 +187,32 @@ function parseMetric(raw: unknown): RunConfig['metric'] {
   return { name, goal: goal ?? (/(acc|accuracy|auc)$/.test(name) ? 'maximize' : 'minimize') };
 }
 
-function parsePruner(raw: unknown): RunConfig['pruner'] {
-  const defaults = {
-    type: 'none' as const,
-    nStartupTrials: 5,
-    nWarmupSteps: 1,
-    percentile: 25,
-    minResource: 1,
-    reductionFactor: 3,
-  };
-  if (raw === undefined || raw === false || raw === 'none') return defaults;
-  if (typeof raw === 'string') {
-    if (!(PRUNERS as readonly string[]).includes(raw))
-      throw new InvalidArgumentError('pruner', raw, `one of ${PRUNERS.join(', ')}`);
-    return { ...defaults, type: raw as (typeof PRUNERS)[number] };
-  }
-  if (!isObj(raw))
-    throw new InvalidArgumentError(
-      'pruner',
-      raw,
-      `one of ${PRUNERS.join(', ')} or { type, nStartupTrials, nWarmupSteps, percentile, minResource, reductionFactor }`,
-    );
-  checkKeys(raw, ['type', 'nStartupTrials', 'nWarmupSteps', 'percentile', 'minResource', 'reductionFactor'], 'pruner');
-  const type = (optString(raw, 'type', 'pruner.', PRUNERS) ?? 'median') as (typeof PRUNERS)[number];
-  const percentile = optNumber(raw, 'percentile', 'pruner.', 0) ?? defaults.percentile;
-  if (percentile > 100) throw new InvalidArgumentError('pruner.percentile', percentile, 'a number from 0 to 100');
-  return {
-    type,
-    nStartupTrials: optInt(raw, 'nStartupTrials', 'pruner.', 0) ?? defaults.nStartupTrials,
-    nWarmupSteps: optInt(raw, 'nWarmupSteps', 'pruner.', 0) ?? defaults.nWarmupSteps,
-    percentile,
-    minResource: optInt(raw, 'minResource', 'pruner.', 1) ?? defaults.minResource,
-    reductionFactor: optInt(raw, 'reductionFactor', 'pruner.', 2) ?? defaults.reductionFactor,
-  };
-}
-
-const SCHEDULER_FORMS = `one of ${SCHEDULERS.join(', ')}, { type: hyperband, factor, minEpochs, iterations } or { type: asha, mode: stopping | promotion, minResource, reductionFactor }`;
-const ASHA_MODES = ['stopping', 'promotion'] as const;
-
-/** `scheduler`: Hyperband's own settings, or ASHA given as a pruner (returned as `asPruner`). */
-function parseScheduler(raw: unknown): { scheduler: RunConfig['scheduler']; asPruner: unknown } {
-  const none = { type: 'none' as const, factor: 3, minEpochs: 1, iterations: 1 };
-  if (raw === undefined || raw === false || raw === 'none') return { scheduler: none, asPruner: undefined };
-  if (raw === 'asha') return { scheduler: none, asPruner: 'asha' };
-  if (raw === 'hyperband') return { scheduler: { ...none, type: 'hyperband' }, asPruner: undefined };
-  if (!isObj(raw)) throw new InvalidArgumentError('scheduler', raw, SCHEDULER_FORMS);
-  const type = optString(raw, 'type', 'scheduler.', SCHEDULERS);
-  if (type === undefined)
-    throw new InvalidArgumentError('scheduler.type', undefined, `one of ${SCHEDULERS.join(', ')}`);
-  if (type === 'none') {
-    checkKeys(raw, ['type'], 'scheduler');
-    return { scheduler: none, asPruner: undefined };
-  }
-  if (type === 'asha') {
-    checkKeys(raw, ['type', 'mode', 'minResource', 'reductionFactor'], 'scheduler');
-    const pruner = Object.fromEntries(Object.entries(raw).filter(([key]) => key !== 'mode'));
-    // stopping (Optuna's and Ray Tune's ASHA): the asha pruner stops trials at a rung; promotion
-    // (the ASHA paper's): configurations pause at a rung and resume their checkpoint when promoted.
-    if ((optString(raw, 'mode', 'scheduler.', ASHA_MODES) ?? 'stopping') === 'stopping')
-      return { scheduler: none, asPruner: pruner };
-    return {
-      scheduler: {
-        ...none,
-        type: 'asha-promotion',
-        factor: optInt(raw, 'reductionFactor', 'scheduler.', 2) ?? none.factor,
-        minEpochs: optInt(raw, 'minResource', 'scheduler.', 1) ?? none.minEpochs,
-      },
-      asPruner: undefined,
-    };
-  }
-  checkKeys(raw, ['type', 'factor', 'minEpochs', 'iterations'], 'scheduler');
-  return {
-    scheduler: {
-      type: 'hyperband',
-      factor: optInt(raw, 'factor', 'scheduler.', 2) ?? none.factor,
-      minEpochs: optInt(raw, 'minEpochs', 'scheduler.', 1) ?? none.minEpochs,
-      iterations: optInt(raw, 'iterations', 'scheduler.', 1) ?? none.iterations,
-    },
-    asPruner: undefined,
-  };
-}
-
 /** The rules between method, pruner, scheduler and the other keys, checked on the whole config. */
-function checkScheduling(config: RunConfig, prunerGiven: boolean): RunConfig {
+function checkScheduling(config: RunConfig): RunConfig {
   let c = config;
+  const prunerGiven = c.pruner.type !== 'none';
   if (c.method === 'bohb' && c.scheduler.type === 'none') {
     if (prunerGiven)
       throw new InvalidArgumentError('method', 'bohb', 'used without a pruner: BOHB runs its own Hyperband schedule');
-    c = { ...c, scheduler: { ...c.scheduler, type: 'hyperband' } };
+    c = { ...c, scheduler: { type: 'hyperband', factor: 3, minEpochs: 1, iterations: 1 } };
   }
-  if (c.scheduler.type === 'none') return c;
-  const named = c.scheduler.type === 'hyperband' ? 'scheduler hyperband' : 'scheduler asha, mode promotion';
+  const scheduler = c.scheduler;
+  if (scheduler.type === 'none') return c;
+  const named = `scheduler ${scheduler.type}`;
   if (!(HYPERBAND_METHODS as readonly string[]).includes(c.method))
     throw new InvalidArgumentError('method', c.method, `one of ${HYPERBAND_METHODS.join(', ')} with ${named}`);
   if (prunerGiven)
     throw new InvalidArgumentError('pruner', c.pruner.type, `left out with ${named} (its rungs stop trials)`);
   if (c.earlyStopping !== null)
     throw new InvalidArgumentError('earlyStopping', c.earlyStopping, `left out with ${named} (its rungs stop trials)`);
-  if (c.trials !== null && c.scheduler.type === 'hyperband')
+  if (c.trials !== null && scheduler.type === 'hyperband')
     throw new InvalidArgumentError(
       'trials',
       c.trials,
       'left out with scheduler hyperband (its schedule sets the trials)',
     );
-  if (c.scheduler.minEpochs > c.epochs)
-    throw new InvalidArgumentError(
-      c.scheduler.type === 'hyperband' ? 'scheduler.minEpochs' : 'scheduler.minResource',
-      c.scheduler.minEpochs,
-      `<= epochs (${c.epochs})`,
-    );
+  if (scheduler.minEpochs > c.epochs)
+    throw new InvalidArgumentError('scheduler.minEpochs', scheduler.minEpochs, `<= epochs (${c.epochs})`);
   return c;
 }
 
@@ -348,16 +255,7 @@ export function validateConfig(raw: unknown, defaults: { studyFromFile: string }
   const storage = optString(raw, 'storage', '') ?? 'sqlite:./tfjs-tune.db';
   const study = optString(raw, 'study', '') ?? defaults.studyFromFile;
   if (study.length === 0) throw new InvalidArgumentError('study', study, 'a non-empty name');
-  const { scheduler, asPruner } = parseScheduler(raw['scheduler']);
-  const prunerGiven = raw['pruner'] !== undefined && raw['pruner'] !== false && raw['pruner'] !== 'none';
-  if (asPruner !== undefined && prunerGiven)
-    throw new InvalidArgumentError(
-      'scheduler',
-      raw['scheduler'],
-      'left out when pruner is given (scheduler asha is pruner asha)',
-    );
-  if (asPruner !== undefined && isObj(asPruner))
-    checkKeys(asPruner, ['type', 'minResource', 'reductionFactor'], 'scheduler');
+  const pbt = isPBTBlock(raw['scheduler']) ? parsePBTBlock(raw['scheduler'], raw) : null;
   const config: RunConfig = {
     study,
     model,
@@ -368,15 +266,17 @@ export function validateConfig(raw: unknown, defaults: { studyFromFile: string }
     parameters,
     epochs: optInt(raw, 'epochs', '', 1) ?? 3,
     earlyStopping: parseEarlyStopping(raw['earlyStopping']),
-    pruner: parsePruner(asPruner ?? raw['pruner']),
-    scheduler,
+    pruner: parsePruner(raw['pruner']),
+    // PBT's block is parsed whole with the config it depends on (pbt-block.ts); its loop is its own.
+    scheduler: pbt === null ? parseScheduler(raw['scheduler']) : { type: 'none' },
+    pbt,
     trials: optInt(raw, 'trials', '', 1) ?? null,
     timeout: optNumber(raw, 'timeout', '', Number.MIN_VALUE) ?? null,
     seed: optInt(raw, 'seed', '', 0) ?? 0,
     storage,
     workers: optInt(raw, 'workers', '', 1) ?? null,
   };
-  return checkScheduling(config, prunerGiven);
+  return checkScheduling(config);
 }
 
 export type { Obj };

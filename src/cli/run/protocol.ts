@@ -2,7 +2,7 @@ import type { DatasetSplits } from '../../../datasets/types';
 import type { TrialState } from '../../trial/state';
 import type { RunConfig } from '../config/schema';
 
-/** What the parent hands each trial worker when it starts. */
+/** What the parent hands each trial worker when it starts (the pool adds `ownerTag`). */
 export interface WorkerJob {
   readonly config: RunConfig;
   readonly data: DatasetSplits;
@@ -16,8 +16,9 @@ export interface WorkerJob {
 }
 
 /**
- * Messages from a worker to the parent. A worker of a scheduled run (scheduler hyperband, or asha with mode promotion)
- * says `ready` when it can take a trial; the others run trials on their own until the study is full.
+ * What a trial worker posts for the display (the pool's own messages, `src/execution/protocol.ts`,
+ * go to the pool). A worker of a scheduled run (Hyperband, ASHA) serves the parent's jobs
+ * (`serveJobs`); the others run trials on their own until the study is full.
  */
 export type WorkerMessage =
   | { type: 'backend'; description: string }
@@ -32,14 +33,5 @@ export type WorkerMessage =
       /** Scheduled runs: the epochs the trial was trained to (its rung), so partial scores are told apart. */
       epochs?: number;
     }
-  | { type: 'ready' }
   | { type: 'done' }
   | { type: 'error'; message: string };
-
-/** From the parent: finish the trial in flight, then stop. */
-export const STOP_MESSAGE = 'stop';
-/**
- * From the parent, to a worker of a scheduled run that said `ready`: claim one WAITING trial (the
- * parent created it with its slot), train it, then say `ready` again.
- */
-export const RUN_WAITING_MESSAGE = 'run-waiting';

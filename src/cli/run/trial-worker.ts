@@ -7,17 +7,20 @@ import { parentPort, workerData } from 'node:worker_threads';
 
 import * as tf from '@tensorflow/tfjs';
 
+import { STOP_MESSAGE } from '../../execution/protocol';
+import { serveJobs } from '../../execution/serve-jobs';
+import { slotJobTrainer } from '../../schedulers/slot-job-trainer';
 import { describeBackend, initBackend } from '../../training/backend';
 import { objectiveFor } from '../../training/objective-for';
 import { slotTrainerFor } from '../../training/slot-trainer';
 import { loadStudy } from '../../study/create-study';
 import type { Study } from '../../study/study';
 import type { FrozenTrial } from '../../trial/frozen-trial';
-import { runSlotTrial, slotOf } from '../../tuners/hyperband-loop';
+import { slotOf } from '../../trial/hyperband-slot';
 import { silentLogger } from '../../util/logger';
 import { ZOO, prunerFor, samplerFor } from '../config/resolve';
 import { configuredSpace } from '../config/space';
-import { RUN_WAITING_MESSAGE, STOP_MESSAGE, type WorkerJob, type WorkerMessage } from './protocol';
+import type { WorkerJob, WorkerMessage } from './protocol';
 
 function post(message: WorkerMessage): void {
   parentPort?.postMessage(message);
@@ -111,43 +114,30 @@ async function main(): Promise<void> {
 }
 
 /**
- * Hyperband and ASHA with promotions: the parent schedules the rounds and creates their trials WAITING; this worker claims one
- * whenever the parent says so, trains it as its slot says (a promoted trial continues its parent's
- * checkpoint), and says `ready` again. Ends on the stop message, after the trial in flight.
+ * Hyperband and ASHA: the parent runs the scheduler and creates the jobs' trials WAITING; this
+ * worker serves its jobs (`serveJobs`: claim the job's trial, train it as its slot says — a promoted
+ * trial continues its parent's checkpoint — tell it, say `ready`). Ends on the stop message, after
+ * the job in flight.
  */
 async function serveRounds(study: Study, job: WorkerJob): Promise<void> {
   const { config } = job;
   const model = ZOO[config.model];
-  const train = slotTrainerFor(model, job.data, {
-    monitor: config.metric.name,
-    space: configuredSpace(model, config),
-    checkpointDir: job.checkpointDir,
-    callbacks: (trial, slot) => [new EpochProgress(trial.number, slot.epochs, config.metric.name)],
-  });
-  const runOne = async (): Promise<void> => {
-    const trial = await study.askOrNull(undefined, { waitingOnly: true });
-    if (trial !== null) {
-      post({ type: 'trial-start', number: trial.number, trialId: trial.trialId });
-      postTrialEnd(await runSlotTrial(study, trial, train, silentLogger));
-    }
-    post({ type: 'ready' });
-  };
-  await new Promise<void>((resolve, reject) => {
-    let inFlight = Promise.resolve();
-    // A listening port keeps the thread alive: let go of it so the worker exits when done (or broken,
-    // which the parent sees as a crash: it fails the trial and starts a fresh worker).
-    const finish = (error?: unknown): void => {
-      parentPort?.off('message', onMessage);
-      if (error === undefined) resolve();
-      else reject(error instanceof Error ? error : new Error(`worker failed: ${JSON.stringify(error)}`));
-    };
-    const onMessage = (m: unknown): void => {
-      if (m === RUN_WAITING_MESSAGE) inFlight = inFlight.then(runOne).catch(finish);
-      if (m === STOP_MESSAGE) void inFlight.then(() => finish());
-    };
-    parentPort?.on('message', onMessage);
-    post({ type: 'ready' });
-  });
+  const train = slotJobTrainer(
+    slotTrainerFor(model, job.data, {
+      monitor: config.metric.name,
+      space: configuredSpace(model, config),
+      checkpointDir: job.checkpointDir,
+      callbacks: (trial, slot) => [new EpochProgress(trial.number, slot.epochs, config.metric.name)],
+    }),
+  );
+  await serveJobs(
+    study,
+    async (context) => {
+      post({ type: 'trial-start', number: context.trial.number, trialId: context.trial.trialId });
+      return train(context);
+    },
+    { onJobEnd: (ended) => postTrialEnd(ended.trial) },
+  );
 }
 
 main().then(

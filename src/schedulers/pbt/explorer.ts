@@ -26,6 +26,16 @@ export interface ExploreContext {
   /** The parameters to explore from: the donor's after an exploit, the member's own in explore-only runs. */
   readonly params: PBTParams;
   readonly mutations: Readonly<Record<string, Distribution>>;
+  /**
+   * The reward (score signed so that higher is better) of the state explored from: the donor's
+   * latest after an exploit. PB2 asks its GP about the next interval from this state.
+   */
+  readonly reward?: number;
+  /**
+   * Every member's parameters now, by member id (this member's entry is the one being replaced):
+   * PB2 conditions its GP on the others, so that a batch does not pick one point twice.
+   */
+  readonly population?: readonly PBTParams[];
   /** Every interval trained so far, oldest first. */
   readonly history: readonly IntervalRecord[];
   /** Derived for this member and step from the run's seed. */

@@ -4,9 +4,10 @@ import type { Distribution, ParamValue } from '../../space/distributions';
 import { sampleUniform } from '../../space/sample-uniform';
 import { validateExploreOptions, type ExploreOptions } from './explore';
 import { perturbExplorer, type Explorer, type IntervalRecord } from './explorer';
-import { scheduleOf } from './lineage';
+import { ScheduleBook } from './lineage';
 import type { ExploitEvent, PBTMember, PBTParams, ScheduleSegment } from './member';
-import { quantiles, validateQuantileFraction } from './quantiles';
+import { validateQuantileFraction } from './quantiles';
+import { decideAtReady, type ReadySettings } from './ready';
 
 /** Options of a population-based training run, with Ray Tune's meaning and defaults, camelCased. */
 export interface PBTOptions<S> extends ExploreOptions {
@@ -54,6 +55,8 @@ export interface PBTResult<S> {
   readonly lineage: readonly ExploitEvent[];
   /** The schedule that produced `members[id]`'s final state, for `replay`. */
   schedule(id: number): ScheduleSegment[];
+  /** The member whose initial weights `members[id]`'s final state descends from (a replay builds its model). */
+  root(id: number): number;
   /** The live members (the caller disposes them: they may hold the best model). */
   readonly live: readonly PBTMember<S>[];
 }
@@ -90,7 +93,7 @@ function validate<S>(o: PBTOptions<S>): void {
  */
 export async function runPBT<S>(options: PBTOptions<S>): Promise<PBTResult<S>> {
   validate(options);
-  const sign = options.direction === 'minimize' ? -1 : 1;
+  const sign: 1 | -1 = options.direction === 'minimize' ? -1 : 1;
   const q = options.quantileFraction ?? 0.25;
   const burnIn = options.burnInPeriod ?? 0;
   const rng = new Rng(options.seed);
@@ -100,7 +103,8 @@ export async function runPBT<S>(options: PBTOptions<S>): Promise<PBTResult<S>> {
   const steps = new Array<number>(n).fill(0);
   const scores = new Array<number>(n).fill(Number.NaN);
   const histories: { step: number; score: number }[][] = [];
-  const segments = new Map<number, ScheduleSegment[]>();
+  const book = new ScheduleBook();
+  const visits = new Map<string, number>();
   const lineage: ExploitEvent[] = [];
   const history: IntervalRecord[] = [];
   // The score of the state each member trains from next: its own last score, or its donor's after an exploit.
@@ -113,7 +117,7 @@ export async function runPBT<S>(options: PBTOptions<S>): Promise<PBTResult<S>> {
     params.push({ ...options.constants, ...start });
     members.push(await options.createMember(id, params[id] as PBTParams));
     histories.push([]);
-    segments.set(id, [{ fromStep: 0, params: params[id] as PBTParams }]);
+    book.start(id, params[id] as PBTParams);
   }
 
   const trainInterval = async (id: number) => {
@@ -136,53 +140,45 @@ export async function runPBT<S>(options: PBTOptions<S>): Promise<PBTResult<S>> {
     options.onResult?.({ id, step: to, score, params: params[id] as PBTParams });
   };
 
+  const settings: ReadySettings = {
+    quantileFraction: q,
+    burnInPeriod: burnIn,
+    totalSteps: options.totalSteps,
+    hyperparamMutations: options.hyperparamMutations,
+    explorer,
+    // A recipient may go back to a donor one interval behind (Ray Tune's restore), never further.
+    maxDonorLag: options.perturbationInterval,
+    ...(options.exploit !== undefined ? { exploit: options.exploit } : {}),
+    ...(options.explore !== undefined ? { explore: options.explore } : {}),
+  };
   const ready = async (id: number, snapshot: readonly number[]) => {
-    const step = steps[id] as number;
-    if (step >= options.totalSteps || step < burnIn) return;
-    const stepRng = rng.derive('ready', id, step);
-    const scored = snapshot.map((s, i) => ({ id: i, score: sign * s }));
-    const { bottom, top } = quantiles(scored, q, stepRng);
-    // Explore-only (the paper's ablation): every member perturbs its own parameters at each ready point.
-    if (options.exploit !== false && !bottom.includes(id)) return;
-    const before = params[id] as PBTParams;
-    let next: PBTParams = before;
-    let donor = id;
-    let copyStep = step;
-    if (options.exploit !== false) {
-      donor = stepRng.choice(top);
-      const state = await (members[donor] as PBTMember<S>).getState();
+    const visit = (visits.get(`${id}:${steps[id] as number}`) ?? 0) + 1;
+    visits.set(`${id}:${steps[id] as number}`, visit);
+    const decision = await decideAtReady(settings, {
+      member: id,
+      scores: snapshot,
+      sign,
+      params,
+      steps,
+      history,
+      rng,
+      visit,
+      reward: sign * (startScores[id] as number),
+    });
+    if (decision === null) return;
+    if (decision.donor !== id) {
+      const state = await (members[decision.donor] as PBTMember<S>).getState();
       await (members[id] as PBTMember<S>).setState(state);
-      next = params[donor] as PBTParams;
-      // The recipient continues from the donor's step, as a restored checkpoint would: in the
-      // asynchronous variant the donor may be ahead.
-      copyStep = steps[donor] as number;
-      steps[id] = copyStep;
-      startScores[id] = scores[donor] as number;
+      steps[id] = decision.step;
+      startScores[id] = scores[decision.donor] as number;
+      book.inherit(id, decision.donor, decision.step, decision.params);
+    } else {
+      book.extend(id, decision.step, decision.params);
     }
-    if (options.explore !== false) {
-      next = await explorer({
-        member: id,
-        step: copyStep,
-        params: next,
-        mutations: options.hyperparamMutations,
-        history,
-        rng: stepRng,
-      });
-    }
-    params[id] = next;
-    segments.get(id)?.push({ fromStep: copyStep, params: next });
-    if (donor !== id || options.exploit === false) {
-      const event: ExploitEvent = {
-        step: copyStep,
-        recipient: id,
-        donor,
-        recipientScore: snapshot[id] as number,
-        donorScore: snapshot[donor] as number,
-        paramsBefore: before,
-        paramsAfter: next,
-      };
-      lineage.push(event);
-      options.onExploit?.(event);
+    params[id] = decision.params;
+    if (decision.event !== null) {
+      lineage.push(decision.event);
+      options.onExploit?.(decision.event);
     }
   };
 
@@ -213,7 +209,14 @@ export async function runPBT<S>(options: PBTOptions<S>): Promise<PBTResult<S>> {
     history: histories[id] ?? [],
   }));
   const best = results.reduce((a, b) => (sign * b.score > sign * a.score ? b : a));
-  return { members: results, best, lineage, schedule: (id) => scheduleOf(id, segments, lineage), live: members };
+  return {
+    members: results,
+    best,
+    lineage,
+    schedule: (id) => book.scheduleOf(id),
+    root: (id) => book.rootOf(id),
+    live: members,
+  };
 }
 
 function initialDraw(mutations: Readonly<Record<string, Distribution>>, rng: Rng): PBTParams {

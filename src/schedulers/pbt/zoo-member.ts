@@ -2,21 +2,26 @@ import * as tf from '@tensorflow/tfjs';
 
 import type { DatasetSplits } from '../../../datasets/types';
 import { TfjsTuneError } from '../../errors';
-import { Rng } from '../../random/rng';
-import { readOptimizerState, writeOptimizerState, type NamedWeight } from '../../training/checkpoint/optimizer-state';
+import { Rng, type RngState } from '../../random/rng';
+import type { NamedWeight } from '../../training/checkpoint/optimizer-state';
 import { disposeModel } from '../../training/dispose-model';
 import type { HyperModel, Params } from '../../training/hyper-model';
-import { applyLiveParams } from '../../training/live-params';
+import { applyChangedLiveParams } from '../../training/live-params';
 import { buildContextFor, seededTensors } from '../../training/trial-tensors';
 import type { PBTMember, PBTParams } from './member';
+import { readModelState, writeModelState } from './model-state';
 
 // Which parameters a live model can change (and the refusal of the others) live in training/.
 export { LIVE_MUTABLE_PARAMS, checkLiveMutable } from '../../training/live-params';
 
-/** A member's state: copies of its weights and optimiser slots, owned by whoever holds them. */
+/**
+ * A member's state: copies of its weights and optimiser slots, owned by whoever holds them, and
+ * where each seeded dropout layer's mask stream stands (so the recipient draws the donor's next masks).
+ */
 export interface ZooMemberState {
   readonly weights: tf.Tensor[];
   readonly optimizer: NamedWeight[];
+  readonly dropout: RngState[];
 }
 
 export interface ZooMemberOptions {
@@ -24,7 +29,14 @@ export interface ZooMemberOptions {
   readonly data: DatasetSplits;
   /** Every parameter the model is built with (architecture included); the live ones may change later. */
   readonly params: Params;
+  /** Seeds the model's initialisers (and dropout). */
   readonly seed: number;
+  /**
+   * Seeds the training data order; default `seed`. A population shares one (the run's), so a
+   * member that copied another's weights sees the batches the donor would have, and a replay of
+   * its schedule trains on the same order.
+   */
+  readonly dataSeed?: number;
   /** `val_acc` (default for classification) or `val_loss`. */
   readonly metric?: 'val_acc' | 'val_loss';
 }
@@ -44,17 +56,17 @@ export function zooMember(options: ZooMemberOptions): ZooMember {
   const { hyperModel, data } = options;
   const model = hyperModel.build({ ...hyperModel.defaults, ...options.params }, buildContextFor(data, options.seed));
   const metric = options.metric ?? (data.train.numClasses > 0 ? 'val_acc' : 'val_loss');
-  const tensors = seededTensors(data, new Rng(options.seed));
+  const tensors = seededTensors(data, new Rng(options.dataSeed ?? options.seed));
   const { train, val } = tensors;
   let score = Number.NaN;
-  const optimizer = (): tf.Optimizer => {
-    if (!model.optimizer) throw new TfjsTuneError(`zoo member "${hyperModel.name}": the model is not compiled`);
-    return model.optimizer;
-  };
+  // What the model trains with now: built with these; each interval applies what changed.
+  let current: Params = { ...hyperModel.defaults, ...options.params };
+  if (!model.optimizer) throw new TfjsTuneError(`zoo member "${hyperModel.name}": the model is not compiled`);
   return {
     model,
     async train(params: PBTParams, fromStep: number, toStep: number) {
-      applyLiveParams(model, params);
+      applyChangedLiveParams(model, current, params);
+      current = { ...current, ...params };
       const batchSize = Number(params.batch_size ?? hyperModel.defaults.batch_size ?? 32);
       await model.fit(train.xs, train.ys, {
         epochs: toStep,
@@ -75,19 +87,10 @@ export function zooMember(options: ZooMemberOptions): ZooMember {
       tf.dispose(outputs);
       return score;
     },
-    async getState(): Promise<ZooMemberState> {
-      const weights = model.getWeights().map((w) => w.clone());
-      const state = await readOptimizerState(optimizer());
-      try {
-        return { weights, optimizer: state.weights.map((w) => ({ name: w.name, tensor: w.tensor.clone() })) };
-      } finally {
-        state.release();
-      }
-    },
+    getState: () => readModelState(model),
     async setState(state: ZooMemberState) {
       try {
-        model.setWeights(state.weights);
-        await writeOptimizerState(optimizer(), state.optimizer);
+        await writeModelState(model, state);
       } finally {
         disposeZooState(state);
       }

@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 
 import { InvalidArgumentError, TfjsTuneError } from '../../errors';
-import { adamFields, containerFields, dropoutFields, learningRateFields, momentumFields, sgdFields } from '../backend';
+import { adamFields, dropoutFields, learningRateFields, momentumFields, sgdFields } from '../backend';
+import { allLayers } from '../model-layers';
 
 /*
  * tfjs-core 4.22 optimisers read their hyperparameters at each step from plain fields, so changing
@@ -74,14 +75,6 @@ export function setOptimizerBetas(optimizer: tf.Optimizer, betas: { beta1?: numb
   }
 }
 
-function collectLayers(layers: readonly tf.layers.Layer[], out: tf.layers.Layer[]): void {
-  for (const layer of layers) {
-    out.push(layer);
-    const inner = containerFields(layer).layers;
-    if (Array.isArray(inner)) collectLayers(inner, out);
-  }
-}
-
 /**
  * Sets the rate of the model's dropout layers (Dropout, SpatialDropout1D, AlphaDropout,
  * GaussianDropout; nested models included), or of those named in `layerNames`. The next training
@@ -90,8 +83,7 @@ function collectLayers(layers: readonly tf.layers.Layer[], out: tf.layers.Layer[
 export function setDropoutRate(model: tf.LayersModel, rate: number, layerNames?: readonly string[]): number {
   if (typeof rate !== 'number' || !(rate >= 0 && rate < 1))
     throw new InvalidArgumentError('dropout rate', rate, 'a number in [0, 1)');
-  const all: tf.layers.Layer[] = [];
-  collectLayers(model.layers, all);
+  const all = allLayers(model);
   const wanted = layerNames === undefined ? null : new Set(layerNames);
   let changed = 0;
   for (const layer of all) {

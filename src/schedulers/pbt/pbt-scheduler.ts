@@ -1,0 +1,312 @@
+import { InvalidArgumentError, TfjsTuneError } from '../../errors';
+import { Rng } from '../../random/rng';
+import type { Distribution, ParamValue } from '../../space/distributions';
+import { sampleUniform } from '../../space/sample-uniform';
+import { FAIL_REASON_KEY } from '../../storage/base';
+import type { Study } from '../../study/study';
+import type { Decision, Job, JobOutcome, JobResult, JobStart, Scheduler } from '../scheduler';
+import { perturbExplorer, type Explorer } from './explorer';
+import { PBT_INTERRUPTED_KEY, PBT_KEY, recordToJson, type ExploitRecord, type PBTJobRecord } from './job-record';
+import type { PBTParams } from './member';
+import { resolvedSettings, validatePBTOptions, type PBTSchedulerOptions, type StoredPBTSettings } from './pbt-settings';
+import { rebuildPopulation, type MemberView, type PopulationView } from './population';
+import { decideAtReady, type ReadySettings } from './ready';
+import { drawFromSpace, fixedDistribution, type DrawnParams } from './space-draw';
+
+/** A job decided but not yet created as a trial. */
+interface Pending {
+  readonly member: number;
+  readonly fromEpoch: number;
+  readonly start: JobStart;
+  readonly params: PBTParams;
+  readonly exploit?: ExploitRecord;
+}
+
+/** Other loops whose trials must not mix with PBT's (their study attributes). */
+const OTHER_SCHEDULES = ['hyperband', 'asha'];
+
+/**
+ * Population-based training (Jaderberg et al. 2017) as a {@link Scheduler}: each member's training
+ * interval (`perturbationInterval` epochs) is one job and one study trial, created WAITING with the
+ * member's params and a `pbt` system attribute (member, epochs, start, and for an exploit who was
+ * copied with which scores and params before and after). At each ready point the shared decision
+ * ({@link decideAtReady}, also `runPBT`'s) moves a bottom-quantile member onto the state of a
+ * top-quantile one and explores its params; the next job then starts `exploit` from the donor's trial.
+ *
+ * Asynchronous by default (Ray Tune's): a member decides as soon as its interval ends, against the
+ * members that have reached its epoch (their scores at that epoch), and the member furthest behind
+ * starts next; a donor is never behind its recipient, so each member trains exactly `totalEpochs`.
+ * With `synch`, every member finishes an interval before any decides, all against the scores at that
+ * epoch (exactly `runPBT`'s decisions for the same seed).
+ *
+ * Nothing lives only in memory: before every decision the population is rebuilt from the trials
+ * ({@link rebuildPopulation}), so `prepare` on a study reloaded from storage goes on where it was.
+ * A failed interval (the trainer threw, or scored NaN) is recorded FAIL and the member takes another
+ * member's state, or retries, up to `maxConsecutiveFailures` times.
+ */
+export class PBTScheduler implements Scheduler {
+  readonly name = 'pbt';
+  private readonly settings: StoredPBTSettings;
+  private readonly explorer: Explorer;
+  private readonly maxFailures: number;
+  private rng = new Rng(0);
+  private sign: 1 | -1 = 1;
+  private readonly decided = new Map<number, Pending | 'none'>();
+  private readonly released = new Set<number>();
+  private readonly initial = new Map<number, DrawnParams>();
+  private distributions: Record<string, Distribution> = {};
+  private view: PopulationView = { members: [], history: [], completed: [] };
+  private prepared = false;
+
+  constructor(private readonly options: PBTSchedulerOptions) {
+    validatePBTOptions(options);
+    this.settings = resolvedSettings(options);
+    this.explorer = options.explorer ?? perturbExplorer(options);
+    this.maxFailures = options.maxConsecutiveFailures ?? 3;
+  }
+
+  get populationSize(): number {
+    return this.settings.populationSize;
+  }
+
+  async prepare(study: Study): Promise<void> {
+    study.clearStop();
+    await study.refresh();
+    for (const other of OTHER_SCHEDULES)
+      if (study.systemAttrs[other] !== undefined)
+        throw new InvalidArgumentError('study', study.studyName, `a study not run by ${other} (use another studyName)`);
+    const stored = study.systemAttrs[PBT_KEY];
+    const wanted = this.settings as unknown as Record<string, never>;
+    if (stored === undefined) await study.setSystemAttr(PBT_KEY, wanted);
+    else if (JSON.stringify(stored) !== JSON.stringify(wanted))
+      throw new InvalidArgumentError(
+        'PBT settings',
+        this.settings,
+        `the stored study's ${JSON.stringify(stored)} (or another studyName)`,
+      );
+    this.sign = study.direction === 'minimize' ? -1 : 1;
+    this.rng = new Rng(this.options.seed ?? study.seed);
+    this.decided.clear();
+    this.initial.clear();
+    this.distributions = { ...this.options.hyperparamMutations };
+    for (let id = 0; id < this.settings.populationSize; id++) this.initial.set(id, this.initialDraw(id));
+    // Jobs a dead process left WAITING or RUNNING run again as new trials (the executor claims the
+    // oldest WAITING trial, so none may be left over).
+    for (const t of study.getTrials({ states: ['WAITING', 'RUNNING'] })) {
+      if (t.systemAttrs[PBT_KEY] === undefined) continue;
+      await study.storage.setTrialSystemAttr(t.trialId, PBT_INTERRUPTED_KEY, true);
+      await study.storage.setTrialSystemAttr(t.trialId, FAIL_REASON_KEY, 'interrupted: its process stopped');
+      await study.storage.setTrialState(t.trialId, 'FAIL');
+    }
+    await study.refresh();
+    this.view = rebuildPopulation(study.trials, this.settings.populationSize, this.sign);
+    this.prepared = true;
+  }
+
+  async nextJob(study: Study): Promise<Job | null | 'done'> {
+    if (!this.prepared) throw new TfjsTuneError('PBTScheduler: prepare(study) must run before nextJob');
+    if (study.isStopRequested) return 'done';
+    await study.refresh();
+    this.view = rebuildPopulation(study.trials, this.settings.populationSize, this.sign);
+    await this.decideReadyMembers();
+    const pending = this.view.members
+      .map((m) => this.pendingOf(m))
+      .filter((p): p is Pending => p !== null)
+      .sort((a, b) => a.fromEpoch - b.fromEpoch || a.member - b.member)[0];
+    if (pending === undefined) return this.view.members.some((m) => m.inFlight !== null) ? null : 'done';
+    const toEpoch = Math.min(this.settings.totalEpochs, pending.fromEpoch + this.settings.perturbationInterval);
+    const record: PBTJobRecord = {
+      member: pending.member,
+      fromEpoch: pending.fromEpoch,
+      toEpoch,
+      start: pending.start.kind,
+      from: pending.start.kind === 'fresh' ? null : pending.start.from,
+      ...(pending.exploit !== undefined ? { exploit: pending.exploit } : {}),
+    };
+    const created = await study.storage.createTrial(study.studyId, {
+      state: 'WAITING',
+      params: pending.params,
+      distributions: this.distributionsFor(pending.params),
+      systemAttrs: { [PBT_KEY]: recordToJson(record) },
+    });
+    if (created === null) throw new TfjsTuneError('the storage refused to create a PBT trial');
+    await study.refresh();
+    return { trialNumber: created.number, fromEpoch: pending.fromEpoch, toEpoch, start: pending.start };
+  }
+
+  onResult(_job: Job, _result: JobResult): Decision {
+    // A PBT job always trains its whole interval: decisions happen at ready points, between jobs.
+    return 'continue';
+  }
+
+  async onJobEnd(_job: Job, _outcome: JobOutcome): Promise<void> {
+    // The trial was told; the next `nextJob` rebuilds the population from storage and decides.
+  }
+
+  releasable(): readonly number[] {
+    const needed = new Set<number>();
+    for (const m of this.view.members) {
+      if (m.stateTrial !== null) needed.add(m.stateTrial);
+      const pending = this.pendingOf(m);
+      if (pending !== null && pending.start.kind !== 'fresh') needed.add(pending.start.from);
+    }
+    const out = this.view.completed.filter((n) => !needed.has(n) && !this.released.has(n));
+    for (const n of out) this.released.add(n);
+    return out;
+  }
+
+  /** The population as the trials leave it (for displays and tests). */
+  get population(): readonly MemberView[] {
+    return this.view.members;
+  }
+
+  /** Decides, once, for each member ready now (in the synchronous variant only at a round's end). */
+  private async decideReadyMembers(): Promise<void> {
+    const members = this.view.members;
+    const undecided = members.filter((m) => m.ready !== null && !this.decided.has(m.ready.number) && !this.finished(m));
+    if (undecided.length === 0) return;
+    let batch = undecided;
+    let barrierScores: number[] | null = null;
+    if (this.settings.synch) {
+      // The round's barrier: the members furthest behind decide together, once none is still training to their epoch.
+      const active = members.filter((m) => !this.finished(m));
+      const barrier = Math.min(...active.map((m) => m.step));
+      batch = undecided.filter((m) => m.step === barrier);
+      barrierScores = members.map((m) => m.scoreAt.get(barrier) ?? Number.NaN);
+    } else {
+      batch = undecided.sort((a, b) => (a.ready?.number ?? 0) - (b.ready?.number ?? 0));
+    }
+    const params = members.map((m) => m.params ?? (this.initial.get(m.id)?.params as PBTParams));
+    const steps = members.map((m) => m.step);
+    const stateTrials = members.map((m) => m.stateTrial);
+    const settings: ReadySettings = {
+      quantileFraction: this.settings.quantileFraction,
+      burnInPeriod: this.settings.burnInPeriod,
+      totalSteps: this.settings.totalEpochs,
+      hyperparamMutations: this.options.hyperparamMutations,
+      explorer: this.explorer,
+      donorsNotBehind: true,
+    };
+    for (const m of batch) {
+      const ended = m.ready as NonNullable<MemberView['ready']>;
+      // Asynchronous: the member is compared with those that have reached its epoch, at that epoch
+      // (their own score then, or the score of the state they hold past it); members still behind
+      // take no part, so no member is sent back to an earlier epoch by copying one.
+      const at = steps[m.id] as number;
+      const scores =
+        barrierScores ??
+        members.map((o, i) => o.scoreAt.get(at) ?? ((steps[i] as number) >= at ? o.score : Number.NaN));
+      const decision = await decideAtReady(settings, {
+        member: m.id,
+        scores,
+        sign: this.sign,
+        params,
+        steps,
+        history: this.view.history,
+        rng: this.rng,
+        failed: m.failed,
+      });
+      if (decision === null || decision.donor === m.id) {
+        if (decision !== null) params[m.id] = decision.params;
+        this.decided.set(ended.number, decision === null ? 'none' : this.ownJob(m, decision.params));
+        continue;
+      }
+      const donorTrial = stateTrials[decision.donor];
+      if (donorTrial === null || donorTrial === undefined) {
+        this.decided.set(ended.number, 'none');
+        continue;
+      }
+      const recipientScore = scores[m.id] as number;
+      this.decided.set(ended.number, {
+        member: m.id,
+        fromEpoch: decision.step,
+        start: { kind: 'exploit', from: donorTrial },
+        params: decision.params,
+        exploit: {
+          donor: decision.donor,
+          donorTrial,
+          epoch: decision.step,
+          donorScore: scores[decision.donor] as number,
+          recipientScore: Number.isFinite(recipientScore) ? recipientScore : null,
+          paramsBefore: params[m.id] as PBTParams,
+          paramsAfter: decision.params,
+        },
+      });
+      params[m.id] = decision.params;
+      steps[m.id] = decision.step;
+      stateTrials[m.id] = donorTrial;
+    }
+  }
+
+  /** The member goes on from its own state (after a failure: retries from where it started). */
+  private ownJob(m: MemberView, params: PBTParams): Pending {
+    const start: JobStart = m.stateTrial === null ? { kind: 'fresh' } : { kind: 'continue', from: m.stateTrial };
+    return { member: m.id, fromEpoch: m.step, start, params };
+  }
+
+  private finished(m: MemberView): boolean {
+    if (m.consecutiveFailures >= this.maxFailures) return true;
+    return !m.failed && m.ready !== null && m.step >= this.settings.totalEpochs;
+  }
+
+  /** The member's next job, if it has one to start now. */
+  private pendingOf(m: MemberView): Pending | null {
+    if (m.inFlight !== null || this.finished(m)) return null;
+    if (m.rerun !== null) {
+      const r = m.rerun.record;
+      const start: JobStart =
+        r.from === null ? { kind: 'fresh' } : { kind: r.start === 'exploit' ? 'exploit' : 'continue', from: r.from };
+      return {
+        member: m.id,
+        fromEpoch: r.fromEpoch,
+        start,
+        params: m.rerun.params,
+        ...(r.exploit ? { exploit: r.exploit } : {}),
+      };
+    }
+    if (m.ready === null) {
+      const initial = this.initial.get(m.id) as DrawnParams;
+      return { member: m.id, fromEpoch: 0, start: { kind: 'fresh' }, params: initial.params };
+    }
+    const decided = this.decided.get(m.ready.number);
+    if (decided === undefined) return null; // waits for its round's barrier
+    if (decided === 'none') return this.ownJob(m, m.params as PBTParams);
+    return decided;
+  }
+
+  private initialDraw(id: number): DrawnParams {
+    const rng = this.rng.derive('init', id);
+    const mutations = this.options.hyperparamMutations;
+    if (this.options.space !== undefined) {
+      const drawn = drawFromSpace(this.options.space, rng, mutations);
+      for (const [name, d] of Object.entries(drawn.distributions)) this.distributions[name] ??= d;
+      return drawn;
+    }
+    let start: PBTParams;
+    if (this.options.initialParams !== undefined) start = this.options.initialParams(id, rng);
+    else {
+      const out: Record<string, ParamValue> = {};
+      for (const name of Object.keys(mutations).sort()) out[name] = sampleUniform(mutations[name] as Distribution, rng);
+      start = out;
+    }
+    const params = { ...this.options.constants, ...start };
+    return { params, distributions: this.distributionsFor(params) };
+  }
+
+  private distributionsFor(params: PBTParams): Record<string, Distribution> {
+    const out: Record<string, Distribution> = {};
+    for (const [name, value] of Object.entries(params)) {
+      const d = this.distributions[name];
+      out[name] = d !== undefined && contains(d, value) ? d : fixedDistribution(value);
+    }
+    return out;
+  }
+}
+
+function contains(d: Distribution, value: ParamValue): boolean {
+  try {
+    return d.containsInternal(d.toInternal(value));
+  } catch {
+    return false;
+  }
+}

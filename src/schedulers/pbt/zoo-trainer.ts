@@ -1,0 +1,81 @@
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+
+import type { DatasetSplits } from '../../../datasets/types';
+import { Rng } from '../../random/rng';
+import { loadCheckpoint, saveCheckpoint } from '../../training/checkpoint/save-load';
+import { disposeModel } from '../../training/dispose-model';
+import type { HyperModel, Params } from '../../training/hyper-model';
+import { readModelState } from './model-state';
+import { memberJobTrainer, type MemberJobTrainer } from './member-trainer';
+import type { PBTParams } from './member';
+import { cloneZooState, zooStateFromPortable, zooStateToPortable } from './portable-zoo-state';
+import { LIVE_MUTABLE_PARAMS, disposeZooState, zooMember, type ZooMember, type ZooMemberState } from './zoo-member';
+
+export interface ZooTrainerOptions {
+  readonly hyperModel: HyperModel;
+  readonly data: DatasetSplits;
+  /** Each job's end state is saved to `<checkpointDir>/trial_<n>` (a killed run resumes from them). */
+  readonly checkpointDir: string;
+  /** The run's seed: members' initial weights derive from it and their member number, the data order is its own. */
+  readonly seed: number;
+  readonly metric?: 'val_acc' | 'val_loss';
+  /** Parameters every member is built with beyond a trial's (the model's defaults fill the rest). */
+  readonly fixedParams?: Params;
+  /** Return each job's end state as a PortableState (for the worker-thread executor). */
+  readonly handOverStates?: boolean;
+}
+
+/** The seed member `member`'s model is built with: a replay of its lineage builds the same initial weights. */
+export function memberSeed(runSeed: number, member: number): number {
+  return new Rng(runSeed).derive('member', member).nextUint32();
+}
+
+/** Reads the weights and optimiser state of a checkpoint written at the end of a job. */
+export async function loadZooState(dir: string): Promise<ZooMemberState> {
+  const { model } = await loadCheckpoint(dir);
+  try {
+    return await readModelState(model);
+  } finally {
+    disposeModel(model);
+  }
+}
+
+/**
+ * The PBT job trainer for zoo models: live members in this process (exploit copies the donor's
+ * weights and optimiser slots in memory), each job's end state saved as a checkpoint
+ * (`saveCheckpoint`, weights + optimiser state) so a run killed with SIGKILL resumes from storage
+ * and the last states, and converted to and from PortableState for the worker-thread executor.
+ * Checkpoints of trials the scheduler releases are deleted; each member's last one stays (the
+ * tuner's `getBestModels` loads it).
+ */
+export function zooJobTrainer(options: ZooTrainerOptions): MemberJobTrainer<ZooMemberState> {
+  const dirOf = (trialNumber: number) => join(options.checkpointDir, `trial_${trialNumber}`);
+  return memberJobTrainer<ZooMemberState>({
+    createMember: (member: number, params: PBTParams) =>
+      zooMember({
+        hyperModel: options.hyperModel,
+        data: options.data,
+        params: { ...options.fixedParams, ...params },
+        seed: memberSeed(options.seed, member),
+        dataSeed: options.seed,
+        ...(options.metric !== undefined ? { metric: options.metric } : {}),
+      }),
+    // Members may start with other architectures (Ray Tune's PBT restores the donor's whole checkpoint):
+    // a recipient whose graph differs from its donor's is rebuilt before it takes the donor's weights.
+    needsRebuild: (builtWith, params) =>
+      Object.keys({ ...builtWith, ...params }).some(
+        (k) => !LIVE_MUTABLE_PARAMS.includes(k) && builtWith[k] !== params[k],
+      ),
+    copyState: cloneZooState,
+    disposeState: disposeZooState,
+    save: async (trialNumber, member) => {
+      await saveCheckpoint((member as ZooMember).model, dirOf(trialNumber), { metadata: { trial: trialNumber } });
+    },
+    load: (trialNumber) => loadZooState(dirOf(trialNumber)),
+    drop: (trialNumber) => rmSync(dirOf(trialNumber), { recursive: true, force: true }),
+    toPortable: zooStateToPortable,
+    fromPortable: zooStateFromPortable,
+    ...(options.handOverStates !== undefined ? { handOverStates: options.handOverStates } : {}),
+  });
+}

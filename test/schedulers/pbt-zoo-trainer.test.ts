@@ -1,0 +1,128 @@
+import { fork } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import * as tf from '@tensorflow/tfjs';
+
+import * as tune from '../../src';
+import { jobRecordOf } from '../../src/schedulers/pbt/job-record';
+import { zooStateFromPortable, zooStateToPortable } from '../../src/schedulers/pbt/portable-zoo-state';
+import { lineageOf, rankFinalTrials, scheduleOfTrial } from '../../src/schedulers/pbt/stored-lineage';
+import { disposeZooState, zooMember } from '../../src/schedulers/pbt/zoo-member';
+import { runSmallPBT, SMALL_PBT, smallData } from './fixtures/small-pbt-run';
+
+let dir: string;
+beforeAll(async () => {
+  await tune.initBackend();
+});
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'tfjs-tune-pbt-'));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Every member trained to the budget, and each trial's `from` is an earlier COMPLETE trial ending at its start. */
+function expectContinuousRun(trials: readonly tune.FrozenTrial[]): void {
+  const complete = trials.filter((t) => t.state === 'COMPLETE');
+  for (let m = 0; m < SMALL_PBT.populationSize; m++) {
+    const own = complete.filter((t) => jobRecordOf(t)?.member === m);
+    expect(Math.max(...own.map((t) => jobRecordOf(t)!.toEpoch))).toBe(SMALL_PBT.totalEpochs);
+  }
+  for (const t of complete) {
+    const r = jobRecordOf(t)!;
+    if (r.from === null) {
+      expect(r.fromEpoch).toBe(0);
+      continue;
+    }
+    const from = trials[r.from]!;
+    expect(from.state).toBe('COMPLETE');
+    expect(jobRecordOf(from)!.toEpoch).toBe(r.fromEpoch);
+    expect(from.number).toBeLessThan(t.number);
+  }
+  for (const e of lineageOf(trials))
+    expect(jobRecordOf(trials[e.trial]!)).toMatchObject({ start: 'exploit', from: e.donorTrial });
+}
+
+describe('the zoo PBT job trainer', () => {
+  it('runs a population end to end: every trial COMPLETE, members’ last states checkpointed, no tensor left', async () => {
+    const baseline = tf.memory().numTensors;
+    const { study } = await runSmallPBT('memory', dir);
+    const trials = study.trials;
+    expect(trials.every((t) => t.state === 'COMPLETE')).toBe(true);
+    expectContinuousRun(trials);
+    expect(lineageOf(trials).length).toBeGreaterThan(0);
+    // Only the states a job could still start from are kept: each member's last.
+    const kept = readdirSync(dir).sort();
+    expect(kept.length).toBeLessThanOrEqual(SMALL_PBT.populationSize);
+    const best = rankFinalTrials(trials, SMALL_PBT.totalEpochs, 'maximize')[0]!;
+    expect(kept).toContain(`trial_${best.number}`);
+    expect(scheduleOfTrial(trials, best.number).segments[0]!.fromStep).toBe(0);
+    expect(tf.memory().numTensors).toBe(baseline);
+  });
+
+  it('moves a member state through PortableState buffers and back unchanged', async () => {
+    const baseline = tf.memory().numTensors;
+    const member = zooMember({
+      hyperModel: tune.models.mlp,
+      data: smallData(),
+      params: { num_layers: 1, units_0: 8, optimizer: 'adam', dropout: 0 },
+      seed: 1,
+    });
+    await member.train({ learning_rate: 0.01 }, 0, 1);
+    const state = await member.getState();
+    const portable = zooStateToPortable(state);
+    expect(portable.buffers.every((b) => b instanceof ArrayBuffer)).toBe(true);
+    // The metadata survives JSON (a worker message); the buffers go in the transfer list.
+    const back = zooStateFromPortable({ meta: JSON.parse(JSON.stringify(portable.meta)), buffers: portable.buffers });
+    expect(back.weights.map((w) => Array.from(w.dataSync()))).toEqual(
+      state.weights.map((w) => Array.from(w.dataSync())),
+    );
+    expect(back.optimizer.map((w) => [w.name, Array.from(w.tensor.dataSync())])).toEqual(
+      state.optimizer.map((w) => [w.name, Array.from(w.tensor.dataSync())]),
+    );
+    disposeZooState(state);
+    disposeZooState(back);
+    member.dispose();
+    expect(tf.memory().numTensors).toBe(baseline);
+  });
+
+  it('a run killed with SIGKILL mid-run resumes from storage and its checkpoints to the full budget', async () => {
+    const storage = `sqlite:${join(dir, 'pbt.db')}`;
+    const checkpoints = join(dir, 'ckpt');
+    const child = fork(require.resolve('./fixtures/small-pbt-run.ts'), [storage, checkpoints], {
+      execArgv: ['-r', require.resolve('../helpers/register-ts.js')],
+      stdio: 'ignore',
+    });
+    let exited = false;
+    const exit = new Promise<NodeJS.Signals | null>((resolve) =>
+      child.on('exit', (_code, signal) => {
+        exited = true;
+        resolve(signal);
+      }),
+    );
+    for (let i = 0; i < 600 && !exited; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      if (!existsSync(join(dir, 'pbt.db'))) continue;
+      const s = await tune
+        .loadStudy({ studyName: 'small-pbt', storage, logger: tune.logging.silentLogger, heartbeatInterval: 0 })
+        .catch(() => null);
+      if ((s?.getTrials({ states: ['COMPLETE'] }).length ?? 0) >= 4) break;
+    }
+    child.kill('SIGKILL');
+    expect(await exit).toBe('SIGKILL');
+    const before = await tune.loadStudy({ studyName: 'small-pbt', storage, logger: tune.logging.silentLogger });
+    const completeBefore = before.getTrials({ states: ['COMPLETE'] });
+    expect(completeBefore.length).toBeGreaterThanOrEqual(4);
+    await before.storage.close();
+
+    const { study } = await runSmallPBT(storage, checkpoints);
+    const trials = study.trials;
+    // The trials the killed run finished are intact; what it left running was failed and ran again.
+    for (const t of completeBefore) expect(trials[t.number]).toEqual(t);
+    expect(trials.filter((t) => t.state !== 'COMPLETE').every((t) => t.systemAttrs['pbt_interrupted'] === true)).toBe(
+      true,
+    );
+    expectContinuousRun(trials);
+    await study.storage.close();
+  }, 60_000);
+});
