@@ -85,3 +85,9 @@ export type { PB2ExplorerOptions } from './schedulers/pb2/pb2-explorer';
 export type { Explorer, ExploreContext, IntervalRecord } from './schedulers/pbt/explorer';
 export type { ExploreOptions } from './schedulers/pbt/explore';
 export type { PBTParams } from './schedulers/pbt/member';
+// Types the PBT / PB2 exports above refer to.
+export type { PBTMember, ScheduleSegment } from './schedulers/pbt/member';
+export type { ZooMemberState } from './schedulers/pbt/zoo-member';
+export type { SpaceFn } from './schedulers/pbt/space-draw';
+export type { MemberView } from './schedulers/pbt/population';
+export type { PB2TimeScale } from './schedulers/pb2/pb2-data';

@@ -29,7 +29,7 @@ export { BOHBSampler } from '../samplers/bohb/sampler';
 export type { BOHBSamplerOptions } from '../samplers/bohb/sampler';
 export { NSGAIISampler } from '../samplers/nsgaii/sampler';
 export type { NSGAIISamplerOptions } from '../samplers/nsgaii/sampler';
-export type { GeneticSamplerOptions, CrossoverName } from '../samplers/nsgaii/options';
+export type { GeneticSamplerOptions, CrossoverName, ResolvedGeneticOptions } from '../samplers/nsgaii/options';
 export {
   UniformCrossover,
   BLXAlphaCrossover,

@@ -88,17 +88,17 @@ function validate(options: PB2ExplorerOptions): ResolvedOptions {
  *   it (`rewardContext`, min-max normalised) and the hyperparameters in the unit cube (log ones in
  *   log space, categoricals one-hot).
  * - Kernel: TV-GP-UCB's time-varying product (1 − ε)^{|t − t'|/2} · k_x, ε fitted with the other
- *   hyperparameters by the marginal likelihood, in (0, 0.5] ({@link fitTimeVaryingHyperparameters}).
+ *   hyperparameters by the marginal likelihood, in (0, 0.5] (`fitTimeVaryingHyperparameters`).
  * - Batch: the other members' current parameters enter the GP at the current time and reward with
  *   the posterior mean as their value (GP-BUCB's hallucination: the mean is unchanged, the variance
  *   shrinks there), so members exploring at once spread out.
- * - Choice: argmax of mean + sqrt(β_n) · std over the bounds ({@link pb2Beta}), at the current
+ * - Choice: argmax of mean + sqrt(β_n) · std over the bounds (`pb2Beta`), at the current
  *   step and the explored-from state's reward; ints and steps snapped on decoding.
  * - Categoricals (which Ray Tune's PB2 refuses): one-hot columns sharing one lengthscale, and the
  *   continuous optimum searched separately for every combination of choices (beyond
  *   `maxCategoricalCombinations`, one search with greedy choice switches), the best one kept.
  * - Fewer than `minObservations` usable intervals (the first rounds), or a GP that cannot be fitted:
- *   PBT's perturbation ({@link perturbExplorer}), as Ray Tune's PB2 starts from PBT's explore.
+ *   PBT's perturbation (`perturbExplorer`), as Ray Tune's PB2 starts from PBT's explore.
  * Every draw comes from the context's rng, so the same context gives the same parameters.
  */
 export function pb2Explorer(options: PB2ExplorerOptions = {}): Explorer {

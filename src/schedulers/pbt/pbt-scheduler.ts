@@ -30,7 +30,7 @@ const OTHER_SCHEDULES = ['hyperband', 'asha'];
  * interval (`perturbationInterval` epochs) is one job and one study trial, created WAITING with the
  * member's params and a `pbt` system attribute (member, epochs, start, and for an exploit who was
  * copied with which scores and params before and after). At each ready point the shared decision
- * ({@link decideAtReady}, also `runPBT`'s) moves a bottom-quantile member onto the state of a
+ * (`decideAtReady`, also `runPBT`'s) moves a bottom-quantile member onto the state of a
  * top-quantile one and explores its params; the next job then starts `exploit` from the donor's trial.
  *
  * Asynchronous by default (Ray Tune's): a member decides as soon as its interval ends, against the
@@ -40,7 +40,7 @@ const OTHER_SCHEDULES = ['hyperband', 'asha'];
  * epoch (exactly `runPBT`'s decisions for the same seed).
  *
  * Nothing lives only in memory: before every decision the population is rebuilt from the trials
- * ({@link rebuildPopulation}), so `prepare` on a study reloaded from storage goes on where it was.
+ * (`rebuildPopulation`), so `prepare` on a study reloaded from storage goes on where it was.
  * A failed interval (the trainer threw, or scored NaN) is recorded FAIL and the member takes another
  * member's state, or retries, up to `maxConsecutiveFailures` times.
  */

@@ -35,7 +35,7 @@ export interface PBTOptions<S> extends ExploreOptions {
   readonly exploit?: boolean;
   /** Without explore the recipient takes the donor's parameters as they are. */
   readonly explore?: boolean;
-  /** How explore chooses new parameters; default PBT's perturbation ({@link perturbExplorer}), PB2 passes its bandit. */
+  /** How explore chooses new parameters; default PBT's perturbation (`perturbExplorer`), PB2 passes its bandit. */
   readonly explorer?: Explorer;
   /** Called after every evaluation (for progress display and storage). */
   readonly onResult?: (result: { id: number; step: number; score: number; params: PBTParams }) => void;
