@@ -23,7 +23,6 @@ import { cnn } from '../../models/cnn';
 import { Rng } from '../../src/random/rng';
 import { runPBT } from '../../src/schedulers/pbt/run-pbt';
 import { replaySchedule } from '../../src/schedulers/pbt/replay';
-import type { ExploitEvent } from '../../src/schedulers/pbt/member';
 import { zooMember } from '../../src/schedulers/pbt/zoo-member';
 import { FloatDistribution, type Distribution } from '../../src/space/distributions';
 import { sampleUniform } from '../../src/space/sample-uniform';
@@ -88,7 +87,7 @@ async function runPopulation(
   });
   const best = result.best;
   const schedule = result.schedule(best.id);
-  const root = rootOf(best.id, result.lineage);
+  const root = result.root(best.id);
   result.live.forEach((m) => m.dispose?.());
   const fresh = zooMember({
     hyperModel: cnn,
@@ -100,18 +99,6 @@ async function runPopulation(
   const replayed = await replaySchedule(fresh, schedule, o.epochs, o.perturbationInterval);
   fresh.dispose();
   return { best: best.score, replayed, exploits: result.lineage.length, schedule, trained };
-}
-
-/** The member whose initial weights the final state of `id` descends from. */
-function rootOf(id: number, lineage: readonly ExploitEvent[]): number {
-  let member = id;
-  let until = Number.POSITIVE_INFINITY;
-  for (;;) {
-    const copy = lineage.filter((e) => e.recipient === member && e.donor !== member && e.step < until).at(-1);
-    if (!copy) return member;
-    member = copy.donor;
-    until = copy.step;
-  }
 }
 
 /** The `n` starting configurations of a seed: random search trains them as they are, PBT starts from them. */

@@ -105,6 +105,42 @@ export interface HyperparameterFitOptions {
 }
 
 /**
+ * The matrix that expands one lengthscale per parameter to one per encoded column (a matMul: the
+ * gather's gradient needs UnsortedSegmentSum, which the wasm backend lacks). Callers dispose it.
+ */
+export function lengthscaleExpansion(columnParam: ArrayLike<number>, params: number): tf.Tensor2D {
+  const ones = new Float32Array(params * columnParam.length);
+  Array.from(columnParam).forEach((p, c) => (ones[p * columnParam.length + c] = 1));
+  return tf.tensor2d(ones, [params, columnParam.length]);
+}
+
+/**
+ * L-BFGS's view of a tfjs loss over raw hyperparameters: value and gradient in float64, and
+ * Infinity where the loss or its gradient is not finite or the covariance could not be factored —
+ * an infinitely bad point, which the line search avoids.
+ */
+export function lossEvaluator(
+  loss: (raw: tf.Tensor1D) => tf.Scalar,
+  dim: number,
+): (raw: Float64Array) => { value: number; grad: Float64Array } {
+  const valueAndGrad = tf.valueAndGrad(loss);
+  return (raw) => {
+    try {
+      let out = { value: Infinity, grad: new Float64Array(dim) };
+      tf.tidy(() => {
+        const { value, grad } = valueAndGrad(tf.tensor1d(Float32Array.from(raw)));
+        const v = value.dataSync()[0] as number;
+        const g = Float64Array.from(grad.dataSync());
+        out = { value: g.every(Number.isFinite) ? v : Infinity, grad: g };
+      });
+      return out;
+    } catch {
+      return { value: Infinity, grad: new Float64Array(dim) };
+    }
+  };
+}
+
+/**
  * Maximum a posteriori hyperparameters: -log p(y | theta) - log prior(theta) minimised over
  * log-parameters by L-BFGS with gradients from tfjs autodiff (`tf.valueAndGrad` through the kernel and
  * {@link gaussianNegLogLikelihood}). Each start (the default, then draws from `rng`) gets a few
@@ -121,11 +157,7 @@ export function fitHyperparameters(
   const nll = gaussianNegLogLikelihood(y, options.cholesky ?? {});
   const prior = logPrior(params, options.deterministic);
   const kernel = trainingKernel(options.kernel, x);
-  // Parameter -> column expansion as a product with a 0/1 matrix, not `gather`: gather's gradient
-  // needs UnsortedSegmentSum, which the wasm backend lacks.
-  const ones = new Float32Array(params * options.columnParam.length);
-  options.columnParam.forEach((p, c) => (ones[p * options.columnParam.length + c] = 1));
-  const expand = tf.tensor2d(ones, [params, options.columnParam.length]);
+  const expand = lengthscaleExpansion(options.columnParam, params);
   const eye = tf.eye(n);
   const loss = (raw: tf.Tensor1D): tf.Scalar => {
     const e = tf.exp(raw);
@@ -135,22 +167,7 @@ export function fitHyperparameters(
     const cov = tf.add(kernel(w, scale), tf.mul(eye, noise)) as tf.Tensor2D;
     return tf.sub(nll(cov), prior(raw));
   };
-  const valueAndGrad = tf.valueAndGrad(loss);
-  const evaluate = (raw: Float64Array): { value: number; grad: Float64Array } => {
-    try {
-      let out = { value: Infinity, grad: new Float64Array(dim) };
-      tf.tidy(() => {
-        const { value, grad } = valueAndGrad(tf.tensor1d(Float32Array.from(raw)));
-        const v = value.dataSync()[0] as number;
-        const g = Float64Array.from(grad.dataSync());
-        out = { value: g.every(Number.isFinite) ? v : Infinity, grad: g };
-      });
-      return out;
-    } catch {
-      // A covariance no jitter could rescue: an infinitely bad point, which the line search avoids.
-      return { value: Infinity, grad: new Float64Array(dim) };
-    }
-  };
+  const evaluate = lossEvaluator(loss, dim);
   const lower = new Float64Array(dim).fill(-9);
   const upper = new Float64Array(dim).fill(9);
   lower[params] = -6;

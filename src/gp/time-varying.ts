@@ -5,7 +5,13 @@ import type { Rng } from '../random/rng';
 import type { CholeskyOptions } from './cholesky';
 import { type KernelName, trainingKernel } from './kernels';
 import { minimizeLBFGS, type LBFGSResult } from './lbfgs';
-import { gaussianNegLogLikelihood, logPrior, MIN_NOISE } from './marginal-likelihood';
+import {
+  gaussianNegLogLikelihood,
+  lengthscaleExpansion,
+  logPrior,
+  lossEvaluator,
+  MIN_NOISE,
+} from './marginal-likelihood';
 import type { FixedKernelFactor, GPHyperparameters } from './posterior';
 
 /**
@@ -134,9 +140,7 @@ export function fitTimeVaryingHyperparameters(
   const nll = gaussianNegLogLikelihood(y, options.cholesky ?? {});
   const prior = logPrior(lengthscales, false);
   const kernel = trainingKernel(options.kernel, x);
-  const ones = new Float32Array(params * options.columnParam.length);
-  options.columnParam.forEach((p, c) => (ones[p * options.columnParam.length + c] = 1));
-  const expand = tf.tensor2d(ones, [params, options.columnParam.length]);
+  const expand = lengthscaleExpansion(options.columnParam, params);
   const eye = tf.eye(n);
   const timeDistances = pairwise(inputs.times, false);
   const contextSquared = hasContext ? pairwise(inputs.context as ArrayLike<number>, true) : null;
@@ -150,21 +154,7 @@ export function fitTimeVaryingHyperparameters(
     const cov = tf.add(tf.mul(kernel(w, scale), factor), tf.mul(eye, noise)) as tf.Tensor2D;
     return tf.sub(nll(cov), prior(raw.slice(0, lengthscales + 2) as tf.Tensor1D));
   };
-  const valueAndGrad = tf.valueAndGrad(loss);
-  const evaluate = (raw: Float64Array): { value: number; grad: Float64Array } => {
-    try {
-      let out = { value: Infinity, grad: new Float64Array(dim) };
-      tf.tidy(() => {
-        const { value, grad } = valueAndGrad(tf.tensor1d(Float32Array.from(raw)));
-        const v = value.dataSync()[0] as number;
-        const g = Float64Array.from(grad.dataSync());
-        out = { value: g.every(Number.isFinite) ? v : Infinity, grad: g };
-      });
-      return out;
-    } catch {
-      return { value: Infinity, grad: new Float64Array(dim) };
-    }
-  };
+  const evaluate = lossEvaluator(loss, dim);
   const lower = new Float64Array(dim).fill(-9);
   const upper = new Float64Array(dim).fill(9);
   lower[lengthscales] = -6;
