@@ -53,6 +53,7 @@ export * as schedules from './api/schedules';
 export * as checkpoints from './api/checkpoints';
 export * as crossValidation from './api/cross-validation';
 export * as models from './api/models';
+export * as ensemble from './api/ensemble';
 export * as datasets from './api/datasets';
 export * as errors from './api/errors';
 export * as logging from './api/logging';
