@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { loadConfig } from '../../src/cli/config/load-config';
 import { validateConfig } from '../../src/cli/config/schema';
 import { checkParameterNames, gridFromConfig } from '../../src/cli/config/space';
-import { ZOO, prunerFor, samplerFor } from '../../src/cli/config/resolve';
+import { ZOO, configuredModel, loadConfiguredData, prunerFor, samplerFor } from '../../src/cli/config/resolve';
 import { HyperbandPruner } from '../../src/pruners/hyperband';
 import { SuccessiveHalvingPruner } from '../../src/pruners/successive-halving';
 import { GPSampler } from '../../src/samplers/gp';
@@ -22,7 +22,7 @@ const good = {
 
 function check(raw: unknown): void {
   const config = validateConfig(raw, { studyFromFile: 'x' });
-  checkParameterNames(ZOO[config.model], config);
+  checkParameterNames(ZOO[config.model as keyof typeof ZOO], config);
   if (config.method === 'grid') gridFromConfig(config);
 }
 
@@ -107,9 +107,14 @@ describe('tfjs-tune run config validation', () => {
 describe('the shipped example configs', () => {
   const dir = join(__dirname, '..', '..', 'examples');
   const files = readdirSync(dir).filter((f) => /\.ya?ml$/.test(f));
-  it.each(files)('%s is a valid config', (file) => {
+  it.each(files)('%s is a valid config', async (file) => {
     const config = loadConfig(join(dir, file));
-    expect(() => checkParameterNames(ZOO[config.model], config)).not.toThrow(); // as `run` checks it
+    // As `run` checks it: `model: auto` picks its families from the data's kind.
+    const model =
+      config.model === 'auto'
+        ? configuredModel(config, await loadConfiguredData(config.dataset, config.seed))
+        : ZOO[config.model];
+    expect(() => checkParameterNames(model, config)).not.toThrow();
   });
   it('include ASHA with promotions and BOHB', () => {
     const types = files.map((f) => loadConfig(join(dir, f)).scheduler.type);

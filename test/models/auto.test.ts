@@ -123,4 +123,24 @@ describe('tune.models.auto: model selection across the zoo', () => {
     const second = await run();
     expect(second.map((t) => [t.params, t.values])).toEqual(first.map((t) => [t.params, t.values]));
   });
+
+  it('respects a time budget (optimize `timeout`, in seconds): no trial starts after it, the one running finishes', async () => {
+    const objective = tune.models.objectiveFor(auto(tabular), tabular, { epochs: 2 });
+    const study = await tune.createStudy({
+      direction: objective.direction,
+      seed: 8,
+      logger: tune.logging.silentLogger,
+    });
+    const budget = 1.5;
+    await study.optimize(objective, { nTrials: 100_000, timeout: budget });
+    const trials = study.trials;
+    expect(trials.length).toBeLessThan(100_000); // the budget ended the search, not the trial count
+    expect(trials.every((t) => t.state === 'COMPLETE')).toBe(true); // none cut off, none left RUNNING
+    // The deadline is set before the first trial starts, so every start lies within the budget of
+    // it (plus the few milliseconds between the deadline check and the trial's creation).
+    const first = (trials[0]?.datetimeStart as Date).getTime();
+    for (const t of trials)
+      expect((t.datetimeStart as Date).getTime() - first).toBeLessThanOrEqual(budget * 1000 + 1000);
+    expect(trials.every((t) => t.params['model'] === 'mlp')).toBe(true);
+  });
 });

@@ -1,6 +1,8 @@
 import { cpus } from 'node:os';
 import { dirname, extname, join, resolve } from 'node:path';
 
+import type { DatasetSplits } from '../../../datasets/types';
+import { AUTO_FAMILIES, dataKindOf } from '../../../models/auto';
 import { InvalidArgumentError } from '../../errors';
 import { WorkerPool, type WorkerPoolOptions } from '../../execution/worker-pool';
 import { ashaRungs } from '../../schedulers/asha';
@@ -10,14 +12,16 @@ import { createStudy } from '../../study/create-study';
 import { silentLogger } from '../../util/logger';
 import { formatNumber } from '../../util/format';
 import { flagBool, flagInt, flagString, parseArgs } from '../args';
+import { parseDuration } from '../config/duration';
 import { loadConfig } from '../config/load-config';
-import { ZOO, loadConfiguredData } from '../config/resolve';
+import { configuredModel, loadConfiguredData } from '../config/resolve';
 import type { RunConfig } from '../config/schema';
 import { checkParameterNames } from '../config/space';
 import type { CliIo } from '../io';
 import { RunDisplay } from '../run/run-display';
 import type { WorkerMessage } from '../run/protocol';
 import { bestFullyTrained, runSchedule, scheduledTrials } from '../run/run-schedule';
+import { formatRunEnsemble, runEnsemble } from '../run/run-ensemble';
 
 /** The trial worker script beside this command's folder (.ts under ts-jest, .js when built). */
 const TRIAL_WORKER = join(__dirname, '..', 'run', `trial-worker${extname(__filename)}`);
@@ -27,7 +31,7 @@ export const runHelp = `Usage: tfjs-tune run CONFIG [options]
 
 Tunes a zoo model on a dataset as the config file (YAML or JSON) says, storing every trial.
   --trials N       trials to add in this run (config: trials)
-  --timeout S      stop starting trials after S seconds (config: timeout)
+  --timeout T      time budget: no trial starts after T (seconds, or 30s, 10m, 2h; config: timeBudget)
   --storage URL    default sqlite:./tfjs-tune.db (config: storage)
   --seed N         (config: seed)
   --workers N      trials trained at once in worker threads; default: the number of cores
@@ -45,9 +49,7 @@ function withFlags(config: RunConfig, args: ReturnType<typeof parseArgs>): RunCo
   const seed = flagInt(args, 'seed', 0);
   const workers = flagInt(args, 'workers', 1);
   const timeoutRaw = flagString(args, 'timeout');
-  const timeout = timeoutRaw === undefined ? undefined : Number(timeoutRaw);
-  if (timeout !== undefined && !(timeout > 0))
-    throw new InvalidArgumentError('--timeout', timeoutRaw, 'a number of seconds > 0');
+  const timeout = timeoutRaw === undefined ? undefined : parseDuration(timeoutRaw, '--timeout');
   const storage = flagString(args, 'storage');
   return {
     ...config,
@@ -91,8 +93,6 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<nu
   const resume = flagBool(args, 'resume');
 
   // Everything that can be checked is checked before any work starts.
-  const model = ZOO[config.model];
-  checkParameterNames(model, config);
   const workers = config.workers ?? Math.max(1, cpus().length);
   if (config.storage === 'memory' || config.storage === ':memory:') {
     throw new InvalidArgumentError(
@@ -107,6 +107,8 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<nu
   const allowed = data.train.numClasses === 0 ? METRICS_REGRESSION : METRICS_CLASSIFICATION;
   if (!allowed.includes(config.metric.name))
     throw new InvalidArgumentError('metric.name', config.metric.name, `one of ${allowed.join(', ')}`);
+  // After the data: `model: auto` chooses its families by the data's kind.
+  checkParameterNames(configuredModel(config, data), config);
   if (config.model === 'lstm' && data.train.vocabulary === undefined) {
     throw new InvalidArgumentError(
       'model',
@@ -162,7 +164,7 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<nu
   });
   if (!quiet)
     io.stderr(
-      `study "${config.study}" in ${config.storage}: ${config.model} on ${config.dataset.kind}, method ${config.method}${scheduleWords(config)}, ${workers} worker(s)\n`,
+      `study "${config.study}" in ${config.storage}: ${modelWords(config, data)} on ${config.dataset.kind}, method ${config.method}${scheduleWords(config)}, ${workers} worker(s)\n`,
     );
 
   const storage = storageFromUrl(config.storage);
@@ -204,10 +206,29 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<nu
   await study.refresh();
   await storage.close();
   const summary = summarize(study, config, checkpointDir, file, interrupted);
+  const { ensemble } = config;
+  let ensembleFailed = false;
+  if (ensemble !== null && !interrupted && summary.json['best'] !== null) {
+    try {
+      const built = await runEnsemble(study, { ...config, ensemble }, data, checkpointDir);
+      summary.json['ensemble'] = built;
+      summary.text += formatRunEnsemble(built);
+    } catch (e) {
+      ensembleFailed = true;
+      summary.json['ensemble'] = { error: e instanceof Error ? e.message : String(e) };
+      io.stderr(`ensemble not built: ${e instanceof Error ? e.message : String(e)}\n`);
+    }
+  }
   if (json) io.stdout(`${JSON.stringify(summary.json, null, 2)}\n`);
   else io.stdout(summary.text);
   await study.storage.close();
-  return interrupted ? 130 : 0;
+  return interrupted ? 130 : ensembleFailed ? 1 : 0;
+}
+
+/** The model a run tunes; for `auto`, with the families it chooses between. */
+function modelWords(config: RunConfig, data: DatasetSplits): string {
+  if (config.model !== 'auto') return config.model;
+  return `auto (${AUTO_FAMILIES[dataKindOf(data)].map((m) => m.name).join(' or ')})`;
 }
 
 function scheduleWords(config: RunConfig): string {

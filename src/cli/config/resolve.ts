@@ -6,6 +6,7 @@ import { syntheticCifar } from '../../../datasets/synthetic-cifar';
 import { syntheticImdb } from '../../../datasets/synthetic-imdb';
 import { syntheticTabular } from '../../../datasets/synthetic-tabular';
 import type { Dataset, DatasetSplits } from '../../../datasets/types';
+import { AUTO_FAMILIES, AUTO_FAMILY_PARAM, auto, dataKindOf } from '../../../models/auto';
 import { cnn } from '../../../models/cnn';
 import { lstm } from '../../../models/lstm';
 import { mlp } from '../../../models/mlp';
@@ -17,6 +18,7 @@ import { PercentilePruner } from '../../pruners/percentile';
 import { ThresholdPruner } from '../../pruners/threshold';
 import { SuccessiveHalvingPruner } from '../../pruners/successive-halving';
 import { HyperbandPruner } from '../../pruners/hyperband';
+import { InvalidArgumentError } from '../../errors';
 import type { Sampler } from '../../samplers/base';
 import { BOHBSampler } from '../../samplers/bohb/sampler';
 import { CmaEsSampler } from '../../samplers/cmaes/sampler';
@@ -27,10 +29,37 @@ import { QMCSampler } from '../../samplers/qmc';
 import { RandomSampler } from '../../samplers/random';
 import { TPESampler } from '../../samplers/tpe/sampler';
 import type { HyperModel } from '../../training/hyper-model';
-import type { DatasetSpec, RunConfig } from './schema';
+import type { DatasetSpec, MODELS, RunConfig } from './schema';
 import { gridFromConfig } from './space';
 
-export const ZOO: Readonly<Record<RunConfig['model'], HyperModel>> = { mlp, cnn, lstm };
+export const ZOO: Readonly<Record<(typeof MODELS)[number], HyperModel>> = { mlp, cnn, lstm };
+
+/**
+ * The HyperModel a config's `model` names: a zoo family, or for `auto` the families the data's kind
+ * allows (models/auto.ts), whose `parameters.model` values, if listed, must be among them.
+ */
+export function configuredModel(config: RunConfig, data: DatasetSplits): HyperModel {
+  if (config.model !== 'auto') return ZOO[config.model];
+  const kind = dataKindOf(data);
+  const families = AUTO_FAMILIES[kind].map((m) => m.name);
+  const spec = config.parameters[AUTO_FAMILY_PARAM];
+  const listed = spec?.kind === 'values' ? spec.values : spec?.kind === 'value' ? [spec.value] : [];
+  if (spec?.kind === 'range')
+    throw new InvalidArgumentError(
+      `parameters.${AUTO_FAMILY_PARAM}`,
+      spec,
+      `{ values: [...] } of ${families.join(', ')}`,
+    );
+  listed.forEach((v, i) => {
+    if (typeof v !== 'string' || !families.includes(v))
+      throw new InvalidArgumentError(
+        `parameters.${AUTO_FAMILY_PARAM}.values[${i}]`,
+        v,
+        `one of ${families.join(', ')} (the families for ${kind} data)`,
+      );
+  });
+  return auto(data);
+}
 
 function n(options: DatasetSpec['options'], key: string, fallback: number): number {
   const v = options[key];

@@ -2,6 +2,8 @@ import { InvalidArgumentError } from '../../errors';
 import type { CategoricalChoice } from '../../space/distributions';
 import type { StudyDirection } from '../../trial/state';
 import { checkKeys, isObj, optInt, optNumber, optString, type Obj } from './check';
+import { parseDuration } from './duration';
+import { parseEnsemble, type EnsembleConfig } from './ensemble-block';
 import { parsePruner, type PrunerConfig } from './pruner-block';
 import { isPBTBlock, parsePBTBlock, type PBTBlock } from './pbt-block';
 import { parseScheduler, type SchedulerConfig } from './scheduler-block';
@@ -12,6 +14,8 @@ export { SCHEDULER_BLOCKS } from './scheduler-block';
 export type { EpochSchedulerConfig, SchedulerConfig } from './scheduler-block';
 
 export const MODELS = ['mlp', 'cnn', 'lstm'] as const;
+/** `auto`: the family is a parameter too (models/auto.ts), among those the data's kind allows. */
+export const MODEL_CHOICES = [...MODELS, 'auto'] as const;
 export const METHODS = ['random', 'grid', 'tpe', 'qmc', 'gp', 'cmaes', 'evolution', 'bohb'] as const;
 /** The methods that can propose a Hyperband or ASHA scheduler's new configurations. */
 export const HYPERBAND_METHODS = ['random', 'bohb'] as const;
@@ -36,7 +40,7 @@ export interface DatasetSpec {
 /** A validated `tfjs-tune run` config. */
 export interface RunConfig {
   readonly study: string;
-  readonly model: (typeof MODELS)[number];
+  readonly model: (typeof MODEL_CHOICES)[number];
   readonly dataset: DatasetSpec;
   readonly metric: { readonly name: string; readonly goal: StudyDirection };
   /** False when the config left `metric` out: the run then picks val_acc, or val_loss for regression data. */
@@ -55,7 +59,10 @@ export interface RunConfig {
   /** `scheduler: { type: pbt, ... }` (parsed whole by pbt-block.ts, which reads the rest of the config); null otherwise. */
   readonly pbt: PBTBlock | null;
   readonly trials: number | null;
+  /** Seconds after which no trial starts (`timeBudget: 10m`, or `timeout`); the running ones finish. */
   readonly timeout: number | null;
+  /** Ensemble selection over the best trials after the search; null: none. */
+  readonly ensemble: EnsembleConfig | null;
   readonly seed: number;
   readonly storage: string;
   readonly workers: number | null;
@@ -74,6 +81,8 @@ const TOP_KEYS = [
   'scheduler',
   'trials',
   'timeout',
+  'timeBudget',
+  'ensemble',
   'seed',
   'storage',
   'workers',
@@ -216,6 +225,18 @@ function checkScheduling(config: RunConfig): RunConfig {
   return c;
 }
 
+/** `timeBudget: 10m` (or `30s`, `2h`, seconds), or its older spelling `timeout`; not both. */
+function parseTimeBudget(raw: Obj): number | null {
+  if (raw['timeBudget'] !== undefined && raw['timeout'] !== undefined)
+    throw new InvalidArgumentError(
+      'timeout',
+      raw['timeout'],
+      'left out when timeBudget is given (they are one setting)',
+    );
+  const key = raw['timeBudget'] !== undefined ? 'timeBudget' : 'timeout';
+  return raw[key] === undefined ? null : parseDuration(raw[key], key);
+}
+
 function parseEarlyStopping(raw: unknown): RunConfig['earlyStopping'] {
   if (raw === undefined || raw === false) return null;
   if (raw === true) return { patience: 2, minDelta: 0 };
@@ -239,8 +260,8 @@ export function validateConfig(raw: unknown, defaults: { studyFromFile: string }
       'a mapping of keys (model, dataset, metric, method, parameters, ...)',
     );
   checkKeys(raw, TOP_KEYS, '');
-  const model = optString(raw, 'model', '', MODELS) as RunConfig['model'] | undefined;
-  if (model === undefined) throw new InvalidArgumentError('model', undefined, `one of ${MODELS.join(', ')}`);
+  const model = optString(raw, 'model', '', MODEL_CHOICES) as RunConfig['model'] | undefined;
+  if (model === undefined) throw new InvalidArgumentError('model', undefined, `one of ${MODEL_CHOICES.join(', ')}`);
   if (raw['dataset'] === undefined)
     throw new InvalidArgumentError('dataset', undefined, 'a dataset (e.g. synthetic-cifar)');
   const params = raw['parameters'] ?? {};
@@ -256,6 +277,12 @@ export function validateConfig(raw: unknown, defaults: { studyFromFile: string }
   const study = optString(raw, 'study', '') ?? defaults.studyFromFile;
   if (study.length === 0) throw new InvalidArgumentError('study', study, 'a non-empty name');
   const pbt = isPBTBlock(raw['scheduler']) ? parsePBTBlock(raw['scheduler'], raw) : null;
+  if (pbt !== null && (model === 'auto' || raw['ensemble'] !== undefined))
+    throw new InvalidArgumentError(
+      model === 'auto' ? 'model' : 'ensemble',
+      model === 'auto' ? model : raw['ensemble'],
+      'left out with scheduler pbt (its members mutate one architecture and end as one lineage)',
+    );
   const config: RunConfig = {
     study,
     model,
@@ -271,7 +298,8 @@ export function validateConfig(raw: unknown, defaults: { studyFromFile: string }
     scheduler: pbt === null ? parseScheduler(raw['scheduler']) : { type: 'none' },
     pbt,
     trials: optInt(raw, 'trials', '', 1) ?? null,
-    timeout: optNumber(raw, 'timeout', '', Number.MIN_VALUE) ?? null,
+    timeout: parseTimeBudget(raw),
+    ensemble: parseEnsemble(raw['ensemble']),
     seed: optInt(raw, 'seed', '', 0) ?? 0,
     storage,
     workers: optInt(raw, 'workers', '', 1) ?? null,

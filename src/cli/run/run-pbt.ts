@@ -13,7 +13,7 @@ import type { Distribution } from '../../space/distributions';
 import type { Study } from '../../study/study';
 import { initBackend } from '../../training/backend';
 import { formatNumber } from '../../util/format';
-import { ZOO } from '../config/resolve';
+import { configuredModel } from '../config/resolve';
 import type { RunConfig } from '../config/schema';
 import { configuredSpace } from '../config/space';
 import type { CliIo } from '../io';
@@ -46,7 +46,7 @@ export async function runPBTConfig(o: PBTRunOptions): Promise<number> {
       'left out with scheduler pbt (populationSize and epochs set the trials)',
     );
   const block = config.pbt;
-  const model = ZOO[config.model];
+  const model = configuredModel(config, o.data);
   const space = configuredSpace(model, config);
   const known = spaceDistributions(space);
   const mutations: Record<string, Distribution> = {};

@@ -18,7 +18,7 @@ import type { Study } from '../../study/study';
 import type { FrozenTrial } from '../../trial/frozen-trial';
 import { slotOf } from '../../trial/hyperband-slot';
 import { silentLogger } from '../../util/logger';
-import { ZOO, prunerFor, samplerFor } from '../config/resolve';
+import { configuredModel, prunerFor, samplerFor } from '../config/resolve';
 import { configuredSpace } from '../config/space';
 import type { WorkerJob, WorkerMessage } from './protocol';
 
@@ -83,7 +83,7 @@ async function main(): Promise<void> {
     if (m === STOP_MESSAGE) study.stop();
   };
   parentPort?.on('message', onStop);
-  const model = ZOO[config.model];
+  const model = configuredModel(config, job.data);
   const objective = objectiveFor(model, job.data, {
     epochs: config.epochs,
     monitor: config.metric.name,
@@ -121,7 +121,7 @@ async function main(): Promise<void> {
  */
 async function serveRounds(study: Study, job: WorkerJob): Promise<void> {
   const { config } = job;
-  const model = ZOO[config.model];
+  const model = configuredModel(config, job.data);
   const train = slotJobTrainer(
     slotTrainerFor(model, job.data, {
       monitor: config.metric.name,
