@@ -13,6 +13,7 @@ export {
   loadEnsemble as load,
   isEnsembleDir,
   ENSEMBLE_FILE,
+  ENSEMBLE_GRAPH_FOLDER,
 } from '../training/ensemble/ensemble-file';
 export { greedySelection, scorePredictions, betterScore } from '../training/ensemble/greedy-selection';
 export type {

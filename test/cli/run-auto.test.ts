@@ -117,6 +117,7 @@ describe('tfjs-tune run with model: auto and an ensemble', () => {
       counts: { total: number };
       ensemble: {
         path: string;
+        checkpoint: string;
         members: { trial: number; weight: number }[];
         validation: { accuracy: number };
         bestSingle: { trial: number; score: { accuracy: number } };
@@ -146,6 +147,9 @@ describe('tfjs-tune run with model: auto and an ensemble', () => {
     );
     expect(loaded.score(data.val).accuracy).toBeCloseTo(ensemble.validation.accuracy, 6);
     loaded.dispose();
+    const { model } = await tune.checkpoints.loadCheckpoint(ensemble.checkpoint, { compile: false });
+    expect(model.name).toBe('ensemble');
+    tune.models.disposeModel(model);
     expect(tf.memory().numTensors).toBe(before);
   }, 180_000);
 });

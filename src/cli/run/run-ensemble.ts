@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { DatasetSplits } from '../../../datasets/types';
 import type { Study } from '../../study/study';
 import { initBackend } from '../../training/backend';
-import { saveEnsemble } from '../../training/ensemble/ensemble-file';
+import { ENSEMBLE_GRAPH_FOLDER, saveEnsemble } from '../../training/ensemble/ensemble-file';
 import { selectEnsemble } from '../../training/ensemble/select-ensemble';
 import type { EnsembleMetric, EnsembleScore } from '../../training/ensemble/greedy-selection';
 import { slotOf } from '../../trial/hyperband-slot';
@@ -13,6 +13,8 @@ import type { RunConfig } from '../config/schema';
 /** What `tfjs-tune run` reports of the ensemble it built (the `ensemble` key of `--json`). */
 export interface RunEnsembleSummary {
   readonly path: string;
+  /** The whole ensemble as one checkpoint, like a trial's (what evaluate / export take). */
+  readonly checkpoint: string;
   readonly metric: EnsembleMetric;
   readonly members: readonly { readonly trial: number; readonly weight: number }[];
   readonly validation: EnsembleScore;
@@ -22,7 +24,7 @@ export interface RunEnsembleSummary {
 /**
  * `ensemble:` in a run config: after the search, this process reloads the best trials' checkpoints,
  * selects the ensemble on the validation split (`selectEnsemble`) and saves it to
- * `<checkpointDir>/ensemble`. Under a scheduler only trials trained to the full `epochs` are
+ * `<checkpointDir>/ensemble` (its `graph/` the whole ensemble as one checkpoint). Under a scheduler only trials trained to the full `epochs` are
  * candidates (early rungs hold partly trained models).
  */
 export async function runEnsemble(
@@ -46,6 +48,7 @@ export async function runEnsemble(
     await saveEnsemble(ensemble, path);
     return {
       path,
+      checkpoint: join(path, ENSEMBLE_GRAPH_FOLDER),
       metric,
       members: ensemble.members.map((m) => ({ trial: m.trial, weight: m.weight })),
       validation: ensemble.info.validation,
@@ -68,7 +71,7 @@ export function formatRunEnsemble(s: RunEnsembleSummary): string {
   return [
     `ensemble of ${s.members.length} trial(s): ${members}`,
     `  ${scoreWords(s.validation, s.metric)}; best single trial #${s.bestSingle.trial}: ${scoreWords(s.bestSingle.score, s.metric)}`,
-    `  saved to ${s.path}`,
+    `  saved to ${s.path} (as one model: ${s.checkpoint})`,
     '',
   ].join('\n');
 }

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 
 import { InvalidArgumentError, TfjsTuneError } from '../../errors';
 import { writeFilesAtomically } from '../checkpoint/atomic-write';
-import { MODEL_FILE } from '../checkpoint/format';
+import { MODEL_FILE, WEIGHTS_FILE } from '../checkpoint/format';
 import { loadCheckpoint, saveCheckpoint } from '../checkpoint/save-load';
 import { disposeModel } from '../dispose-model';
 import { EnsembleModel, type EnsembleInfo, type EnsembleMember } from './ensemble-model';
@@ -18,9 +18,24 @@ interface EnsembleJson {
   readonly version: number;
   readonly members: readonly { readonly trial: number; readonly weight: number; readonly path: string }[];
   readonly info: EnsembleInfo;
+  /** The folder holding the whole ensemble as one checkpoint (`toLayersModel`). */
+  readonly graph: string;
 }
 
 const memberFolder = (trial: number): string => `member_trial_${trial}`;
+/** The ensemble as one model, a checkpoint folder like a trial's. */
+export const ENSEMBLE_GRAPH_FOLDER = 'graph';
+
+/**
+ * Copies the side files of a member's checkpoint (anything beside model.json and weights.bin, such
+ * as a preprocessing pipeline) into the graph's folder: every member was trained on the same data.
+ */
+async function copySideFiles(from: string, to: string): Promise<void> {
+  for (const name of await fsp.readdir(from)) {
+    if (name === MODEL_FILE || name === WEIGHTS_FILE || name.startsWith('.')) continue;
+    await fsp.cp(join(from, name), join(to, name), { recursive: true });
+  }
+}
 
 /** Whether `dir` holds a saved ensemble (an `ensemble.json`), as opposed to a single checkpoint. */
 export function isEnsembleDir(dir: string): boolean {
@@ -30,8 +45,9 @@ export function isEnsembleDir(dir: string): boolean {
 /**
  * Saves an ensemble to `dir`: each member as a checkpoint folder `member_trial_<n>/` (its source
  * checkpoint copied whole, with any side files it has; else saved from the live model without
- * optimiser state), then `ensemble.json` with the weights, written last so a reader never sees a
- * half-saved ensemble.
+ * optimiser state); the whole ensemble as one model in `graph/`, a checkpoint like a trial's (with
+ * the first member's side files), which `loadCheckpoint` or `tf.loadLayersModel` opens; then
+ * `ensemble.json` with the weights, written last so a reader never sees a half-saved ensemble.
  */
 export async function saveEnsemble(ensemble: EnsembleModel, dir: string): Promise<void> {
   if (typeof dir !== 'string' || dir.length === 0)
@@ -47,7 +63,25 @@ export async function saveEnsemble(ensemble: EnsembleModel, dir: string): Promis
     else await saveCheckpoint(member.model, target, { includeOptimizer: false, metadata: { trial: member.trial } });
     members.push({ trial: member.trial, weight: member.weight, path });
   }
-  const json: EnsembleJson = { format: FORMAT, version: VERSION, members, info: ensemble.info };
+  const graphDir = join(dir, ENSEMBLE_GRAPH_FOLDER);
+  await fsp.rm(graphDir, { recursive: true, force: true });
+  const graph = await ensemble.toLayersModel();
+  try {
+    await saveCheckpoint(graph, graphDir, {
+      includeOptimizer: false,
+      metadata: { ensemble: members.map((m) => m.trial) },
+    });
+  } finally {
+    disposeModel(graph);
+  }
+  await copySideFiles(join(dir, (members[0] as EnsembleJson['members'][number]).path), graphDir);
+  const json: EnsembleJson = {
+    format: FORMAT,
+    version: VERSION,
+    members,
+    info: ensemble.info,
+    graph: ENSEMBLE_GRAPH_FOLDER,
+  };
   await writeFilesAtomically(dir, [{ name: ENSEMBLE_FILE, data: `${JSON.stringify(json, null, 2)}\n` }]);
 }
 

@@ -4,6 +4,7 @@ import type { Dataset } from '../../../datasets/types';
 import { toTensors } from '../../../datasets/to-tensors';
 import { InvalidArgumentError, TfjsTuneError } from '../../errors';
 import { disposeModel } from '../dispose-model';
+import { ensembleGraph } from './ensemble-graph';
 import { scorePredictions, type EnsembleMetric, type EnsembleScore } from './greedy-selection';
 
 /** One model of an ensemble and its weight. */
@@ -113,6 +114,16 @@ export class EnsembleModel {
       xs.dispose();
       ys.dispose();
     }
+  }
+
+  /**
+   * The ensemble as one `tf.LayersModel` (members renamed into one graph, each output scaled by its
+   * weight, then added): what `predict` computes, as a model that saves and loads as one. The caller
+   * disposes it; this ensemble is left as it is.
+   */
+  async toLayersModel(): Promise<tf.LayersModel> {
+    this.checkLive();
+    return ensembleGraph(this.members);
   }
 
   /** Frees every member's weights (and optimiser). Idempotent. */

@@ -10,7 +10,7 @@ import { trainValTestSplit } from '../../../datasets/splits';
 import { toTensors } from '../../../datasets/to-tensors';
 import type { DatasetSplits } from '../../../datasets/types';
 import { auto } from '../../../models/auto';
-import { loadCheckpoint } from '../../../src/training/checkpoint/save-load';
+import { loadCheckpoint, saveCheckpoint } from '../../../src/training/checkpoint/save-load';
 import { disposeModel } from '../../../src/training/dispose-model';
 import { isEnsembleDir, loadEnsemble, saveEnsemble } from '../../../src/training/ensemble/ensemble-file';
 import { greedySelection, scorePredictions } from '../../../src/training/ensemble/greedy-selection';
@@ -122,6 +122,28 @@ describe('tune.ensemble over a tuned study (wasm backend)', () => {
         members: { trial: number; weight: number; path: string }[];
       };
       expect(json.members.map((m) => m.weight)).toEqual(weights);
+      // Its graph/ folder is a plain checkpoint of the whole ensemble.
+      const { model: savedGraph } = await loadCheckpoint(join(saved, 'graph'), { compile: false });
+      const fromGraph = savedGraph.predict(xs) as tf.Tensor;
+      const fromEnsemble = ensemble.predict(xs);
+      expect(tf.tidy(() => tf.max(tf.abs(tf.sub(fromGraph, fromEnsemble))).dataSync()[0] as number)).toBeLessThan(1e-5);
+      tf.dispose([fromGraph, fromEnsemble]);
+      disposeModel(savedGraph);
+      // One graph: predicts as the ensemble does, saves and reloads as a single checkpoint.
+      const graph = await ensemble.toLayersModel();
+      const single = join(dir, 'ensemble-graph');
+      await saveCheckpoint(graph, single, { includeOptimizer: false });
+      const { model: graphBack } = await loadCheckpoint(single, { compile: false });
+      const direct = ensemble.predict(xs);
+      for (const m of [graph, graphBack]) {
+        const p = m.predict(xs) as tf.Tensor;
+        const gap = tf.tidy(() => tf.max(tf.abs(tf.sub(p, direct))).dataSync()[0] as number);
+        expect(gap).toBeLessThan(1e-5);
+        p.dispose();
+      }
+      direct.dispose();
+      disposeModel(graph);
+      disposeModel(graphBack);
       const reloaded = await loadEnsemble(saved);
       try {
         const before = ensemble.predict(xs);
