@@ -1,6 +1,12 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
 import * as tf from '@tensorflow/tfjs';
 
 import * as tune from '../../src';
+import * as advanced from '../../src/advanced';
+import { slotOf } from '../../src/trial/hyperband-slot';
 import { syntheticCifar } from '../../datasets/synthetic-cifar';
 import { syntheticImdb } from '../../datasets/synthetic-imdb';
 import { syntheticTabular } from '../../datasets/synthetic-tabular';
@@ -142,5 +148,34 @@ describe('tune.models.auto: model selection across the zoo', () => {
     for (const t of trials)
       expect((t.datetimeStart as Date).getTime() - first).toBeLessThanOrEqual(budget * 1000 + 1000);
     expect(trials.every((t) => t.params['model'] === 'mlp')).toBe(true);
+  });
+
+  it('under ASHA with promotions (a scheduler): promoted trials keep their family, and an ensemble forms from full-budget trials', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'auto-asha-'));
+    try {
+      const data = syntheticCifar({ nTrain: 32, nVal: 16, seed: 3, classes: 2 });
+      const trainer = advanced.slotTrainerFor(auto(data), data, { checkpointDir: dir });
+      const study = await tune.createStudy({
+        direction: trainer.direction,
+        seed: 6,
+        logger: tune.logging.silentLogger,
+      });
+      const base = tf.memory().numTensors;
+      const scheduler = new advanced.ASHAScheduler({ maxEpochs: 3, factor: 3, minEpochs: 1, maxTrials: 6 });
+      await advanced.runScheduler(study, scheduler, new advanced.InProcessExecutor(advanced.slotJobTrainer(trainer)));
+      expect(tf.memory().numTensors).toBe(base);
+      const full = study.trials.filter((t) => slotOf(t)?.epochs === 3);
+      expect(full.length).toBeGreaterThan(0);
+      for (const t of full) {
+        const parent = study.trials[slotOf(t)?.parent as number];
+        expect(t.params['model']).toBe(parent?.params['model']);
+      }
+      const ensemble = await tune.ensemble.select(study, data, { trials: full, size: 5 });
+      expect(ensemble.members.every((m) => full.some((t) => t.number === m.trial))).toBe(true);
+      ensemble.dispose();
+      expect(tf.memory().numTensors).toBe(base);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
