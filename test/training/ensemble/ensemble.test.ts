@@ -160,6 +160,30 @@ describe('tune.ensemble over a tuned study (wasm backend)', () => {
     expect(tf.memory().numTensors).toBe(base);
   });
 
+  it('regression: selects on the mean squared error, never above the best member’s; evaluate returns the MSE', async () => {
+    const reg = trainValTestSplit(
+      syntheticTabular({ n: 200, nFeatures: 5, nInformative: 3, task: 'regression', seed: 4 }),
+      { valFraction: 0.3, seed: 4 },
+    );
+    const base = tf.memory().numTensors;
+    const objective = tune.models.objectiveFor(auto(reg), reg, { epochs: 2, checkpointDir: join(dir, 'reg') });
+    expect(objective.direction).toBe('minimize');
+    const study = await tune.createStudy({ direction: 'minimize', seed: 2, logger: tune.logging.silentLogger });
+    await study.optimize(objective, { nTrials: 3 });
+    const ensemble = await selectEnsemble(study, reg, { size: 10 });
+    expect(ensemble.info.metric).toBe('loss');
+    expect(ensemble.info.validation.accuracy).toBeNull();
+    expect(ensemble.info.validation.loss).toBeLessThanOrEqual(ensemble.info.bestSingle.score.loss);
+    expect(ensemble.info.bestSingle.score.loss).toBeCloseTo(study.bestValue, 2); // val_loss: the MSE (+ a small L2 term)
+    const { xs, ys } = toTensors(reg.val);
+    const mse = ensemble.evaluate(xs, ys) as tf.Scalar;
+    expect(mse.dataSync()[0]).toBeCloseTo(ensemble.info.validation.loss, 4);
+    tf.dispose([xs, ys, mse]);
+    await expect(selectEnsemble(study, reg, { metric: 'accuracy' })).rejects.toThrow(/'loss' for a regression dataset/);
+    ensemble.dispose();
+    expect(tf.memory().numTensors).toBe(base);
+  });
+
   it('refuses a study with no checkpoints and an unknown option, naming the field', async () => {
     const study = await tune.createStudy({ direction: 'maximize', logger: tune.logging.silentLogger });
     await study.optimize(() => 0.5, { nTrials: 1 });
