@@ -29,6 +29,18 @@ export interface ZooTrainerOptions {
   readonly handOverStates?: boolean;
 }
 
+/**
+ * Whether a member built with `builtWith` must be rebuilt to take a state trained with `params`:
+ * members may start with other architectures (Ray Tune's PBT restores the donor's whole
+ * checkpoint), so a recipient whose graph differs from its donor's is rebuilt before it takes the
+ * donor's weights. Only the live-mutable parameters may differ without a rebuild.
+ */
+export function architectureDiffers(builtWith: PBTParams, params: PBTParams): boolean {
+  return Object.keys({ ...builtWith, ...params }).some(
+    (k) => !LIVE_MUTABLE_PARAMS.includes(k) && builtWith[k] !== params[k],
+  );
+}
+
 /** The seed member `member`'s model is built with: a replay of its lineage builds the same initial weights. */
 export function memberSeed(runSeed: number, member: number): number {
   return new Rng(runSeed).derive('member', member).nextUint32();
@@ -76,12 +88,7 @@ export function zooJobTrainer(options: ZooTrainerOptions): MemberJobTrainer<ZooM
         dataSeed: options.seed,
         ...(options.metric !== undefined ? { metric: options.metric } : {}),
       }),
-    // Members may start with other architectures (Ray Tune's PBT restores the donor's whole checkpoint):
-    // a recipient whose graph differs from its donor's is rebuilt before it takes the donor's weights.
-    needsRebuild: (builtWith, params) =>
-      Object.keys({ ...builtWith, ...params }).some(
-        (k) => !LIVE_MUTABLE_PARAMS.includes(k) && builtWith[k] !== params[k],
-      ),
+    needsRebuild: architectureDiffers,
     copyState: cloneZooState,
     disposeState: disposeZooState,
     save: (trialNumber, member) => saveZooCheckpoint((member as ZooMember).model, dirOf(trialNumber), trialNumber),
