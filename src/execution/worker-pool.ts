@@ -20,6 +20,8 @@ export interface WorkerPoolOptions {
   readonly studyId: number;
   /** Every message a worker posts that is not for the pool (progress, backend, trial-end for a display). */
   readonly onMessage?: (message: unknown) => void;
+  /** Appended to each worker's `process.argv` (a script run again in its workers reads its own arguments). */
+  readonly argv?: readonly string[];
 }
 
 /** A job handed to the pool, until it ends. */
@@ -164,7 +166,11 @@ export class WorkerPool {
     // Under ts-jest the sources are .ts: load the worker through the repo's transpile hook.
     const execArgv = extname(entry) === '.ts' ? ['-r', require.resolve('../../test/helpers/register-ts.js')] : [];
     const ownerTag = `${this.runId}/${this.spawned++}`;
-    const worker = new Worker(entry, { workerData: { ...this.options.workerData, ownerTag }, execArgv });
+    const worker = new Worker(entry, {
+      workerData: { ...this.options.workerData, ownerTag },
+      execArgv,
+      ...(this.options.argv !== undefined ? { argv: [...this.options.argv] } : {}),
+    });
     const slot: WorkerSlot = { worker, ownerTag, done: false, idle: false, job: null };
     this.slots.add(slot);
     let lastError = '';

@@ -21,8 +21,8 @@ export interface ASHAOptions extends Omit<HyperbandOptions, 'hyperbandIterations
  * Hyperband bracket's, so `minEpochs`, `factor` and `maxEpochs` mean what they mean for
  * {@link Hyperband}. Unlike the stopping variant (`SuccessiveHalvingPruner`, Optuna's and Ray Tune's
  * ASHA) no configuration runs on merely because it reached a rung before others did: it waits, and
- * is promoted once the rung holds enough results to say it is good. Resumable from storage; one
- * process at a time (`tfjs-tune run` with `scheduler: { type: asha }` runs it on workers).
+ * is promoted once the rung holds enough results to say it is good. Resumable from storage; with
+ * `workers`, the promotions are decided here and the jobs trained on worker threads.
  *
  * @example
  * ```ts

@@ -21,6 +21,7 @@ import { slotJobTrainer } from '../schedulers/slot-job-trainer';
 import { dropCheckpoints } from '../schedulers/slot-study';
 import { rankTrials, slotOf } from '../trial/hyperband-slot';
 import { HyperParameters } from './hyperparameters';
+import { runJobsOnWorkers, serveJobsAndExit, tunerWorkerRole } from './tuner-workers';
 import { Tuner, type BuildModelFn, type SearchArgs, type TunerOptions } from './tuner';
 
 export interface HyperbandOptions extends Omit<TunerOptions, 'maxTrials' | 'executionsPerTrial' | 'pruner'> {
@@ -40,7 +41,17 @@ export interface HyperbandOptions extends Omit<TunerOptions, 'maxTrials' | 'exec
 /** `search` arguments: the schedule sets the epochs, so `epochs` may be left out (or must equal maxEpochs). */
 export type HyperbandSearchArgs = Omit<SearchArgs, 'epochs'> & { readonly epochs?: number };
 
-const PASSED_KEYS = ['objective', 'seed', 'storage', 'studyName', 'overwrite', 'directory', 'logger'];
+const PASSED_KEYS = [
+  'objective',
+  'seed',
+  'storage',
+  'studyName',
+  'overwrite',
+  'directory',
+  'logger',
+  'workers',
+  'workerScript',
+];
 const OWN_KEYS = ['maxEpochs', 'factor', 'hyperbandIterations', 'minEpochs'];
 
 /** The base tuner's options out of ours; unknown keys are errors (a typo must not fall back to a default). */
@@ -69,7 +80,8 @@ function checkInteger(field: string, value: number, min: number): number {
  * continues by its `hyperband` system attribute (see `HyperbandScheduler`), so a search stored in SQLite
  * resumes where it stopped. A trial's score is the objective at the last epoch of its round (the
  * state a promotion continues from); `getBestModels` returns the best fully trained checkpoints.
- * New configurations are drawn at random; `BOHB` models them instead. One process at a time.
+ * New configurations are drawn at random; `BOHB` models them instead. With `workers`, each round's
+ * trials train in parallel on worker threads (the schedule is decided here).
  *
  * @example
  * ```ts
@@ -117,16 +129,22 @@ export class Hyperband extends Tuner {
     await this.runSchedule(study, (trial) => this.runTrial(trial, x, y, fitArgs));
   }
 
-  /** Runs the schedule's scheduler over the study in this process, `train` training each trial. */
+  /** Runs the schedule's scheduler over the study, `train` training each trial (here, or on the worker threads). */
   protected async runSchedule(study: Study, train: TrainSlot): Promise<void> {
+    const role = tunerWorkerRole(this.studyName);
+    if (role.kind === 'skip') return;
+    if (role.kind === 'worker') await serveJobsAndExit(study, role, slotJobTrainer(train));
+    // Released trials are the partly trained ones nothing will continue; the results stay.
+    const options = { onRelease: (numbers: readonly number[]) => dropCheckpoints(numbers, this.checkpointDir) };
+    if (this.workers > 1) {
+      await runJobsOnWorkers(this.chief(study), this.createScheduler(), options);
+      return;
+    }
     await runScheduler(
       study,
       this.createScheduler(),
       new InProcessExecutor(slotJobTrainer(train), this.options.logger),
-      {
-        // Released trials are the partly trained ones nothing will continue; the results stay.
-        onRelease: (numbers) => dropCheckpoints(numbers, this.checkpointDir),
-      },
+      options,
     );
   }
 

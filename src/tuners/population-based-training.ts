@@ -20,17 +20,18 @@ import {
   scheduleOfTrial,
   type StoredExploit,
 } from '../schedulers/pbt/stored-lineage';
-import { cloneZooState } from '../schedulers/pbt/portable-zoo-state';
+import { cloneZooState, zooStateFromPortable, zooStateToPortable } from '../schedulers/pbt/portable-zoo-state';
 import { checkLiveMutable, disposeZooState, type ZooMemberState } from '../schedulers/pbt/zoo-member';
-import { loadZooState, memberSeed } from '../schedulers/pbt/zoo-trainer';
+import { architectureDiffers, loadZooState, memberSeed, saveZooCheckpoint } from '../schedulers/pbt/zoo-trainer';
 import { runScheduler } from '../schedulers/run-scheduler';
 import type { Distribution, ParamValue } from '../space/distributions';
-import { loadCheckpoint, saveCheckpoint } from '../training/checkpoint/save-load';
+import { loadCheckpoint } from '../training/checkpoint/save-load';
 import { disposeModel } from '../training/dispose-model';
 import type { HyperModel } from '../training/hyper-model';
 import type { FrozenTrial } from '../trial/frozen-trial';
 import { HyperParameters, replaySuggestApi } from './hyperparameters';
 import { fitMember, type FitData, type FitMember } from './pbt-fit-member';
+import { runJobsOnWorkers, serveJobsAndExit, tunerWorkerRole } from './tuner-workers';
 import { Tuner, type BuildModelFn, type SearchArgs, type TunerOptions } from './tuner';
 
 export interface PopulationBasedTrainingOptions extends Omit<
@@ -61,7 +62,17 @@ export interface PopulationBasedTrainingOptions extends Omit<
 /** `search` arguments: the budget is `totalEpochs`, so `epochs` is left out. */
 export type PBTSearchArgs = Omit<SearchArgs, 'epochs' | 'callbacks'>;
 
-const PASSED_KEYS = ['objective', 'seed', 'storage', 'studyName', 'overwrite', 'directory', 'logger'];
+const PASSED_KEYS = [
+  'objective',
+  'seed',
+  'storage',
+  'studyName',
+  'overwrite',
+  'directory',
+  'logger',
+  'workers',
+  'workerScript',
+];
 const OWN_KEYS = [
   'populationSize',
   'perturbationInterval',
@@ -171,14 +182,26 @@ export class PopulationBasedTraining extends Tuner {
       ...(args.validationSplit !== undefined ? { validationSplit: args.validationSplit } : {}),
       ...(args.batchSize !== undefined ? { batchSize: args.batchSize } : {}),
     };
+    const role = tunerWorkerRole(this.studyName);
+    if (role.kind === 'skip') return;
     const study = await this.study();
+    if (role.kind === 'worker') {
+      // This thread's live members; each interval's end state goes back to the chief as buffers.
+      await serveJobsAndExit(study, role, this.trainer(true));
+    }
     const space = this.space();
     const scheduler = new PBTScheduler({
       ...this.schedulerOptions(),
       space,
       hyperparamMutations: this.mutations(space),
     });
-    const trainer = this.trainer();
+    if (this.workers > 1) {
+      await runJobsOnWorkers(this.chief(study), scheduler, {
+        onRelease: (n) => n.forEach((t) => rmSync(this.trialDir(t), { recursive: true, force: true })),
+      });
+      return;
+    }
+    const trainer = this.trainer(false);
     try {
       await runScheduler(study, scheduler, new InProcessExecutor(trainer, this.options.logger), {
         onRelease: (n) => trainer.release(n),
@@ -295,16 +318,18 @@ export class PopulationBasedTraining extends Tuner {
     return fitMember(built, data, this.objective);
   }
 
-  private trainer(): MemberJobTrainer<ZooMemberState> {
+  private trainer(handOverStates: boolean): MemberJobTrainer<ZooMemberState> {
     return memberJobTrainer<ZooMemberState>({
       createMember: (member, params) => this.createMember(member, params),
+      needsRebuild: architectureDiffers,
       copyState: cloneZooState,
       disposeState: disposeZooState,
-      save: async (n, member) => {
-        await saveCheckpoint((member as FitMember).model, this.trialDir(n), { metadata: { trial: n } });
-      },
+      save: (n, member) => saveZooCheckpoint((member as FitMember).model, this.trialDir(n), n),
       load: (n) => loadZooState(this.trialDir(n)),
       drop: (n) => rmSync(this.trialDir(n), { recursive: true, force: true }),
+      toPortable: zooStateToPortable,
+      fromPortable: zooStateFromPortable,
+      handOverStates,
     });
   }
 

@@ -21,6 +21,14 @@ import { resolveObjective, type TunerObjective, type TunerObjectiveInput } from 
 import type { FrozenTrial } from '../trial/frozen-trial';
 import { silentLogger, type Logger } from '../util/logger';
 import { HyperParameters } from './hyperparameters';
+import {
+  checkWorkers,
+  runTrialsOnWorkers,
+  serveTrialsAndExit,
+  tunerWorkerRole,
+  workerScriptOf,
+  type ChiefOptions,
+} from './tuner-workers';
 import { formatResultsSummary } from './results-summary';
 
 export type BuildModelFn = (hp: HyperParameters) => tf.LayersModel | Promise<tf.LayersModel>;
@@ -42,6 +50,15 @@ export interface TunerOptions {
   readonly directory?: string;
   readonly pruner?: Pruner;
   readonly logger?: Logger;
+  /**
+   * Worker threads that train at once (default 1: this thread). As KerasTuner's distributed
+   * tuning, the script that creates the tuner runs again in every worker, where `search()` serves
+   * this thread's search and then never returns: keep the code before `search()` to loading data
+   * (seeded) and building the tuner. Needs a `sqlite:` storage, which the threads share.
+   */
+  readonly workers?: number;
+  /** The script the workers run. Default: the script this process was started with. */
+  readonly workerScript?: string;
 }
 
 export interface SearchArgs {
@@ -66,6 +83,8 @@ const TUNER_KEYS = [
   'directory',
   'pruner',
   'logger',
+  'workers',
+  'workerScript',
 ];
 
 /**
@@ -113,7 +132,11 @@ export abstract class Tuner {
     }
     this.studyName = options.studyName ?? 'tuner';
     this.checkpointDir = join(options.directory ?? 'tfjs-tune-checkpoints', this.studyName);
+    this.workers = checkWorkers(options.workers, options.storage);
   }
+
+  /** Worker threads that train at once (1: this thread alone). */
+  readonly workers: number;
 
   /** The sampler this tuner searches with. */
   protected abstract createSampler(): Sampler;
@@ -128,14 +151,28 @@ export abstract class Tuner {
   async search(x: tf.Tensor | tf.Tensor[], y: tf.Tensor | tf.Tensor[], args: SearchArgs): Promise<void> {
     if (!Number.isInteger(args.epochs) || args.epochs < 1)
       throw new InvalidArgumentError('search epochs', args.epochs, 'an integer >= 1');
+    const role = tunerWorkerRole(this.studyName);
+    if (role.kind === 'skip') return;
     const study = await this.study();
+    if (role.kind === 'worker') return serveTrialsAndExit(study, role, (trial) => this.runTrial(trial, x, y, args));
     const limit = await this.beforeSearch(study);
     const done = study.getTrials({ states: ['COMPLETE', 'PRUNED', 'FAIL'] }).length;
     if (done >= limit) return;
+    if (this.workers > 1) {
+      // The workers share the budget through storage: the study stops growing at `limit` trials
+      // (WAITING ones, a grid's, are claimed first; a dead process's RUNNING ones end FAIL).
+      await runTrialsOnWorkers({ ...this.chief(study), maxTrialsInStudy: Math.max(limit, study.trials.length) });
+      return;
+    }
     await study.optimize((trial) => this.runTrial(trial, x, y, args), {
       nTrials: limit - done,
       callbacks: [maxTrialsCallback(limit)],
     });
+  }
+
+  /** @internal What the worker-thread runs of this search need from this thread. */
+  protected chief(study: Study): ChiefOptions {
+    return { study, storage: study.storage, workers: this.workers, script: workerScriptOf(this.options.workerScript) };
   }
 
   /** The n best models, reloaded from their checkpoints (best first). */
@@ -242,7 +279,8 @@ export abstract class Tuner {
       studyName: this.studyName,
       ...(this.options.storage !== undefined ? { storage: this.options.storage } : {}),
     };
-    if (this.options.overwrite === true) {
+    // A worker thread joins the chief's study: only the chief may start afresh.
+    if (this.options.overwrite === true && tunerWorkerRole(this.studyName).kind === 'chief') {
       await deleteStudy(common).catch(() => undefined); // nothing to delete is fine
       rmSync(this.checkpointDir, { recursive: true, force: true });
     }

@@ -110,7 +110,7 @@ describe('tfjs-tune run with scheduler: { type: pbt }', () => {
     const runs: tune.FrozenTrial[][] = [];
     for (const name of ['a', 'b']) {
       const storage = `sqlite:${join(dir, `${name}.db`)}`;
-      const r = await cli(['run', cfg, '--storage', storage, '--quiet']);
+      const r = await cli(['run', cfg, '--storage', storage, '--quiet', '--workers', '1']);
       expect(r.err).toBe('');
       expect(r.code).toBe(0);
       expect(r.out).toMatch(/done: 9 trials in study "pbt-tab" \(9 complete, 0 failed\)/);
@@ -123,5 +123,41 @@ describe('tfjs-tune run with scheduler: { type: pbt }', () => {
     expect(view(runs[1]!)).toEqual(view(runs[0]!));
     // Checkpoints: only the members' last states are kept, beside the database.
     expect(readdirSync(join(dir, 'tfjs-tune-checkpoints', 'pbt-tab')).length).toBeLessThanOrEqual(3);
+  });
+
+  it('trains on worker threads: a synchronous run on 2 workers equals the same run in one process', async () => {
+    // Synchronous PBT decides at a barrier, so which thread trained which interval cannot change
+    // the run: equal values prove every exploit's donor state (weights, Adam slots, dropout
+    // streams) crossed between threads exactly.
+    const cfg = join(dir, 'pbt-sync.yaml');
+    writeFileSync(
+      cfg,
+      config(
+        '{ type: pbt, populationSize: 4, perturbationInterval: 1, hyperparamMutations: [learning_rate], synch: true, quantileFraction: 0.5 }',
+      ).replace('dropout: { value: 0 }', 'dropout: { value: 0.3 }'), // the mask streams move too
+    );
+    const runs: tune.FrozenTrial[][] = [];
+    for (const workers of ['1', '2']) {
+      const storage = `sqlite:${join(dir, `w${workers}.db`)}`;
+      const r = await cli(['run', cfg, '--storage', storage, '--workers', workers]);
+      expect(r.code).toBe(0);
+      expect(r.err).toContain(workers === '1' ? 'members train in this process' : '2 worker threads');
+      expect(r.err.match(/^trial \d+: member \d/gm)?.length).toBe(12);
+      const study = await tune.loadStudy({ studyName: 'pbt-tab', storage, logger: tune.logging.silentLogger });
+      runs.push(study.trials);
+      await study.storage.close();
+    }
+    const byJob = (ts: tune.FrozenTrial[]) =>
+      ts
+        .map((t) => ({ record: jobRecordOf(t), value: t.value, params: t.params, state: t.state }))
+        .sort(
+          (a, b) =>
+            (a.record?.member ?? 0) - (b.record?.member ?? 0) ||
+            (a.record?.fromEpoch ?? 0) - (b.record?.fromEpoch ?? 0),
+        );
+    const [one, two] = [byJob(runs[0]!), byJob(runs[1]!)];
+    expect(two.every((t) => t.state === 'COMPLETE')).toBe(true);
+    expect(two.filter((t) => t.record?.exploit !== undefined).length).toBeGreaterThan(0);
+    expect(two.map((t) => [t.params, t.value])).toEqual(one.map((t) => [t.params, t.value]));
   });
 });

@@ -10,6 +10,7 @@ import { jobRecordOf } from '../../src/schedulers/pbt/job-record';
 import { zooStateFromPortable, zooStateToPortable } from '../../src/schedulers/pbt/portable-zoo-state';
 import { lineageOf, rankFinalTrials, scheduleOfTrial } from '../../src/schedulers/pbt/stored-lineage';
 import { disposeZooState, zooMember } from '../../src/schedulers/pbt/zoo-member';
+import { loadZooState, saveZooCheckpoint } from '../../src/schedulers/pbt/zoo-trainer';
 import { runSmallPBT, SMALL_PBT, smallData } from './fixtures/small-pbt-run';
 
 let dir: string;
@@ -82,6 +83,30 @@ describe('the zoo PBT job trainer', () => {
     );
     disposeZooState(state);
     disposeZooState(back);
+    member.dispose();
+    expect(tf.memory().numTensors).toBe(baseline);
+  });
+
+  it('a job’s checkpoint keeps the dropout mask streams, so a member resumed from disk draws the masks it would have', async () => {
+    const baseline = tf.memory().numTensors;
+    const params = { num_layers: 1, units_0: 8, optimizer: 'adam', dropout: 0.4 };
+    const member = zooMember({ hyperModel: tune.models.mlp, data: smallData(), params, seed: 1 });
+    await member.train({ learning_rate: 0.01 }, 0, 2);
+    const live = await member.getState();
+    await saveZooCheckpoint(member.model, join(dir, 'ckpt'), 0);
+    const fromDisk = await loadZooState(join(dir, 'ckpt'));
+    expect(live.dropout.length).toBeGreaterThan(0);
+    expect(fromDisk.dropout).toEqual(live.dropout);
+    // Trained on from either state, two fresh members end alike: same masks, same weights.
+    const ends: number[][] = [];
+    for (const state of [live, fromDisk]) {
+      const m = zooMember({ hyperModel: tune.models.mlp, data: smallData(), params, seed: 9 });
+      await m.setState(state);
+      await m.train({ learning_rate: 0.01 }, 2, 3);
+      ends.push(Array.from(m.model.getWeights()[0]!.dataSync()));
+      m.dispose();
+    }
+    expect(ends[1]).toEqual(ends[0]);
     member.dispose();
     expect(tf.memory().numTensors).toBe(baseline);
   });

@@ -83,6 +83,32 @@ describe('tune.tuners.PopulationBasedTraining', () => {
     tf.dispose([train.xs, train.ys, val.xs, val.ys]);
   });
 
+  it('rebuilds a recipient whose architecture differs from its donor’s before it takes the donor’s weights', async () => {
+    const train = toTensors(splits.train, { oneHot: true });
+    const val = toTensors(splits.val, { oneHot: true });
+    const build = (hp: tune.tuners.HyperParameters) => {
+      const model = tf.sequential();
+      const units = hp.Int('units', 4, 16, { step: 4 }); // fixed per member, never mutated
+      model.add(tf.layers.dense({ inputShape: [6], units, activation: 'relu' }));
+      model.add(tf.layers.dense({ units: 2, activation: 'softmax' }));
+      const lr = hp.Float('learning_rate', 1e-3, 5e-2, { sampling: 'log' });
+      model.compile({ optimizer: tf.train.adam(lr), loss: 'categoricalCrossentropy', metrics: ['acc'] });
+      return model;
+    };
+    const baseline = tf.memory().numTensors;
+    const tuner = new PopulationBasedTraining(
+      build,
+      options({ directory: dir, populationSize: 4, quantileFraction: 0.5, seed: 11 }),
+    );
+    await tuner.search(train.xs, train.ys, { validationData: [val.xs, val.ys], batchSize: 32 });
+    const study = await tuner.study();
+    expect(study.trials.every((t) => t.state === 'COMPLETE')).toBe(true);
+    const crossed = (await tuner.lineage()).filter((e) => e.paramsBefore['units'] !== e.paramsAfter['units']);
+    expect(crossed.length).toBeGreaterThan(0);
+    expect(tf.memory().numTensors).toBe(baseline);
+    tf.dispose([train.xs, train.ys, val.xs, val.ys]);
+  });
+
   it('builds a zoo HyperModel’s members for the search’s tensors, each from the space drawn for it', async () => {
     const train = toTensors(splits.train, { oneHot: true });
     const val = toTensors(splits.val, { oneHot: true });

@@ -147,6 +147,7 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<nu
       file,
       checkpointDir: checkpointDirFor(config),
       workers,
+      workerEntry: TRIAL_WORKER,
     });
     await study.storage.close();
     return code;

@@ -34,6 +34,13 @@ import { gridFromConfig } from './space';
 
 export const ZOO: Readonly<Record<(typeof MODELS)[number], HyperModel>> = { mlp, cnn, lstm };
 
+/** The zoo family a config names, for runs that refuse `model: auto` (PBT: the schema refuses it). */
+export function zooFamily(config: RunConfig): HyperModel {
+  if (config.model === 'auto')
+    throw new InvalidArgumentError('model', config.model, `one of ${Object.keys(ZOO).join(', ')} here`);
+  return ZOO[config.model];
+}
+
 /**
  * The HyperModel a config's `model` names: a zoo family, or for `auto` the families the data's kind
  * allows (models/auto.ts), whose `parameters.model` values, if listed, must be among them.

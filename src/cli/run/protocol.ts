@@ -33,5 +33,7 @@ export type WorkerMessage =
       /** Scheduled runs: the epochs the trial was trained to (its rung), so partial scores are told apart. */
       epochs?: number;
     }
+  /** PBT on worker threads: one member's interval ended (the line the parent prints). */
+  | { type: 'interval'; line: string }
   | { type: 'done' }
   | { type: 'error'; message: string };

@@ -1,26 +1,23 @@
 import type { DatasetSplits } from '../../../datasets/types';
-import { pb2Explorer } from '../../schedulers/pb2/pb2-explorer';
 import { InvalidArgumentError } from '../../errors';
 import { InProcessExecutor } from '../../execution/in-process';
+import { runSchedulerOnWorkers } from '../../execution/pool-executor';
 import { jobRecordOf } from '../../schedulers/pbt/job-record';
-import { PBTScheduler } from '../../schedulers/pbt/pbt-scheduler';
-import { spaceDistributions } from '../../schedulers/pbt/space-draw';
+import type { PBTScheduler } from '../../schedulers/pbt/pbt-scheduler';
 import { formatLineage, lineageOf, rankFinalTrials, scheduleOfTrial } from '../../schedulers/pbt/stored-lineage';
-import { zooJobTrainer } from '../../schedulers/pbt/zoo-trainer';
 import { runScheduler } from '../../schedulers/run-scheduler';
 import type { JobTrainer } from '../../schedulers/scheduler';
-import type { Distribution } from '../../space/distributions';
+import { dropCheckpoints } from '../../schedulers/slot-study';
+import { storageFromUrl } from '../../storage/from-url';
 import type { Study } from '../../study/study';
 import { initBackend } from '../../training/backend';
 import { formatNumber } from '../../util/format';
-import { configuredModel } from '../config/resolve';
-import type { RunConfig } from '../config/schema';
-import { configuredSpace } from '../config/space';
 import type { CliIo } from '../io';
-import type { PBTBlock } from '../config/pbt-block';
+import { intervalLine, pbtSchedulerFor, pbtTrainerFor, type PBTRunConfig } from './pbt-job';
+import type { WorkerMessage } from './protocol';
 
 export interface PBTRunOptions {
-  readonly config: RunConfig & { readonly pbt: PBTBlock };
+  readonly config: PBTRunConfig;
   readonly study: Study;
   readonly data: DatasetSplits;
   readonly io: CliIo;
@@ -29,12 +26,15 @@ export interface PBTRunOptions {
   readonly file: string;
   readonly checkpointDir: string;
   readonly workers: number;
+  /** The trial worker script, for `workers` > 1. */
+  readonly workerEntry: string;
 }
 
 /**
- * `scheduler: { type: pbt }` in `tfjs-tune run`: the population trains in this process (live members,
- * in-memory exploits; the worker-thread executor joins once it moves PortableStates), each interval
- * one trial, each job's end state checkpointed beside the study, so `--resume` after a kill goes on.
+ * `scheduler: { type: pbt | pb2 }` in `tfjs-tune run`: with one worker the population trains in this
+ * process (live members, in-memory exploits; a seed repeats the run exactly), with more on worker
+ * threads (states move between them as transferred buffers). Each interval is one trial, each job's
+ * end state checkpointed beside the study, so `--resume` after a kill goes on.
  * Prints one line per interval, then the best member and its lineage. Returns the exit code.
  */
 export async function runPBTConfig(o: PBTRunOptions): Promise<number> {
@@ -46,66 +46,25 @@ export async function runPBTConfig(o: PBTRunOptions): Promise<number> {
       'left out with scheduler pbt (populationSize and epochs set the trials)',
     );
   const block = config.pbt;
-  const model = configuredModel(config, o.data);
-  const space = configuredSpace(model, config);
-  const known = spaceDistributions(space);
-  const mutations: Record<string, Distribution> = {};
-  for (const name of block.hyperparamMutations) mutations[name] = known[name] as Distribution;
-  const scheduler = new PBTScheduler({
-    populationSize: block.populationSize,
-    perturbationInterval: block.perturbationInterval,
-    totalEpochs: config.epochs,
-    burnInPeriod: block.burnInPeriod,
-    quantileFraction: block.quantileFraction,
-    resampleProbability: block.resampleProbability,
-    perturbationFactors: block.perturbationFactors,
-    synch: block.synch,
-    seed: config.seed,
-    space,
-    hyperparamMutations: mutations,
-    ...(block.type === 'pb2'
-      ? {
-          explorer: pb2Explorer({
-            resampleProbability: block.resampleProbability,
-            perturbationFactors: block.perturbationFactors,
-          }),
-        }
-      : {}),
-  });
-  const trainer = zooJobTrainer({
-    hyperModel: model,
-    data: o.data,
-    checkpointDir: o.checkpointDir,
-    seed: config.seed,
-    metric: config.metric.name as 'val_acc' | 'val_loss',
-  });
-  const logged: JobTrainer = async (context) => {
-    const end = await trainer(context);
-    if (!o.quiet) {
-      const r = jobRecordOf(context.trial.snapshot());
-      const copied = r?.exploit ? `, copied member ${r.exploit.donor} (trial ${r.exploit.donorTrial})` : '';
-      io.stderr(
-        `trial ${context.trial.number}: member ${r?.member ?? '?'} epochs ${context.job.fromEpoch}-${context.job.toEpoch}${copied}: ${config.metric.name} ${formatNumber(end.value)}\n`,
-      );
-    }
-    return end;
-  };
+  const scheduler = pbtSchedulerFor(config);
+  // More threads than members would only idle.
+  const workers = Math.min(o.workers, block.populationSize);
+  const onWorkers = workers > 1;
   if (!o.quiet)
     io.stderr(
-      `study "${config.study}" in ${config.storage}: PBT of ${block.populationSize} ${config.model} models on ${config.dataset.kind}, ${config.epochs} epochs each, ready every ${block.perturbationInterval}, mutating ${block.hyperparamMutations.join(', ')}${block.synch ? ' (synchronous)' : ''}; members train in this process${o.workers > 1 ? ` (workers: ${o.workers} applies to the other schedulers)` : ''}\n`,
+      `study "${config.study}" in ${config.storage}: PBT of ${block.populationSize} ${config.model} models on ${config.dataset.kind}, ${config.epochs} epochs each, ready every ${block.perturbationInterval}, mutating ${block.hyperparamMutations.join(', ')}${block.synch ? ' (synchronous)' : ''}; ${onWorkers ? `${workers} worker threads` : 'members train in this process'}\n`,
     );
-  await initBackend(); // the other schedulers train in worker threads, which set it up themselves
   let interrupted = false;
   const onSigint = (): void => {
     interrupted = true;
-    study.stop(); // after the interval in flight; --resume goes on
+    study.stop(); // after the intervals in flight; --resume goes on
   };
   process.once('SIGINT', onSigint);
   try {
-    await runScheduler(study, scheduler, new InProcessExecutor(logged), { onRelease: (n) => trainer.release(n) });
+    if (onWorkers) await runOnWorkers(o, scheduler, workers);
+    else await runInProcess(o, scheduler);
   } finally {
     process.removeListener('SIGINT', onSigint);
-    trainer.dispose();
   }
   await study.refresh();
   const trials = study.trials;
@@ -168,4 +127,57 @@ export async function runPBTConfig(o: PBTRunOptions): Promise<number> {
     );
   }
   return interrupted ? 130 : 0;
+}
+
+/** One process: live members, exploits copied in memory; one seed repeats the run exactly. */
+async function runInProcess(o: PBTRunOptions, scheduler: PBTScheduler): Promise<void> {
+  const { config, io } = o;
+  const trainer = pbtTrainerFor(config, o.data, o.checkpointDir, false);
+  const logged: JobTrainer = async (context) => {
+    const end = await trainer(context);
+    if (!o.quiet) io.stderr(`${intervalLine(context, end, config.metric.name)}\n`);
+    return end;
+  };
+  await initBackend();
+  try {
+    await runScheduler(o.study, scheduler, new InProcessExecutor(logged), { onRelease: (n) => trainer.release(n) });
+  } finally {
+    trainer.dispose();
+  }
+}
+
+/**
+ * Worker threads: the scheduler stays here; each thread keeps live members and trains the intervals
+ * it is handed. An exploit's donor state comes from the thread that ended the donor's interval as
+ * transferred buffers (weights, optimiser slots, dropout streams), through this thread, so the
+ * recipient starts exactly where the donor stood, whichever thread it is on.
+ */
+async function runOnWorkers(o: PBTRunOptions, scheduler: PBTScheduler, workers: number): Promise<void> {
+  const { config, io } = o;
+  let backendShown = false;
+  const storage = storageFromUrl(config.storage);
+  try {
+    await runSchedulerOnWorkers(
+      o.study,
+      scheduler,
+      {
+        entry: o.workerEntry,
+        workerData: { config, data: o.data, maxTrialsInStudy: null, deadline: null, checkpointDir: o.checkpointDir },
+        storage,
+        studyId: o.study.studyId,
+        onMessage: (raw) => {
+          const m = raw as WorkerMessage;
+          if (o.quiet) return;
+          if (m.type === 'interval') io.stderr(`${m.line}\n`);
+          if (m.type === 'backend' && !backendShown) {
+            backendShown = true;
+            io.stderr(`backend: ${m.description}\n`);
+          }
+        },
+      },
+      { workers, onRelease: (numbers) => dropCheckpoints(numbers, o.checkpointDir) },
+    );
+  } finally {
+    await storage.close();
+  }
 }

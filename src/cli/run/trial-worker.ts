@@ -20,6 +20,7 @@ import { slotOf } from '../../trial/hyperband-slot';
 import { silentLogger } from '../../util/logger';
 import { configuredModel, prunerFor, samplerFor } from '../config/resolve';
 import { configuredSpace } from '../config/space';
+import { intervalLine, pbtTrainerFor, type PBTRunConfig } from './pbt-job';
 import type { WorkerJob, WorkerMessage } from './protocol';
 
 function post(message: WorkerMessage): void {
@@ -74,6 +75,11 @@ async function main(): Promise<void> {
     logger: silentLogger,
   });
   study.setOwnerTag(job.ownerTag);
+  if (config.pbt !== null) {
+    await serveMembers(study, job);
+    await study.storage.close();
+    return;
+  }
   if (config.scheduler.type !== 'none') {
     await serveRounds(study, job);
     await study.storage.close();
@@ -138,6 +144,25 @@ async function serveRounds(study: Study, job: WorkerJob): Promise<void> {
     },
     { onJobEnd: (ended) => postTrialEnd(ended.trial) },
   );
+}
+
+/**
+ * PBT and PB2: the parent runs the scheduler; this worker keeps live members and trains the
+ * intervals it is sent. A job's end state goes back to the parent as transferred buffers, and an
+ * exploit's donor state comes with its job the same way (unless this thread holds the member there).
+ */
+async function serveMembers(study: Study, job: WorkerJob): Promise<void> {
+  const config = job.config as PBTRunConfig;
+  const trainer = pbtTrainerFor(config, job.data, job.checkpointDir, true);
+  try {
+    await serveJobs(study, async (context) => {
+      const end = await trainer(context);
+      post({ type: 'interval', line: intervalLine(context, end, config.metric.name) });
+      return end;
+    });
+  } finally {
+    trainer.dispose();
+  }
 }
 
 main().then(

@@ -28,7 +28,10 @@ export interface MemberTrainerOptions<S> {
   /** For executors that move states between threads: to and from plain buffers. */
   toPortable?(state: S): PortableState;
   fromPortable?(state: PortableState): S;
-  /** Return each job's end state as a PortableState (the worker pool hands it to the next thread). */
+  /**
+   * Return each job's end state as a PortableState (the worker pool hands it to the next thread);
+   * the trainer then keeps no copy of it (the executor holds it until the scheduler releases it).
+   */
   readonly handOverStates?: boolean;
 }
 
@@ -86,12 +89,20 @@ export function memberJobTrainer<S>(options: MemberTrainerOptions<S>): MemberJob
     const value = Number(await entry.member.evaluate());
     await context.report({ epoch: job.toEpoch, value });
     if (!Number.isFinite(value)) return { epoch: job.toEpoch, value }; // the trial fails; nothing to keep
-    held.set(trial.number, await entry.member.getState());
     entry.at = trial.number;
     await options.save?.(trial.number, entry.member);
     const end: JobEnd = { epoch: job.toEpoch, value };
-    if (options.handOverStates === true && options.toPortable !== undefined)
-      return { ...end, state: options.toPortable(held.get(trial.number) as S) };
+    const state = await entry.member.getState();
+    if (options.handOverStates === true && options.toPortable !== undefined) {
+      // The executor keeps the state now (and frees it when released): holding a copy here too would
+      // grow with every job this worker thread runs, since releases reach only the parent.
+      try {
+        return { ...end, state: options.toPortable(state) };
+      } finally {
+        options.disposeState?.(state);
+      }
+    }
+    held.set(trial.number, state);
     return end;
   };
 

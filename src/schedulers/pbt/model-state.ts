@@ -1,6 +1,7 @@
 import type * as tf from '@tensorflow/tfjs';
 
 import { TfjsTuneError } from '../../errors';
+import type { RngState } from '../../random/rng';
 import { readOptimizerState, writeOptimizerState } from '../../training/checkpoint/optimizer-state';
 import { SeededDropout } from '../../../models/seeded-dropout';
 import { allLayers } from '../../training/model-layers';
@@ -16,6 +17,11 @@ function optimizerOf(model: tf.LayersModel): tf.Optimizer {
   return model.optimizer;
 }
 
+/** Where each seeded dropout layer's mask stream stands, in layer order (saved beside a checkpoint's weights). */
+export function dropoutStreamsOf(model: tf.LayersModel): RngState[] {
+  return dropoutLayers(model).map((l) => l.getRngState());
+}
+
 /**
  * Copies of a live model's weights and optimiser slots, owned by the caller, and where each seeded
  * dropout layer's mask stream stands (so a recipient draws the masks the donor would have drawn next):
@@ -28,7 +34,7 @@ export async function readModelState(model: tf.LayersModel): Promise<ZooMemberSt
     return {
       weights,
       optimizer: state.weights.map((w) => ({ name: w.name, tensor: w.tensor.clone() })),
-      dropout: dropoutLayers(model).map((l) => l.getRngState()),
+      dropout: dropoutStreamsOf(model),
     };
   } finally {
     state.release();

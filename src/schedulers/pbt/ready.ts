@@ -55,8 +55,6 @@ export interface ReadyInput {
    * a step it has seen draws afresh there: with the same draws it could repeat the same exploit forever.
    */
   readonly visit?: number;
-  /** The signed reward of the state the member trained from (PB2 conditions on it). */
-  readonly reward?: number;
 }
 
 /** What the ready member does next. */
@@ -112,7 +110,9 @@ export async function decideAtReady(settings: ReadySettings, input: ReadyInput):
       step: copyStep,
       params: next,
       mutations: settings.hyperparamMutations,
-      ...(input.reward !== undefined ? { reward: input.reward } : {}),
+      // The state explored from is the donor's (the member's own when it keeps its state): PB2 asks
+      // its GP about the next interval from that reward.
+      ...(Number.isFinite(scores[donor]) ? { reward: sign * (scores[donor] as number) } : {}),
       population: params.slice(),
       history: input.history,
       rng: stepRng,

@@ -163,7 +163,6 @@ export async function runPBT<S>(options: PBTOptions<S>): Promise<PBTResult<S>> {
       history,
       rng,
       visit,
-      reward: sign * (startScores[id] as number),
     });
     if (decision === null) return;
     if (decision.donor !== id) {

@@ -1,12 +1,15 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 
+import type * as tf from '@tensorflow/tfjs';
+
 import type { DatasetSplits } from '../../../datasets/types';
-import { Rng } from '../../random/rng';
+import { Rng, type RngState } from '../../random/rng';
+import type { JsonValue } from '../../trial/json';
 import { loadCheckpoint, saveCheckpoint } from '../../training/checkpoint/save-load';
 import { disposeModel } from '../../training/dispose-model';
 import type { HyperModel, Params } from '../../training/hyper-model';
-import { readModelState } from './model-state';
+import { dropoutStreamsOf, readModelState } from './model-state';
 import { memberJobTrainer, type MemberJobTrainer } from './member-trainer';
 import type { PBTParams } from './member';
 import { cloneZooState, zooStateFromPortable, zooStateToPortable } from './portable-zoo-state';
@@ -26,16 +29,40 @@ export interface ZooTrainerOptions {
   readonly handOverStates?: boolean;
 }
 
+/**
+ * Whether a member built with `builtWith` must be rebuilt to take a state trained with `params`:
+ * members may start with other architectures (Ray Tune's PBT restores the donor's whole
+ * checkpoint), so a recipient whose graph differs from its donor's is rebuilt before it takes the
+ * donor's weights. Only the live-mutable parameters may differ without a rebuild.
+ */
+export function architectureDiffers(builtWith: PBTParams, params: PBTParams): boolean {
+  return Object.keys({ ...builtWith, ...params }).some(
+    (k) => !LIVE_MUTABLE_PARAMS.includes(k) && builtWith[k] !== params[k],
+  );
+}
+
 /** The seed member `member`'s model is built with: a replay of its lineage builds the same initial weights. */
 export function memberSeed(runSeed: number, member: number): number {
   return new Rng(runSeed).derive('member', member).nextUint32();
 }
 
-/** Reads the weights and optimiser state of a checkpoint written at the end of a job. */
+/** The checkpoint metadata key of the dropout layers' mask streams (a resumed member draws the masks it would have). */
+const DROPOUT_STREAMS_KEY = 'dropoutStreams';
+
+/** Saves a member's model as a job's end checkpoint: weights, optimiser state, and its dropout mask streams. */
+export async function saveZooCheckpoint(model: tf.LayersModel, dir: string, trialNumber: number): Promise<void> {
+  const streams = dropoutStreamsOf(model) as unknown as JsonValue;
+  await saveCheckpoint(model, dir, { metadata: { trial: trialNumber, [DROPOUT_STREAMS_KEY]: streams } });
+}
+
+/** Reads the weights, optimiser state and dropout mask streams of a checkpoint written at the end of a job. */
 export async function loadZooState(dir: string): Promise<ZooMemberState> {
-  const { model } = await loadCheckpoint(dir);
+  const { model, metadata } = await loadCheckpoint(dir);
   try {
-    return await readModelState(model);
+    const state = await readModelState(model);
+    const streams = metadata[DROPOUT_STREAMS_KEY];
+    // Checkpoints written before the streams were saved restart them from the layers' seeds.
+    return Array.isArray(streams) ? { ...state, dropout: streams as unknown as RngState[] } : state;
   } finally {
     disposeModel(model);
   }
@@ -61,17 +88,10 @@ export function zooJobTrainer(options: ZooTrainerOptions): MemberJobTrainer<ZooM
         dataSeed: options.seed,
         ...(options.metric !== undefined ? { metric: options.metric } : {}),
       }),
-    // Members may start with other architectures (Ray Tune's PBT restores the donor's whole checkpoint):
-    // a recipient whose graph differs from its donor's is rebuilt before it takes the donor's weights.
-    needsRebuild: (builtWith, params) =>
-      Object.keys({ ...builtWith, ...params }).some(
-        (k) => !LIVE_MUTABLE_PARAMS.includes(k) && builtWith[k] !== params[k],
-      ),
+    needsRebuild: architectureDiffers,
     copyState: cloneZooState,
     disposeState: disposeZooState,
-    save: async (trialNumber, member) => {
-      await saveCheckpoint((member as ZooMember).model, dirOf(trialNumber), { metadata: { trial: trialNumber } });
-    },
+    save: (trialNumber, member) => saveZooCheckpoint((member as ZooMember).model, dirOf(trialNumber), trialNumber),
     load: (trialNumber) => loadZooState(dirOf(trialNumber)),
     drop: (trialNumber) => rmSync(dirOf(trialNumber), { recursive: true, force: true }),
     toPortable: zooStateToPortable,
