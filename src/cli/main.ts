@@ -50,7 +50,7 @@ Options:
   --version    print the version
   --verbose    print stack traces with errors
 
-Storage URLs: sqlite:./tfjs-tune.db (default), memory.
+Storage URLs: sqlite:PATH (default sqlite:./tfjs-tune.db). run needs a file: its worker threads share it.
 `;
 }
 
@@ -80,7 +80,11 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
     return 0;
   }
   try {
-    return await command.run(rest, io);
+    // --verbose is global (the main help lists it): every command accepts it, the new ones too.
+    return await command.run(
+      rest.filter((a) => a !== '--verbose'),
+      io,
+    );
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
     io.stderr(`tfjs-tune ${verb}: error: ${message}\n`);

@@ -20,6 +20,7 @@ import { slotOf } from '../../trial/hyperband-slot';
 import { silentLogger } from '../../util/logger';
 import { ZOO, prunerFor, samplerFor } from '../config/resolve';
 import { configuredSpace } from '../config/space';
+import { quietTfjsWarnings } from './preflight';
 import type { WorkerJob, WorkerMessage } from './protocol';
 
 function post(message: WorkerMessage): void {
@@ -63,6 +64,7 @@ class EpochProgress extends tf.Callback {
 async function main(): Promise<void> {
   const job = workerData as WorkerJob;
   const { config } = job;
+  quietTfjsWarnings(); // this thread's whole life: its initializer warnings would repeat per trial
   const info = await initBackend();
   post({ type: 'backend', description: describeBackend(info) });
   const study = await loadStudy({
