@@ -18,7 +18,8 @@ export interface SyntheticTabularOptions {
    * Regression: the standard deviation of Gaussian noise added to the standardised target.
    */
   noise?: number;
-  seed: number | string;
+  /** Seeds every draw; the same seed, the same data. Default 0. */
+  seed?: number | string;
   task?: 'classification' | 'regression';
   /** Classification: Gaussian clusters per class, at distinct hypercube vertices. */
   clustersPerClass?: number;
@@ -39,7 +40,7 @@ export interface SyntheticTabularOptions {
  * feature) over the informative features, standardised, plus N(0, noise²); in `yReal`, `numClasses` 0.
  */
 export function syntheticTabular(options: SyntheticTabularOptions): Dataset {
-  const { n, nFeatures = 10, nInformative = 5, classes = 2, noise = 0.05, seed, task = 'classification' } = options;
+  const { n, nFeatures = 10, nInformative = 5, classes = 2, noise = 0.05, seed = 0, task = 'classification' } = options;
   const { clustersPerClass = 2, classSep = 1 } = options;
   const nRedundant = options.nRedundant ?? Math.min(2, nFeatures - nInformative);
   checkInt('n', n, 0);
