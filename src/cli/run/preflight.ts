@@ -25,7 +25,7 @@ export function sanityWarnings(config: RunConfig, cores: number): string[] {
 /** tfjs messages that say nothing a user can act on in a tuning run (each trial would repeat them). */
 const TFJS_NOISE = [
   /Orthogonal initializer is being called on a matrix with more than/,
-  /Looks like you are running TensorFlow\.js in Node\.js/,
+  /looks like you are running TensorFlow\.js in Node\.js/i,
 ];
 
 /**
