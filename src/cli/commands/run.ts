@@ -40,6 +40,9 @@ Tunes a zoo model on a dataset as the config file (YAML or JSON) says, storing e
   --quiet          no progress output
   --json           print the result as JSON on stdout (implies --quiet)
 Ctrl-C stops cleanly: the running trials are marked FAIL, everything else is kept.
+The config is checked whole (and the model built once on one batch) before the study is created.
+Exit code: 0 done, 1 no trial of this run completed (the summary counts the failure reasons),
+2 a refused config or option (nothing written), 130 interrupted.
 `;
 
 const METRICS_CLASSIFICATION = ['val_acc', 'val_loss', 'acc', 'loss'];
