@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import * as tune from '../../src';
 import { main } from '../../src/cli/main';
 import { validateConfig } from '../../src/cli/config/schema';
-import { sanityWarnings } from '../../src/cli/run/preflight';
+import { quietTfjsWarnings, sanityWarnings } from '../../src/cli/run/preflight';
 
 async function cli(argv: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
@@ -181,5 +181,25 @@ describe('tfjs-tune run checks the config whole before a study exists', () => {
       const r = await cli([...argv, '--storage', `sqlite:${db}`, '--verbose']);
       expect([argv[0], r.code, r.err]).toEqual([argv[0], 0, '']);
     }
+  });
+
+  it("keeps tfjs's initializer and backend chatter out, and prints any other warning once", () => {
+    const seen: string[] = [];
+    const original = console.warn;
+    console.warn = (...args: unknown[]): void => void seen.push(args.map(String).join(' '));
+    try {
+      const restore = quietTfjsWarnings();
+      console.warn(
+        'Orthogonal initializer is being called on a matrix with more than 2000 (4096) elements: Slowness may result.',
+      );
+      console.warn('\n====\nHi, looks like you are running TensorFlow.js in Node.js. To speed things up ...');
+      console.warn('something else');
+      console.warn('something else');
+      restore();
+      console.warn('after');
+    } finally {
+      console.warn = original;
+    }
+    expect(seen).toEqual(['something else', 'after']);
   });
 });
