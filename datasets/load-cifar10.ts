@@ -3,13 +3,18 @@ import * as path from 'node:path';
 
 import { InvalidArgumentError } from '../src/errors';
 import { DatasetFormatError } from './errors';
-import type { Dataset } from './types';
+import { cutValidation } from './splits';
+import type { Dataset, DatasetSplits } from './types';
 
 export interface LoadCifar10Options {
   /** Training batch files, relative to the folder. Default: `data_batch_1.bin` … `data_batch_5.bin`. */
   batches?: string[];
   /** The test batch file; `null` skips it. Default `test_batch.bin`. */
   testBatch?: string | null;
+  /** The share of the training batches held out as `val` (stratified; 0 leaves `val` empty). Default 0.2. */
+  valFraction?: number;
+  /** Seed of the train / val cut. Default 0. */
+  seed?: number | string;
 }
 
 export const CIFAR10_CLASS_NAMES: readonly string[] = [
@@ -34,11 +39,10 @@ const RECORD = 1 + 3 * PIXELS; // label byte, then 1024 R, 1024 G, 1024 B bytes
  * `.bin` files, or the folder that holds `cifar-10-batches-bin/`. Each record is a label byte (0–9)
  * and 3072 pixel bytes, channel-major (all red, then green, then blue, each 32×32 row-major); images
  * come out NHWC `[N, 32, 32, 3]` in [0, 1]. Class names come from `batches.meta.txt` when present.
+ * Returns the splits, as every loader and generator does: `train` and `val` cut from the training
+ * batches (`valFraction`), `test` the test batch.
  */
-export async function loadCifar10(
-  dir: string,
-  options: LoadCifar10Options = {},
-): Promise<{ train: Dataset; test?: Dataset }> {
+export async function loadCifar10(dir: string, options: LoadCifar10Options = {}): Promise<DatasetSplits> {
   const batches = options.batches ?? [1, 2, 3, 4, 5].map((k) => `data_batch_${k}.bin`);
   const testBatch = options.testBatch === undefined ? 'test_batch.bin' : options.testBatch;
   if (batches.length === 0) throw new InvalidArgumentError('batches', batches, 'at least one batch file name');
@@ -48,7 +52,7 @@ export async function loadCifar10(
     batches.map((b) => path.join(root, b)),
     classNames,
   );
-  const out: { train: Dataset; test?: Dataset } = { train };
+  const out = cutValidation(train, options.valFraction ?? 0.2, options.seed ?? 0);
   if (testBatch !== null) out.test = await readBatches([path.join(root, testBatch)], classNames);
   return out;
 }

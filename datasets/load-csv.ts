@@ -2,6 +2,7 @@ import { promises as fs } from 'node:fs';
 
 import { InvalidArgumentError } from '../src/errors';
 import { parseCsv } from './csv-parse';
+import { checkDelimiter } from './delimiter-hint';
 import { DatasetFormatError } from './errors';
 import type { Dataset } from './types';
 import { checkOneOf } from './validate';
@@ -50,6 +51,7 @@ export async function loadCsv(file: string, options: LoadCsvOptions): Promise<Da
     throw new DatasetFormatError(file, `cannot read the CSV file: ${(e as Error).message}`);
   }
   const { rows: records, lines: recordLines } = parseCsv(text, file, delimiter);
+  checkDelimiter(records[0], delimiter, file);
   const names = header ? (records[0] ?? []).map((h) => h.trim()) : (records[0] ?? []).map((_, i) => `column_${i + 1}`);
   const rows = header ? records.slice(1) : records;
   const lines = header ? recordLines.slice(1) : recordLines;

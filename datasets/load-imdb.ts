@@ -5,7 +5,8 @@ import { Rng } from '../src/random';
 import { subset, permutation } from './dataset-ops';
 import { DatasetFormatError } from './errors';
 import { buildVocabulary, encodeDocuments, tokenize, type Padding } from './text';
-import type { Dataset } from './types';
+import { cutValidation } from './splits';
+import type { Dataset, DatasetSplits } from './types';
 import { checkInt, checkOneOf, checkSeed } from './validate';
 
 export interface LoadImdbOptions {
@@ -20,8 +21,13 @@ export interface LoadImdbOptions {
   maxPerClass?: number;
   /** Also read `test/` (default true). */
   test?: boolean;
-  /** Seed of the shuffle that mixes positive and negative reviews (the folders come sorted). */
+  /** Seed of the shuffle that mixes positive and negative reviews (the folders come sorted), and of the val cut. Default 0. */
   seed?: number | string;
+  /**
+   * The share of `train/` held out as `val` (stratified; 0 leaves `val` empty). Default 0.2. The
+   * vocabulary comes from all of `train/`, so the val reviews' words are in it (the test set's never).
+   */
+  valFraction?: number;
 }
 
 /**
@@ -30,10 +36,7 @@ export interface LoadImdbOptions {
  * `vocabSize − 2` commonest words of the training reviews only (see `tokenize`), so nothing about
  * the test set leaks into the features. `train/unsup` is ignored.
  */
-export async function loadImdb(
-  dir: string,
-  options: LoadImdbOptions = {},
-): Promise<{ train: Dataset; test?: Dataset }> {
+export async function loadImdb(dir: string, options: LoadImdbOptions = {}): Promise<DatasetSplits> {
   const { vocabSize = 10000, maxLen = 200, padding = 'pre', truncating = 'pre', test = true, seed = 0 } = options;
   checkInt('vocabSize', vocabSize, 2);
   checkInt('maxLen', maxLen, 1);
@@ -56,7 +59,7 @@ export async function loadImdb(
     };
     return subset(ds, permutation(docs.labels.length, rng));
   };
-  const out: { train: Dataset; test?: Dataset } = { train: toDataset(trainDocs) };
+  const out = cutValidation(toDataset(trainDocs), options.valFraction ?? 0.2, `${seed}/val`);
   if (testDocs !== undefined) out.test = toDataset(testDocs);
   return out;
 }

@@ -132,3 +132,9 @@ function permuteInts(values: Int32Array, rng: Rng): Int32Array {
   for (let k = 0; k < values.length; k++) out[k] = values[p[k] as number] as number;
   return out;
 }
+
+/** `train` and `val` of a loader's training files: a stratified cut, or an empty `val` for fraction 0. */
+export function cutValidation(ds: Dataset, valFraction: number, seed: number | string): DatasetSplits {
+  if (valFraction === 0) return { train: ds, val: subset(ds, []) };
+  return trainValTestSplit(ds, { valFraction, seed });
+}

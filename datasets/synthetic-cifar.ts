@@ -8,7 +8,8 @@ export interface SyntheticCifarOptions {
   nTrain: number;
   nVal: number;
   nTest?: number;
-  seed: number | string;
+  /** Seeds every draw; the same seed, the same data. Default 0. */
+  seed?: number | string;
   /** 2 to 10 classes; class k is the k-th entry of {@link CIFAR_CLASS_ORDER}. */
   classes?: number;
   /** Image side in pixels (8 to 64); 32 like CIFAR. Smaller images make fast CPU smoke tests. */
@@ -48,7 +49,7 @@ const ROTATION = [Math.PI, 0.35, 0.35, 0.35, 0.2, 0.2, 0.2, 0.2, Math.PI, Math.P
  * `seed/test`), so changing `nTrain` leaves the validation and test images unchanged.
  */
 export function syntheticCifar(options: SyntheticCifarOptions): DatasetSplits {
-  const { nTrain, nVal, nTest = 0, seed, classes = 10, imageSize = 32, noise = 0.08 } = options;
+  const { nTrain, nVal, nTest = 0, seed = 0, classes = 10, imageSize = 32, noise = 0.08 } = options;
   checkInt('nTrain', nTrain, 0);
   checkInt('nVal', nVal, 0);
   checkInt('nTest', nTest, 0);

@@ -15,7 +15,8 @@ export interface SyntheticImdbOptions {
   vocabSize?: number;
   /** Sequence length; reviews are 40%–100% of it, the rest is padding. At least 12. */
   maxLen?: number;
-  seed: number | string;
+  /** Seeds every draw; the same seed, the same data. Default 0. */
+  seed?: number | string;
   /** Where padding goes: 'pre' (default, zeros first: an RNN reads the review last) or 'post'. */
   padding?: Padding;
   /**
@@ -64,7 +65,7 @@ export function syntheticImdb(options: SyntheticImdbOptions): DatasetSplits {
     nTest = 0,
     vocabSize = 1000,
     maxLen = 50,
-    seed,
+    seed = 0,
     padding = 'pre',
     templates = DEFAULT_TEMPLATES,
   } = options;

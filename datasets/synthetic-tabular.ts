@@ -1,11 +1,13 @@
 import { InvalidArgumentError } from '../src/errors';
 import { Rng } from '../src/random';
-import { balancedLabels } from './dataset-ops';
-import type { Dataset } from './types';
+import { balancedLabels, subset } from './dataset-ops';
+import type { Dataset, DatasetSplits } from './types';
 import { checkInt, checkOneOf, checkRange, checkSeed } from './validate';
 
 export interface SyntheticTabularOptions {
-  n: number;
+  nTrain: number;
+  nVal: number;
+  nTest?: number;
   nFeatures?: number;
   /** Features the target depends on. */
   nInformative?: number;
@@ -18,7 +20,8 @@ export interface SyntheticTabularOptions {
    * Regression: the standard deviation of Gaussian noise added to the standardised target.
    */
   noise?: number;
-  seed: number | string;
+  /** Seeds every draw; the same seed, the same data. Default 0. */
+  seed?: number | string;
   task?: 'classification' | 'regression';
   /** Classification: Gaussian clusters per class, at distinct hypercube vertices. */
   clustersPerClass?: number;
@@ -37,9 +40,30 @@ export interface SyntheticTabularOptions {
  * do better). Labels are balanced before `noise` flips some.
  * Regression: `y = Σ wᵢxᵢ + Σ 2·sin(x₂ⱼ·x₂ⱼ₊₁)` (+ a square term for an odd last informative
  * feature) over the informative features, standardised, plus N(0, noise²); in `yReal`, `numClasses` 0.
+ *
+ * Returns its splits, as every generator and loader does: one table of `nTrain + nVal + nTest` rows
+ * from one stream (the same clusters and weights for all), cut in that order; labels are balanced
+ * within each split. `test` is there when `nTest` > 0.
  */
-export function syntheticTabular(options: SyntheticTabularOptions): Dataset {
-  const { n, nFeatures = 10, nInformative = 5, classes = 2, noise = 0.05, seed, task = 'classification' } = options;
+export function syntheticTabular(options: SyntheticTabularOptions): DatasetSplits {
+  const { nTrain, nVal, nTest = 0 } = options;
+  checkInt('nTrain', nTrain, 0);
+  checkInt('nVal', nVal, 0);
+  checkInt('nTest', nTest, 0);
+  const table = generateTable({ ...options, n: nTrain + nVal + nTest });
+  const cut = (from: number, count: number): Dataset =>
+    subset(
+      table,
+      range(count).map((i) => from + i),
+    );
+  const out: DatasetSplits = { train: cut(0, nTrain), val: cut(nTrain, nVal) };
+  if (nTest > 0) out.test = cut(nTrain + nVal, nTest);
+  return out;
+}
+
+/** The whole table of `n` rows; labels balanced within each split's rows. */
+function generateTable(options: SyntheticTabularOptions & { n: number }): Dataset {
+  const { n, nFeatures = 10, nInformative = 5, classes = 2, noise = 0.05, seed = 0, task = 'classification' } = options;
   const { clustersPerClass = 2, classSep = 1 } = options;
   const nRedundant = options.nRedundant ?? Math.min(2, nFeatures - nInformative);
   checkInt('n', n, 0);
@@ -101,7 +125,13 @@ export function syntheticTabular(options: SyntheticTabularOptions): Dataset {
   }
   const centres = hypercubeVertices(nClusters, nInformative, classSep, rng);
   const covariances = range(nClusters).map(() => randomMatrix(nInformative, nInformative, rng));
-  const y = balancedLabels(n, classes, rng);
+  // Balanced within each split; with nVal = nTest = 0 these are the draws of one balanced list.
+  const y = new Int32Array(n);
+  let at = 0;
+  for (const size of [options.nTrain, options.nVal, options.nTest ?? 0]) {
+    y.set(balancedLabels(size, classes, rng), at);
+    at += size;
+  }
   const z = new Float64Array(nInformative);
   // Label noise from its own stream, so the features are the same bytes whatever `noise` is.
   const flips = rng.derive('label-noise');

@@ -34,11 +34,14 @@ interface CaseSpec {
 const CASES: Readonly<Record<AutoEnsembleCase, CaseSpec>> = {
   tabular: {
     data: (seed) =>
-      trainValTestSplit(syntheticTabular({ n: 1500, nFeatures: 12, nInformative: 6, classes: 3, seed }), {
-        valFraction: 0.2,
-        testFraction: 0.2,
-        seed,
-      }),
+      trainValTestSplit(
+        syntheticTabular({ nVal: 0, nTrain: 1500, nFeatures: 12, nInformative: 6, classes: 3, seed }).train,
+        {
+          valFraction: 0.2,
+          testFraction: 0.2,
+          seed,
+        },
+      ),
     trials: 16,
     epochs: 8,
     seeds: [1, 2, 3],

@@ -111,9 +111,12 @@ const CASES: readonly Case[] = [
     build: () => mlp.build(mlp.defaults, { inputShape: [64], numClasses: 2, seed: 1 }) as tf.Sequential,
     learningRate: mlp.defaults['learning_rate'] as number,
     batch: () => {
-      const { xs, ys } = toTensors(syntheticTabular({ n: 32, nFeatures: 64, nInformative: 16, seed: 1 }), {
-        oneHot: true,
-      });
+      const { xs, ys } = toTensors(
+        syntheticTabular({ nTrain: 32, nVal: 0, nFeatures: 64, nInformative: 16, seed: 1 }).train,
+        {
+          oneHot: true,
+        },
+      );
       return [xs, ys];
     },
   },

@@ -104,10 +104,13 @@ export async function tunerOverhead(options: TunerOverheadOptions = {}): Promise
   const epochs = quick ? 3 : 5;
   const reps = quick ? 3 : 7;
   const backend = describeBackend(await initBackend());
-  const data = trainValTestSplit(syntheticTabular({ n: 5000, nFeatures: 64, nInformative: 16, seed: 0 }), {
-    valFraction: 0.2,
-    seed: 0,
-  });
+  const data = trainValTestSplit(
+    syntheticTabular({ nTrain: 5000, nVal: 0, nFeatures: 64, nInformative: 16, seed: 0 }).train,
+    {
+      valFraction: 0.2,
+      seed: 0,
+    },
+  );
   const directory = mkdtempSync(join(tmpdir(), 'tfjs-tune-overhead-'));
   const variants: readonly [string, Variant][] = [
     ['(a) bare model.fit', bare],

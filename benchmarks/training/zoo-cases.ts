@@ -95,7 +95,7 @@ export const TRAINING_CASES: readonly TrainingCase[] = [
     name: 'mlp',
     description: 'zoo mlp defaults, 64 features, 2 classes',
     build: () => mlp.build(mlp.defaults, { inputShape: [64], numClasses: 2, seed: SEED }),
-    batch: (n) => oneHot(syntheticTabular({ n, nFeatures: 64, nInformative: 16, seed: SEED })),
+    batch: (n) => oneHot(syntheticTabular({ nTrain: n, nVal: 0, nFeatures: 64, nInformative: 16, seed: SEED }).train),
   },
   {
     name: 'cnn',

@@ -63,3 +63,14 @@ export function flagInt(args: ParsedArgs, name: string, min: number): number | u
   if (!Number.isInteger(v) || v < min) throw new InvalidArgumentError(`--${name}`, raw, `an integer >= ${min}`);
   return v;
 }
+
+/**
+ * Refuses positionals beyond those a command takes (`names`, in order): a second CONFIG, or a value
+ * whose flag was mistyped, must not be silently dropped.
+ */
+export function checkPositionals(args: ParsedArgs, names: readonly string[]): void {
+  const extra = args.positionals[names.length];
+  if (extra === undefined) return;
+  const takes = names.length === 0 ? 'no positional arguments' : `only ${names.join(' ')}`;
+  throw new InvalidArgumentError(`argument ${names.length + 1}`, extra, `nothing here: the command takes ${takes}`);
+}

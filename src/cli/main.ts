@@ -2,6 +2,7 @@ import { InvalidArgumentError } from '../errors';
 import { dashboardCommand, dashboardHelp } from './commands/dashboard';
 import { exportCommand, exportHelp } from './commands/export';
 import { importCommand, importHelp } from './commands/import';
+import { initCommand, initHelp } from './commands/init';
 import { reportCommand, reportHelp } from './commands/report';
 import { runCommand, runHelp } from './commands/run';
 import { studiesCommand, studiesHelp } from './commands/studies';
@@ -12,6 +13,11 @@ type Handler = (argv: readonly string[], io: CliIo) => Promise<number>;
 
 /** The command table: each verb is a small handler with its own help text. */
 const COMMANDS: Readonly<Record<string, { summary: string; help: string; run: Handler }>> = {
+  init: {
+    summary: 'write an example config (cifar-cnn, tabular-mlp, ...) to start from',
+    help: initHelp,
+    run: initCommand,
+  },
   run: { summary: 'tune a zoo model on a dataset from a config file', help: runHelp, run: runCommand },
   studies: { summary: 'list the studies in a storage', help: studiesHelp, run: studiesCommand },
   trials: { summary: 'print the trials of a study (table, csv, json)', help: trialsHelp, run: trialsCommand },
@@ -50,7 +56,7 @@ Options:
   --version    print the version
   --verbose    print stack traces with errors
 
-Storage URLs: sqlite:./tfjs-tune.db (default), memory.
+Storage URLs: sqlite:PATH (default sqlite:./tfjs-tune.db). run needs a file: its worker threads share it.
 `;
 }
 
@@ -80,7 +86,11 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
     return 0;
   }
   try {
-    return await command.run(rest, io);
+    // --verbose is global (the main help lists it): every command accepts it, the new ones too.
+    return await command.run(
+      rest.filter((a) => a !== '--verbose'),
+      io,
+    );
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
     io.stderr(`tfjs-tune ${verb}: error: ${message}\n`);

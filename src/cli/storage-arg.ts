@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 
 import { InvalidArgumentError } from '../errors';
 import type { Storage } from '../storage/base';
-import { storageFromUrl } from '../storage/from-url';
+import { sqlitePathOf, storageFromUrl } from '../storage/from-url';
 
 export const DEFAULT_STORAGE = 'sqlite:./tfjs-tune.db';
 
@@ -12,8 +12,8 @@ export const DEFAULT_STORAGE = 'sqlite:./tfjs-tune.db';
  */
 export function openExistingStorage(url: string | undefined): Storage {
   const target = url ?? DEFAULT_STORAGE;
-  const path = /^sqlite:(?:\/\/)?(.+)$/.exec(target)?.[1];
-  if (path !== undefined && !existsSync(path)) {
+  const path = sqlitePathOf(target);
+  if (path !== null && !existsSync(path)) {
     throw new InvalidArgumentError('--storage', target, 'an existing SQLite file (none at that path)');
   }
   return storageFromUrl(target);

@@ -1,4 +1,6 @@
-import { InvalidArgumentError } from '../errors';
+import { existsSync } from 'node:fs';
+
+import { InvalidArgumentError, StudyNotFoundError } from '../errors';
 import type { Storage } from './base';
 import { InMemoryStorage } from './memory';
 import { SqliteStorage } from './sqlite';
@@ -9,6 +11,25 @@ export const STORAGE_URL_FORMS = "omitted or 'memory' (in this process), 'sqlite
 /** Whether a storage keeps trials beyond this process (heartbeats matter only then). */
 export function isPersistent(storage: Storage): boolean {
   return !(storage instanceof InMemoryStorage);
+}
+
+/** The file a SQLite storage URL names, or null for any other URL (or a storage object). */
+export function sqlitePathOf(url: string | Storage | undefined): string | null {
+  if (typeof url !== 'string') return null;
+  const sqlite = /^sqlite:(?:\/\/)?([^?]+)/i.exec(url);
+  if (sqlite !== null) return sqlite[1] as string;
+  return /\.(db|sqlite3?)$/.test(url) && !url.includes('://') ? url : null;
+}
+
+/**
+ * Opens a storage that must hold data already: a SQLite URL whose file does not exist is a
+ * `StudyNotFoundError` and creates no file (a typo in a path must not look like an empty storage).
+ */
+export function existingStorageFromUrl(url: string | Storage | undefined): Storage {
+  const path = sqlitePathOf(url);
+  if (path !== null && !existsSync(path))
+    throw new StudyNotFoundError(`no SQLite file at ${path}; nothing was created`);
+  return storageFromUrl(url);
 }
 
 /**

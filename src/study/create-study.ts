@@ -6,7 +6,7 @@ import { NopPruner } from '../pruners/nop';
 import type { Sampler } from '../samplers/base';
 import { RandomSampler } from '../samplers/random';
 import type { Storage, StudyRecord } from '../storage/base';
-import { isPersistent, storageFromUrl } from '../storage/from-url';
+import { existingStorageFromUrl, isPersistent, storageFromUrl } from '../storage/from-url';
 import type { FrozenTrial } from '../trial/frozen-trial';
 import type { JsonValue } from '../trial/json';
 import type { StudyDirection } from '../trial/state';
@@ -155,7 +155,7 @@ export async function createStudy(options: CreateStudyOptions = {}): Promise<Stu
   return openStudy(storage, await storage.getStudy(studyId), { ...options, studyName });
 }
 
-/** Loads an existing study by name. */
+/** Loads an existing study by name; a missing study, or a SQLite file that does not exist, is a `StudyNotFoundError`. */
 export async function loadStudy(options: LoadStudyOptions): Promise<Study> {
   checkKeys(
     options,
@@ -164,7 +164,8 @@ export async function loadStudy(options: LoadStudyOptions): Promise<Study> {
   );
   if (typeof options.studyName !== 'string')
     throw new InvalidArgumentError('studyName', options.studyName, 'a study name');
-  const storage = storageFromUrl(options.storage);
+  // Loading never creates: a missing SQLite file is an error, as a missing study is.
+  const storage = existingStorageFromUrl(options.storage);
   const studyId = await storage.getStudyIdByName(options.studyName);
   return openStudy(storage, await storage.getStudy(studyId), options);
 }

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 
 import type * as tf from '@tensorflow/tfjs';
 
+import { checkSplits } from '../../datasets/check-splits';
 import type { DatasetSplits } from '../../datasets/types';
 import { InvalidArgumentError } from '../errors';
 import type { Objective } from '../study/optimize';
@@ -53,6 +54,7 @@ export interface ZooObjective extends Objective {
  * ```
  */
 export function objectiveFor(hyperModel: HyperModel, data: DatasetSplits, options: ObjectiveForOptions): ZooObjective {
+  checkSplits(data);
   if (!Number.isInteger(options.epochs) || options.epochs < 1)
     throw new InvalidArgumentError('epochs', options.epochs, 'an integer >= 1');
   const numClasses = data.train.numClasses;

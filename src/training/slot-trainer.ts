@@ -2,6 +2,7 @@ import { join } from 'node:path';
 
 import type * as tf from '@tensorflow/tfjs';
 
+import { checkSplits } from '../../datasets/check-splits';
 import type { DatasetSplits } from '../../datasets/types';
 import { InvalidArgumentError } from '../errors';
 import type { Trial } from '../study/trial';
@@ -54,6 +55,7 @@ export function slotTrainerFor(
   data: DatasetSplits,
   options: SlotTrainerOptions,
 ): ZooSlotTrainer {
+  checkSplits(data);
   const numClasses = data.train.numClasses;
   const monitor = options.monitor ?? (numClasses === 0 ? 'val_loss' : 'val_acc');
   const { direction } = resolveObjective(monitor);

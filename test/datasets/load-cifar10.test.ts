@@ -26,7 +26,8 @@ describe('loadCifar10', () => {
     await fs.writeFile(path.join(dir, 'a.bin'), Buffer.concat([record(3, 0), record(9, 1)]));
     await fs.writeFile(path.join(dir, 'b.bin'), record(0, 2));
     await fs.writeFile(path.join(dir, 'test_batch.bin'), record(7, 3));
-    const { train, test } = await loadCifar10(dir, { batches: ['a.bin', 'b.bin'] });
+    const { train, val, test } = await loadCifar10(dir, { batches: ['a.bin', 'b.bin'], valFraction: 0 });
+    expect(val.xShape).toEqual([0, 32, 32, 3]);
     expect(train.xShape).toEqual([3, 32, 32, 3]);
     expect(Array.from(train.y)).toEqual([3, 9, 0]);
     expect(train.classNames).toEqual(CIFAR10_CLASS_NAMES);
@@ -45,8 +46,12 @@ describe('loadCifar10', () => {
     await fs.writeFile(path.join(nested, 'test_batch.bin'), record(0, 0));
     const names = ['a0', 'a1', 'a2', 'a3', 'a4', 'a5', 'a6', 'a7', 'a8', 'a9'];
     await fs.writeFile(path.join(nested, 'batches.meta.txt'), names.join('\n') + '\n\n');
-    const { train, test } = await loadCifar10(dir);
+    const { train, test } = await loadCifar10(dir, { valFraction: 0 });
     expect(Array.from(train.y)).toEqual([1, 2, 3, 4, 5]);
+    // By default, as every loader: a val split cut from the training batches.
+    const split = await loadCifar10(dir, { seed: 1 });
+    expect([split.train.xShape[0], split.val.xShape[0]]).toEqual([4, 1]);
+    expect([...split.train.y, ...split.val.y].sort()).toEqual([1, 2, 3, 4, 5]);
     expect(train.classNames).toEqual(names);
     expect(test?.classNames).toEqual(names);
     const noTest = await loadCifar10(nested, { batches: ['data_batch_1.bin'], testBatch: null });

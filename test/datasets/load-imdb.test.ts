@@ -46,7 +46,8 @@ describe('loadImdb', () => {
   });
 
   it('builds the vocabulary from the training reviews only and labels pos 1, neg 0', async () => {
-    const { train, test } = await loadImdb(dir, { vocabSize: 6, maxLen: 5, seed: 1 });
+    const { train, val, test } = await loadImdb(dir, { vocabSize: 6, maxLen: 5, seed: 1, valFraction: 0 });
+    expect(val.xShape).toEqual([0, 5]);
     // Counts: great 4, awful 3, then and 2 and movie 2 (ties alphabetically); test words never count.
     expect(train.vocabulary).toEqual(['<pad>', '<oov>', 'great', 'awful', 'and', 'movie']);
     expect(train.xShape).toEqual([4, 5]);

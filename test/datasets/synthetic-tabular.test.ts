@@ -63,14 +63,15 @@ function unexplained(rows: number[][], target: number, from: number[]): number {
 describe('syntheticTabular', () => {
   it('lays out informative, redundant and noise columns, with balanced classes', () => {
     const ds = syntheticTabular({
-      n: 600,
+      nTrain: 600,
+      nVal: 0,
       nFeatures: 10,
       nInformative: 4,
       nRedundant: 3,
       classes: 3,
       noise: 0,
       seed: 1,
-    });
+    }).train;
     expect(ds.xShape).toEqual([600, 10]);
     expect(ds.numClasses).toBe(3);
     expect(ds.featureNames).toEqual([
@@ -95,7 +96,8 @@ describe('syntheticTabular', () => {
   it('has a non-linear boundary: nearest neighbours beat a linear model on the informative features', () => {
     // Four clusters a class on the eight corners of a cube: the classes interleave like a 3-D XOR.
     const ds = syntheticTabular({
-      n: 1500,
+      nTrain: 1500,
+      nVal: 0,
       nFeatures: 8,
       nInformative: 3,
       classes: 2,
@@ -103,7 +105,7 @@ describe('syntheticTabular', () => {
       classSep: 1.5,
       noise: 0,
       seed: 7,
-    });
+    }).train;
     const { train, val } = trainValTestSplit(ds, { valFraction: 1 / 3, seed: 0 });
     const linear = softmaxAccuracy(rowsOf(train), train.y, rowsOf(val), val.y, 2).test;
     const knn = knnAccuracy(rowsOf(train, [0, 1, 2]), train.y, rowsOf(val, [0, 1, 2]), val.y);
@@ -112,8 +114,8 @@ describe('syntheticTabular', () => {
   });
 
   it('flips about `noise` of the labels', () => {
-    const clean = syntheticTabular({ n: 2000, seed: 3, noise: 0 });
-    const noisy = syntheticTabular({ n: 2000, seed: 3, noise: 0.2 });
+    const clean = syntheticTabular({ nTrain: 2000, nVal: 0, seed: 3, noise: 0 }).train;
+    const noisy = syntheticTabular({ nTrain: 2000, nVal: 0, seed: 3, noise: 0.2 }).train;
     expect(Buffer.from(noisy.x.buffer).equals(Buffer.from(clean.x.buffer))).toBe(true);
     const changed = noisy.y.filter((v, i) => v !== clean.y[i]).length / 2000;
     expect(changed).toBeGreaterThan(0.07); // half the flips land on the same class
@@ -121,7 +123,15 @@ describe('syntheticTabular', () => {
   });
 
   it('makes a standardised regression target that depends on the informative features', () => {
-    const ds = syntheticTabular({ n: 2000, nFeatures: 8, nInformative: 4, task: 'regression', noise: 0.1, seed: 2 });
+    const ds = syntheticTabular({
+      nTrain: 2000,
+      nVal: 0,
+      nFeatures: 8,
+      nInformative: 4,
+      task: 'regression',
+      noise: 0.1,
+      seed: 2,
+    }).train;
     expect(ds.numClasses).toBe(0);
     expect(ds.y.length).toBe(0);
     const y = ds.yReal as Float32Array;
@@ -139,10 +149,20 @@ describe('syntheticTabular', () => {
   });
 
   it('is deterministic by seed and checks its arguments', () => {
-    expect(syntheticTabular({ n: 50, seed: 9 }).x).toEqual(syntheticTabular({ n: 50, seed: 9 }).x);
-    expect(syntheticTabular({ n: 50, seed: 9 }).x).not.toEqual(syntheticTabular({ n: 50, seed: 10 }).x);
-    expect(() => syntheticTabular({ n: 10, nFeatures: 3, nInformative: 5, seed: 0 })).toThrow(/^nInformative/);
-    expect(() => syntheticTabular({ n: 10, nInformative: 2, classes: 3, seed: 0 })).toThrow(InvalidArgumentError);
-    expect(() => syntheticTabular({ n: 10, seed: 0, task: 'ranking' as 'regression' })).toThrow(/^task/);
+    expect(syntheticTabular({ nTrain: 50, nVal: 0, seed: 9 }).train.x).toEqual(
+      syntheticTabular({ nTrain: 50, nVal: 0, seed: 9 }).train.x,
+    );
+    expect(syntheticTabular({ nTrain: 50, nVal: 0, seed: 9 }).train.x).not.toEqual(
+      syntheticTabular({ nTrain: 50, nVal: 0, seed: 10 }).train.x,
+    );
+    expect(() => syntheticTabular({ nTrain: 10, nVal: 0, nFeatures: 3, nInformative: 5, seed: 0 }).train).toThrow(
+      /^nInformative/,
+    );
+    expect(() => syntheticTabular({ nTrain: 10, nVal: 0, nInformative: 2, classes: 3, seed: 0 }).train).toThrow(
+      InvalidArgumentError,
+    );
+    expect(() => syntheticTabular({ nTrain: 10, nVal: 0, seed: 0, task: 'ranking' as 'regression' }).train).toThrow(
+      /^task/,
+    );
   });
 });

@@ -53,7 +53,15 @@ describe('toTensors', () => {
   });
 
   it('feeds model.fit: a small MLP learns the synthetic table', async () => {
-    const data = syntheticTabular({ n: 600, nFeatures: 6, nInformative: 3, classSep: 2, noise: 0, seed: 5 });
+    const data = syntheticTabular({
+      nTrain: 600,
+      nVal: 0,
+      nFeatures: 6,
+      nInformative: 3,
+      classSep: 2,
+      noise: 0,
+      seed: 5,
+    }).train;
     const { xs, ys } = toTensors(data);
     const model = tf.sequential({
       layers: [

@@ -16,10 +16,13 @@ import type { CategoricalChoice } from '../../src/space/distributions';
 import type { Params, SuggestApi } from '../../src/training/hyper-model';
 import { disposeModel } from '../../src/training/dispose-model';
 
-const tabular = trainValTestSplit(syntheticTabular({ n: 200, nFeatures: 6, nInformative: 3, classes: 3, seed: 1 }), {
-  valFraction: 0.25,
-  seed: 1,
-});
+const tabular = trainValTestSplit(
+  syntheticTabular({ nVal: 0, nTrain: 200, nFeatures: 6, nInformative: 3, classes: 3, seed: 1 }).train,
+  {
+    valFraction: 0.25,
+    seed: 1,
+  },
+);
 const images = syntheticCifar({ nTrain: 48, nVal: 24, seed: 1, classes: 2 });
 const tokens = syntheticImdb({ nTrain: 48, nVal: 24, seed: 1, vocabSize: 100, maxLen: 16 });
 

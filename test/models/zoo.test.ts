@@ -61,10 +61,13 @@ describe('model zoo on its synthetic data (wasm backend)', () => {
   });
 
   it('an MLP learns the synthetic table', async () => {
-    const data = trainValTestSplit(syntheticTabular({ n: 800, nFeatures: 10, nInformative: 5, classes: 3, seed: 2 }), {
-      valFraction: 0.25,
-      seed: 2,
-    });
+    const data = trainValTestSplit(
+      syntheticTabular({ nTrain: 800, nVal: 0, nFeatures: 10, nInformative: 5, classes: 3, seed: 2 }).train,
+      {
+        valFraction: 0.25,
+        seed: 2,
+      },
+    );
     expect(await bestValAcc(mlp, { ...mlp.defaults, learning_rate: 1e-2 }, data, 8)).toBeGreaterThan(0.6); // chance 0.33
   });
 
@@ -96,10 +99,13 @@ describe('model zoo on its synthetic data (wasm backend)', () => {
   });
 
   it('objectiveFor under ASHA: 20 and more pruned trials, each stored PRUNED with its values, leak no tensors', async () => {
-    const data = trainValTestSplit(syntheticTabular({ n: 240, nFeatures: 6, nInformative: 3, classes: 2, seed: 5 }), {
-      valFraction: 0.25,
-      seed: 5,
-    });
+    const data = trainValTestSplit(
+      syntheticTabular({ nTrain: 240, nVal: 0, nFeatures: 6, nInformative: 3, classes: 2, seed: 5 }).train,
+      {
+        valFraction: 0.25,
+        seed: 5,
+      },
+    );
     const objective = tune.models.objectiveFor(mlp, data, { epochs: 9, monitor: 'val_loss' });
     const study = await tune.createStudy({
       direction: objective.direction,

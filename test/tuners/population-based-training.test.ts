@@ -11,7 +11,7 @@ import { disposeModel } from '../../src/training/dispose-model';
 import { rankFinalTrials } from '../../src/schedulers/pbt/stored-lineage';
 
 const splits = tune.datasets.trainValTestSplit(
-  tune.datasets.syntheticTabular({ n: 160, nFeatures: 6, nInformative: 3, classes: 2, seed: 4 }),
+  tune.datasets.syntheticTabular({ nTrain: 160, nVal: 0, nFeatures: 6, nInformative: 3, classes: 2, seed: 4 }).train,
   { valFraction: 0.25, seed: 4 },
 );
 

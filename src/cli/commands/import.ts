@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { InvalidArgumentError } from '../../errors';
 import { importOptunaJournal } from '../../interop/optuna-journal';
 import { storageFromUrl } from '../../storage/from-url';
-import { flagString, parseArgs } from '../args';
+import { checkPositionals, flagString, parseArgs } from '../args';
 import type { CliIo } from '../io';
 import { DEFAULT_STORAGE } from '../storage-arg';
 
@@ -18,6 +18,7 @@ the import before anything is written.
 
 export async function importCommand(argv: readonly string[], io: CliIo): Promise<number> {
   const args = parseArgs(argv, { storage: true, verbose: false });
+  checkPositionals(args, ['FILE']);
   const file = args.positionals[0];
   if (file === undefined) throw new InvalidArgumentError('FILE', null, 'an Optuna journal file');
   const text = await readFile(file, 'utf8');

@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from '../../errors';
 import { write } from '../../report/report';
-import { flagString, parseArgs } from '../args';
+import { checkPositionals, flagString, parseArgs } from '../args';
 import type { CliIo } from '../io';
 import { openExistingStorage } from '../storage-arg';
 
@@ -16,6 +16,7 @@ Each chart only when the study has its data.
 
 export async function reportCommand(argv: readonly string[], io: CliIo): Promise<number> {
   const args = parseArgs(argv, { storage: true, out: true, verbose: false });
+  checkPositionals(args, ['STUDY']);
   const studyName = args.positionals[0];
   if (studyName === undefined) throw new InvalidArgumentError('STUDY', null, 'a study name (see `tfjs-tune studies`)');
   const out = flagString(args, 'out') ?? `${studyName.replace(/[^A-Za-z0-9._-]+/g, '_')}-report.html`;

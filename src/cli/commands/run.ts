@@ -7,21 +7,26 @@ import { InvalidArgumentError } from '../../errors';
 import { WorkerPool, type WorkerPoolOptions } from '../../execution/worker-pool';
 import { ashaRungs } from '../../schedulers/asha';
 import { markInterrupted } from '../../schedulers/slot-study';
-import { storageFromUrl } from '../../storage/from-url';
+import { existingStorageFromUrl, storageFromUrl } from '../../storage/from-url';
 import { createStudy } from '../../study/create-study';
+import type { Storage } from '../../storage/base';
+import type { Study } from '../../study/study';
+import { describeBackend, initBackend } from '../../training/backend';
 import { silentLogger } from '../../util/logger';
-import { formatNumber } from '../../util/format';
-import { flagBool, flagInt, flagString, parseArgs } from '../args';
+import { checkPositionals, flagBool, flagInt, flagString, parseArgs } from '../args';
 import { parseDuration } from '../config/duration';
 import { loadConfig } from '../config/load-config';
 import { configuredModel, loadConfiguredData } from '../config/resolve';
 import type { RunConfig } from '../config/schema';
-import { checkParameterNames } from '../config/space';
+import { checkParameterNames, configuredSpace, gridFromConfig } from '../config/space';
 import type { CliIo } from '../io';
 import { RunDisplay } from '../run/run-display';
 import type { WorkerMessage } from '../run/protocol';
+import { dryBuild, firstParams } from '../run/dry-build';
+import { quietTfjsWarnings, sanityWarnings } from '../run/preflight';
 import { bestFullyTrained, runSchedule, scheduledTrials } from '../run/run-schedule';
 import { formatRunEnsemble, runEnsemble } from '../run/run-ensemble';
+import { summarize } from '../run/run-summary';
 
 /** The trial worker script beside this command's folder (.ts under ts-jest, .js when built). */
 const TRIAL_WORKER = join(__dirname, '..', 'run', `trial-worker${extname(__filename)}`);
@@ -39,6 +44,9 @@ Tunes a zoo model on a dataset as the config file (YAML or JSON) says, storing e
   --quiet          no progress output
   --json           print the result as JSON on stdout (implies --quiet)
 Ctrl-C stops cleanly: the running trials are marked FAIL, everything else is kept.
+The config is checked whole (and the model built once on one batch) before the study is created.
+Exit code: 0 done, 1 no trial of this run completed (the summary counts the failure reasons),
+2 a refused config or option (nothing written), 130 interrupted.
 `;
 
 const METRICS_CLASSIFICATION = ['val_acc', 'val_loss', 'acc', 'loss'];
@@ -83,17 +91,23 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<nu
     json: false,
     verbose: false,
   });
+  checkPositionals(args, ['CONFIG']);
   const file = args.positionals[0];
   if (file === undefined) throw new InvalidArgumentError('CONFIG', null, 'a config file (see examples/*.yaml)');
-  let config = withFlags(loadConfig(file), args);
+  const warn = (message: string): void => io.stderr(`warning: ${message}\n`);
+  let config = withFlags(loadConfig(file, warn), args);
   checkFlagsAgainstSchedule(config);
   const scheduled = config.scheduler.type !== 'none';
   const json = flagBool(args, 'json');
   const quiet = json || flagBool(args, 'quiet');
   const resume = flagBool(args, 'resume');
 
-  // Everything that can be checked is checked before any work starts.
-  const workers = config.workers ?? Math.max(1, cpus().length);
+  // Everything that can be checked is checked before the study is created: a refused config
+  // writes nothing (no SQLite file, no study, no checkpoint folder).
+  if (config.method === 'grid') gridFromConfig(config);
+  const cores = Math.max(1, cpus().length);
+  const workers = config.workers ?? cores;
+  for (const w of sanityWarnings(config, cores)) warn(w);
   if (config.storage === 'memory' || config.storage === ':memory:') {
     throw new InvalidArgumentError(
       'storage',
@@ -108,7 +122,8 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<nu
   if (!allowed.includes(config.metric.name))
     throw new InvalidArgumentError('metric.name', config.metric.name, `one of ${allowed.join(', ')}`);
   // After the data: `model: auto` chooses its families by the data's kind.
-  checkParameterNames(configuredModel(config, data), config);
+  const model = configuredModel(config, data);
+  checkParameterNames(model, config);
   if (config.model === 'lstm' && data.train.vocabulary === undefined) {
     throw new InvalidArgumentError(
       'model',
@@ -116,6 +131,15 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<nu
       'mlp or cnn for a dataset without a vocabulary (lstm needs token ids)',
     );
   }
+  const restoreWarn = quietTfjsWarnings();
+  let backend: string;
+  try {
+    backend = describeBackend(await initBackend());
+    dryBuild(model, data, firstParams(model, configuredSpace(model, config)));
+  } finally {
+    restoreWarn();
+  }
+  if (resume) await requireStudy(config);
 
   const study = await createStudy({
     studyName: config.study,
@@ -154,6 +178,7 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<nu
   }
   const target = config.trials === null ? null : existing + config.trials;
   const checkpointDir = checkpointDirFor(config);
+  const best = existing > 0 ? studyBest(study, config) : null;
   const display = new RunDisplay(io, {
     quiet,
     tty: process.stderr.isTTY === true,
@@ -162,11 +187,14 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<nu
     maximize: config.metric.goal === 'maximize',
     metric: config.metric.name,
     fullEpochs: scheduled ? config.epochs : null,
+    ...(best !== null ? { initialBest: best } : {}),
   });
   if (!quiet)
     io.stderr(
       `study "${config.study}" in ${config.storage}: ${modelWords(config, data)} on ${config.dataset.kind}, method ${config.method}${scheduleWords(config)}, ${workers} worker(s)\n`,
     );
+  // The run's one backend line: the workers load the same backend and say so; the display prints it once.
+  display.handle({ type: 'backend', description: backend });
 
   const storage = storageFromUrl(config.storage);
   const deadline = config.timeout === null ? null : Date.now() + config.timeout * 1000;
@@ -206,7 +234,7 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<nu
   await interruption;
   await study.refresh();
   await storage.close();
-  const summary = summarize(study, config, checkpointDir, file, interrupted);
+  const summary = summarize(study, config, { checkpointDir, file, interrupted, firstTrial: existing });
   const { ensemble } = config;
   let ensembleFailed = false;
   if (ensemble !== null && !interrupted && summary.json['best'] !== null) {
@@ -223,13 +251,43 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<nu
   if (json) io.stdout(`${JSON.stringify(summary.json, null, 2)}\n`);
   else io.stdout(summary.text);
   await study.storage.close();
-  return interrupted ? 130 : ensembleFailed ? 1 : 0;
+  return summary.exitCode !== 0 ? summary.exitCode : ensembleFailed ? 1 : 0;
 }
 
 /** The model a run tunes; for `auto`, with the families it chooses between. */
 function modelWords(config: RunConfig, data: DatasetSplits): string {
   if (config.model !== 'auto') return config.model;
   return `auto (${AUTO_FAMILIES[dataKindOf(data)].map((m) => m.name).join(' or ')})`;
+}
+
+/** `--resume` continues a study: one that does not exist (or a SQLite file that does not) is an error, and nothing is created. */
+async function requireStudy(config: RunConfig): Promise<void> {
+  const refuse = (why: string): InvalidArgumentError =>
+    new InvalidArgumentError('--resume', config.study, `an existing study (${why}); leave --resume out to start it`);
+  let storage: Storage;
+  try {
+    storage = existingStorageFromUrl(config.storage);
+  } catch {
+    throw refuse(`no SQLite file for ${config.storage}`);
+  }
+  try {
+    await storage.getStudyIdByName(config.study);
+  } catch {
+    throw refuse(`none named "${config.study}" in ${config.storage}`);
+  } finally {
+    await storage.close();
+  }
+}
+
+/** The study-wide best before this run (scheduled runs: among fully trained trials), for the display. */
+function studyBest(study: Study, config: RunConfig): { number: number; value: number } | null {
+  const best =
+    config.scheduler.type !== 'none'
+      ? bestFullyTrained(study, config)
+      : study.getTrials({ states: ['COMPLETE'] }).length > 0
+        ? study.bestTrial
+        : null;
+  return best === null || best.value === null ? null : { number: best.number, value: best.value };
 }
 
 function scheduleWords(config: RunConfig): string {
@@ -245,56 +303,4 @@ function scheduleWords(config: RunConfig): string {
 function checkpointDirFor(config: RunConfig): string {
   const path = /^sqlite:(?:\/\/)?([^?]+)/.exec(config.storage)?.[1];
   return resolve(join(path === undefined ? '.' : dirname(path), 'tfjs-tune-checkpoints', config.study));
-}
-
-function summarize(
-  study: Awaited<ReturnType<typeof createStudy>>,
-  config: RunConfig,
-  checkpointDir: string,
-  file: string,
-  interrupted: boolean,
-): { text: string; json: Record<string, unknown> } {
-  const complete = study.getTrials({ states: ['COMPLETE'] });
-  const counts = {
-    total: study.trials.length,
-    complete: complete.length,
-    pruned: study.getTrials({ states: ['PRUNED'] }).length,
-    failed: study.getTrials({ states: ['FAIL'] }).length,
-  };
-  const more = config.scheduler.type === 'hyperband' ? '' : ' --trials N';
-  const resumeHint = `tfjs-tune run ${file} --resume${more}${config.storage === 'sqlite:./tfjs-tune.db' ? '' : ` --storage ${config.storage}`}`;
-  if (complete.length === 0) {
-    return {
-      text: `no trial completed (${counts.total} trials: ${counts.pruned} pruned, ${counts.failed} failed)\nresume with: ${resumeHint}\n`,
-      json: { study: config.study, interrupted, counts, best: null },
-    };
-  }
-  const best = (config.scheduler.type !== 'none' ? bestFullyTrained(study, config) : null) ?? study.bestTrial;
-  const checkpoint =
-    typeof best.userAttrs['checkpoint'] === 'string'
-      ? best.userAttrs['checkpoint']
-      : join(checkpointDir, `trial_${best.number}`);
-  const params = Object.entries(best.params)
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([k, v]) => `  ${k}: ${String(v)}`)
-    .join('\n');
-  const text = [
-    `${interrupted ? 'interrupted' : 'done'}: ${counts.total} trials in study "${config.study}" (${counts.complete} complete, ${counts.pruned} pruned, ${counts.failed} failed)`,
-    `best trial #${best.number}: ${config.metric.name} = ${formatNumber(best.value)}`,
-    params,
-    `checkpoint: ${checkpoint}`,
-    `resume with: ${resumeHint}`,
-    '',
-  ].join('\n');
-  return {
-    text,
-    json: {
-      study: config.study,
-      storage: config.storage,
-      interrupted,
-      counts,
-      best: { number: best.number, value: best.value, params: best.params, checkpoint },
-      resume: resumeHint,
-    },
-  };
 }

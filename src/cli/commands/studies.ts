@@ -1,6 +1,6 @@
 import { getAllStudySummaries } from '../../study/create-study';
 import { formatNumber } from '../../util/format';
-import { flagBool, flagString, parseArgs } from '../args';
+import { checkPositionals, flagBool, flagString, parseArgs } from '../args';
 import { renderTable, type CliIo } from '../io';
 import { openExistingStorage } from '../storage-arg';
 
@@ -13,6 +13,7 @@ Lists the studies in a storage: name, directions, trials by state, best value.
 
 export async function studiesCommand(argv: readonly string[], io: CliIo): Promise<number> {
   const args = parseArgs(argv, { storage: true, json: false, verbose: false });
+  checkPositionals(args, []);
   const storage = openExistingStorage(flagString(args, 'storage'));
   try {
     const summaries = await getAllStudySummaries({ storage });

@@ -1,7 +1,7 @@
 import { InvalidArgumentError } from '../../errors';
 import type { FrozenTrial } from '../../trial/frozen-trial';
 import { formatNumber } from '../../util/format';
-import { flagString, parseArgs } from '../args';
+import { checkPositionals, flagString, parseArgs } from '../args';
 import { csvField, renderTable, type CliIo } from '../io';
 import { openExistingStorage } from '../storage-arg';
 
@@ -44,6 +44,7 @@ function rowsOf(
 
 export async function trialsCommand(argv: readonly string[], io: CliIo): Promise<number> {
   const args = parseArgs(argv, { storage: true, format: true, verbose: false });
+  checkPositionals(args, ['STUDY']);
   const studyName = args.positionals[0];
   if (studyName === undefined) throw new InvalidArgumentError('STUDY', null, 'a study name (see `tfjs-tune studies`)');
   const format = flagString(args, 'format') ?? 'table';

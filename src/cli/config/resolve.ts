@@ -99,32 +99,34 @@ export async function loadConfiguredData(spec: DatasetSpec, seed: number): Promi
         maxLen: n(o, 'maxLen', 50),
         seed: dataSeed,
       });
-    case 'synthetic-tabular':
-      return splitTrain(
-        syntheticTabular({
-          n: n(o, 'n', 2000),
-          nFeatures: n(o, 'nFeatures', 10),
-          nInformative: n(o, 'nInformative', 5),
-          classes: n(o, 'classes', 2),
-          seed: dataSeed,
-        }),
-        o,
-        dataSeed,
-      );
-    case 'cifar10': {
-      const { train } = await loadCifar10(spec.path as string, { testBatch: null });
-      return splitTrain(train, o, dataSeed);
+    case 'synthetic-tabular': {
+      // The config's `n` rows and `valFraction` (default 0.2) are the generator's train and val sizes.
+      const rows = n(o, 'n', 2000);
+      const nVal = Math.round(rows * n(o, 'valFraction', 0.2));
+      return syntheticTabular({
+        nTrain: rows - nVal,
+        nVal,
+        nFeatures: n(o, 'nFeatures', 10),
+        nInformative: n(o, 'nInformative', 5),
+        classes: n(o, 'classes', 2),
+        seed: dataSeed,
+      });
     }
-    case 'imdb': {
-      const { train } = await loadImdb(spec.path as string, {
+    case 'cifar10':
+      return loadCifar10(spec.path as string, {
+        testBatch: null,
+        valFraction: n(o, 'valFraction', 0.2),
+        seed: dataSeed,
+      });
+    case 'imdb':
+      return loadImdb(spec.path as string, {
         vocabSize: n(o, 'vocabSize', 10000),
         maxLen: n(o, 'maxLen', 200),
         test: false,
         seed: dataSeed,
+        valFraction: n(o, 'valFraction', 0.2),
         ...(o['maxPerClass'] !== undefined ? { maxPerClass: n(o, 'maxPerClass', 0) } : {}),
       });
-      return splitTrain(train, o, dataSeed);
-    }
     case 'csv': {
       const label = o['label'] as string | number;
       const delimiter = typeof o['delimiter'] === 'string' ? o['delimiter'] : ',';

@@ -101,32 +101,81 @@ function range(min: number, max: number, step: number): number[] {
   return Array.from({ length: n }, (_, i) => Number((min + i * step).toPrecision(12)));
 }
 
+/** How the model asks for a parameter: the kind of suggest call and, for categoricals, the choices. */
+type Asked = { kind: 'float' } | { kind: 'int' } | { kind: 'categorical'; choices: readonly CategoricalChoice[] };
+
 /**
  * Refuses config parameters the model never asks for, by dry runs of its space: a typo must fail
  * before any training starts. Conditional parameters (units_2 ...) are found by walking the space
- * with each categorical's and integer's every value at least once.
+ * with each categorical's and integer's every value at least once. Then each listed parameter's
+ * values must be of the type the model asks for (`checkParameterKind`).
  */
 export function checkParameterNames(model: HyperModel, config: RunConfig): void {
-  const seen = new Set<string>();
+  const seen = new Map<string, Asked>();
   for (let pass = 0; pass < 8; pass++) {
     const pick = <T>(values: readonly T[]): T => values[Math.min(pass, values.length - 1)] as T;
     const api: SuggestApi = {
-      suggestFloat: (name, low, high) => (seen.add(name), pass % 2 === 0 ? low : high),
-      suggestInt: (name, low, high) => (seen.add(name), Math.min(high, low + pass)),
+      suggestFloat: (name, low, high) => (seen.set(name, { kind: 'float' }), pass % 2 === 0 ? low : high),
+      suggestInt: (name, low, high) => (seen.set(name, { kind: 'int' }), Math.min(high, low + pass)),
       suggestCategorical: <T extends CategoricalChoice>(name: string, choices: readonly T[]) => (
-        seen.add(name),
+        seen.set(name, { kind: 'categorical', choices }),
         pick(choices)
       ),
     };
     model.space(api);
   }
-  for (const name of Object.keys(config.parameters)) {
-    if (!seen.has(name)) {
+  for (const [name, spec] of Object.entries(config.parameters)) {
+    const asked = seen.get(name);
+    if (asked === undefined) {
       throw new InvalidArgumentError(
         `parameters.${name}`,
         name,
-        `a parameter of model ${model.name}: one of ${[...seen].sort().join(', ')}`,
+        `a parameter of model ${model.name}: one of ${[...seen.keys()].sort().join(', ')}`,
       );
     }
+    checkParameterKind(model, name, spec, asked);
   }
+}
+
+function typeName(v: CategoricalChoice): string {
+  return v === null ? 'null' : typeof v;
+}
+
+/**
+ * A config value of another type than the model's parameter would fail every trial at build time
+ * (a string for `units_1`, a number for `activation`, a fraction for an integer): refused here.
+ */
+function checkParameterKind(model: HyperModel, name: string, spec: ParameterSpec, asked: Asked): void {
+  const path = `parameters.${name}`;
+  const values = spec.kind === 'value' ? [spec.value] : spec.kind === 'values' ? spec.values : null;
+  const numericChoices = asked.kind !== 'categorical' || asked.choices.every((c) => typeof c === 'number');
+  const integer =
+    asked.kind === 'int' ||
+    (asked.kind === 'categorical' && asked.choices.every((c) => typeof c === 'number' && Number.isInteger(c)));
+  const wanted =
+    asked.kind === 'categorical'
+      ? `values of type ${[...new Set(asked.choices.map(typeName))].join(' or ')} (model ${model.name} chooses ${name} from ${asked.choices.map((c) => quote(c)).join(', ')})`
+      : `${integer ? 'integers' : 'numbers'} (model ${model.name} asks for ${name} as ${asked.kind === 'int' ? 'an integer' : 'a float'})`;
+  if (values === null) {
+    if (spec.kind !== 'range') return;
+    const integral = spec.distribution === 'int_uniform' || (spec.distribution === 'q_uniform' && allIntegers(spec));
+    if (!numericChoices || (integer && !integral))
+      throw new InvalidArgumentError(
+        `${path}.distribution`,
+        spec.distribution,
+        integer && numericChoices ? `int_uniform (or values): ${wanted}` : `{ values: [...] } with ${wanted}`,
+      );
+    return;
+  }
+  const allowedTypes =
+    asked.kind === 'categorical' ? new Set(asked.choices.map(typeName)) : new Set<string>(['number']);
+  values.forEach((v, i) => {
+    const bad = !allowedTypes.has(typeName(v)) || (integer && typeof v === 'number' && !Number.isInteger(v));
+    if (bad)
+      throw new InvalidArgumentError(spec.kind === 'value' ? `${path}.value` : `${path}.values[${i}]`, v, wanted);
+  });
+}
+
+function allIntegers(spec: { min: number; max: number; q?: number }): boolean {
+  return [spec.min, spec.max, spec.q ?? 1].every((v) => Number.isInteger(v));
 }

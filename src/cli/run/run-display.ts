@@ -10,6 +10,7 @@ import type { WorkerMessage } from './protocol';
 export class RunDisplay {
   private readonly bar: ProgressBar;
   private readonly epochs = new Map<number, string>();
+  private readonly backends = new Set<string>();
   private done = 0;
   private best: { number: number; value: number } | null = null;
 
@@ -24,8 +25,11 @@ export class RunDisplay {
       metric: string;
       /** Scheduled runs: the full epochs; only trials trained that far count as the best. */
       fullEpochs?: number | null;
+      /** A resumed study's best so far: the line's "best" is the study's, not this run's. */
+      initialBest?: { number: number; value: number };
     },
   ) {
+    this.best = options.initialBest ?? null;
     this.bar = new ProgressBar({
       total: options.total,
       timeoutSeconds: options.timeout,
@@ -35,7 +39,11 @@ export class RunDisplay {
 
   handle(m: WorkerMessage): void {
     if (this.options.quiet) return;
-    if (m.type === 'backend') this.line(`backend: ${m.description}`);
+    // Every worker loads the backend and says which: one line per run (another only if one differs).
+    if (m.type === 'backend' && !this.backends.has(m.description)) {
+      this.backends.add(m.description);
+      this.line(`backend: ${m.description}`);
+    }
     if (m.type === 'trial-start') this.epochs.set(m.number, `#${m.number} epoch 0`);
     if (m.type === 'epoch') this.epochs.set(m.number, `#${m.number} epoch ${m.epoch}/${m.epochs}`);
     if (m.type === 'trial-end') {
@@ -47,11 +55,15 @@ export class RunDisplay {
           this.best === null || (this.options.maximize ? m.value > this.best.value : m.value < this.best.value);
         if (better) this.best = { number: m.number, value: m.value };
       }
-      const at = full || m.epochs === undefined ? '' : ` after ${m.epochs} epochs`;
-      const value = m.value === null ? '' : ` ${this.options.metric}=${formatNumber(m.value)}${at}`;
+      // Scheduled runs train trials to different budgets: every line says its epochs, and "best"
+      // ranks only trials trained the full budget (a 1-epoch score is not comparable to a 9-epoch one).
+      const scheduled = this.options.fullEpochs != null;
+      const at = scheduled && m.epochs !== undefined ? ` (${m.epochs} epoch${m.epochs === 1 ? '' : 's'})` : '';
+      const value = m.value === null ? '' : ` ${this.options.metric}=${formatNumber(m.value)}`;
       const why = m.state === 'FAIL' && m.failReason ? ` (${m.failReason})` : '';
-      const best = this.best === null ? '' : ` | best #${this.best.number} ${formatNumber(this.best.value)}`;
-      this.line(`trial ${m.number} ${m.state}${value}${why}${best}`);
+      const label = scheduled ? `best at ${this.options.fullEpochs} epochs` : 'best';
+      const best = this.best === null ? '' : ` | ${label} #${this.best.number} ${formatNumber(this.best.value)}`;
+      this.line(`trial ${m.number} ${m.state}${value}${at}${why}${best}`);
     }
     this.status();
   }

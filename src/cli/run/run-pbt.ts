@@ -79,7 +79,8 @@ export async function runPBTConfig(o: PBTRunOptions): Promise<number> {
   if (best === undefined) {
     if (o.json) io.stdout(`${JSON.stringify({ study: config.study, interrupted, counts, best: null }, null, 2)}\n`);
     else io.stdout(`${head}\nno member trained to ${config.epochs} epochs yet\nresume with: ${resumeHint}\n`);
-    return interrupted ? 130 : 0;
+    // No complete trial at all is a failed run (every member failed), not an unfinished one.
+    return interrupted ? 130 : counts.complete === 0 ? 1 : 0;
   }
   const checkpoint = `${o.checkpointDir}/trial_${best.number}`;
   const schedule = scheduleOfTrial(trials, best.number);

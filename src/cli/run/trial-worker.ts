@@ -21,6 +21,7 @@ import { silentLogger } from '../../util/logger';
 import { configuredModel, prunerFor, samplerFor } from '../config/resolve';
 import { configuredSpace } from '../config/space';
 import { intervalLine, pbtTrainerFor, type PBTRunConfig } from './pbt-job';
+import { quietTfjsWarnings } from './preflight';
 import type { WorkerJob, WorkerMessage } from './protocol';
 
 function post(message: WorkerMessage): void {
@@ -64,6 +65,7 @@ class EpochProgress extends tf.Callback {
 async function main(): Promise<void> {
   const job = workerData as WorkerJob;
   const { config } = job;
+  quietTfjsWarnings(); // this thread's whole life: its initializer warnings would repeat per trial
   const info = await initBackend();
   post({ type: 'backend', description: describeBackend(info) });
   const study = await loadStudy({

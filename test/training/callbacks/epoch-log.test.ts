@@ -46,10 +46,13 @@ describe('tracking in the runs objectiveFor makes', () => {
     const { mlp } = await import('../../../models/mlp');
     const { objectiveFor } = await import('../../../src/training/objective-for');
     const { createStudy } = await import('../../../src/study/create-study');
-    const data = trainValTestSplit(syntheticTabular({ n: 120, nFeatures: 4, nInformative: 2, classes: 2, seed: 1 }), {
-      valFraction: 0.25,
-      seed: 1,
-    });
+    const data = trainValTestSplit(
+      syntheticTabular({ nTrain: 120, nVal: 0, nFeatures: 4, nInformative: 2, classes: 2, seed: 1 }).train,
+      {
+        valFraction: 0.25,
+        seed: 1,
+      },
+    );
     const study = await createStudy({ direction: 'maximize', seed: 0 });
     await study.optimize(objectiveFor(mlp, data, { epochs: 3 }), { nTrials: 2 });
     for (const t of study.trials) {

@@ -62,10 +62,13 @@ describe('tune.ensemble over a tuned study (wasm backend)', () => {
   beforeAll(async () => {
     await tune.initBackend();
     dir = mkdtempSync(join(tmpdir(), 'ensemble-'));
-    data = trainValTestSplit(syntheticTabular({ n: 360, nFeatures: 8, nInformative: 4, classes: 3, seed: 7 }), {
-      valFraction: 0.3,
-      seed: 7,
-    });
+    data = trainValTestSplit(
+      syntheticTabular({ nVal: 0, nTrain: 360, nFeatures: 8, nInformative: 4, classes: 3, seed: 7 }).train,
+      {
+        valFraction: 0.3,
+        seed: 7,
+      },
+    );
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -162,7 +165,7 @@ describe('tune.ensemble over a tuned study (wasm backend)', () => {
 
   it('regression: selects on the mean squared error, never above the best member’s; evaluate returns the MSE', async () => {
     const reg = trainValTestSplit(
-      syntheticTabular({ n: 200, nFeatures: 5, nInformative: 3, task: 'regression', seed: 4 }),
+      syntheticTabular({ nVal: 0, nTrain: 200, nFeatures: 5, nInformative: 3, task: 'regression', seed: 4 }).train,
       { valFraction: 0.3, seed: 4 },
     );
     const base = tf.memory().numTensors;
