@@ -25,7 +25,7 @@ const TRANSIENT_SQLSTATES = new Set(['40001', '40P01', '53300', '57P01', '57P02'
 
 /** How the `pg` client words a connection it lost or could not make in time. */
 const TRANSIENT_MESSAGES =
-  /connection terminated|timeout exceeded when trying to connect|connection timeout|Client has encountered a connection error/i;
+  /connection terminated|timeout exceeded when trying to connect|connection timeout|Query read timeout|Client has encountered a connection error/i;
 
 /** Whether an error from the `pg` client may go away if the operation is tried again. */
 export function isTransient(e: unknown): boolean {

@@ -86,6 +86,9 @@ export class PostgresStorage implements Storage {
       query_timeout: statementTimeoutMs,
       keepAlive: true,
       idleTimeoutMillis: 30_000,
+      // Idle connections do not keep Node alive (as an open SQLite file does not): a worker thread
+      // that ends on an error without closing its storage still exits.
+      allowExitOnIdle: true,
       application_name: 'tfjs-tune',
       types: { getTypeParser: int8AsNumber },
     });

@@ -24,6 +24,11 @@ export interface ThrowawayPostgres {
   readonly port: number;
   /** `postgres://postgres@host:port/database` (trust authentication: no password). */
   url(database?: string): string;
+  /**
+   * The URL through the server's Unix socket: reaches it from any network namespace of this
+   * machine (the multi-host tests check results this way while the TCP link is theirs to cut).
+   */
+  socketUrl(database?: string): string;
   /** Creates an empty database and returns its URL. */
   createDatabase(name: string): string;
   /** Runs one SQL command as the superuser through `psql` (set-up only: roles, databases). */
@@ -171,6 +176,8 @@ export async function startThrowawayPostgres(options: ThrowawayPostgresOptions =
     host,
     port,
     url,
+    socketUrl: (database = 'postgres'): string =>
+      `postgres://postgres@localhost:${port}/${database}?host=${encodeURIComponent(dir)}`,
     psql,
     createDatabase: (name: string): string => {
       if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`database name "${name}": use [a-z0-9_]`);
