@@ -19,6 +19,7 @@ import { optunaInterop } from './interop/optuna-interop';
 import { reportRender } from './report/report-render';
 import { pbtRealTrainingBenchmark } from './pbt/real-training';
 import { pb2LrScheduleBenchmark } from './pbt/pb2-benchmark';
+import { storageLoad } from './storage/storage-load';
 import { saveResult, toMarkdown, type BenchResult } from './result';
 
 const BENCHMARKS: Readonly<Record<string, () => Promise<BenchResult>>> = {
@@ -48,6 +49,7 @@ const BENCHMARKS: Readonly<Record<string, () => Promise<BenchResult>>> = {
   'optuna-interop': optunaInterop,
   'pbt-real-training': () => pbtRealTrainingBenchmark(realTrainingFlags()),
   'pb2-lr-schedule': () => pb2LrScheduleBenchmark(),
+  'storage-load': storageLoad,
 };
 
 function realTrainingFlags(): { seeds?: number[]; log: (message: string) => void } {
