@@ -10,6 +10,7 @@ import { zooJobTrainer } from '../../schedulers/pbt/zoo-trainer';
 import { runScheduler } from '../../schedulers/run-scheduler';
 import type { JobTrainer } from '../../schedulers/scheduler';
 import type { Distribution } from '../../space/distributions';
+import { redactStorageUrl } from '../../storage/postgres-url';
 import type { Study } from '../../study/study';
 import { initBackend } from '../../training/backend';
 import { formatNumber } from '../../util/format';
@@ -92,7 +93,7 @@ export async function runPBTConfig(o: PBTRunOptions): Promise<number> {
   };
   if (!o.quiet)
     io.stderr(
-      `study "${config.study}" in ${config.storage}: PBT of ${block.populationSize} ${config.model} models on ${config.dataset.kind}, ${config.epochs} epochs each, ready every ${block.perturbationInterval}, mutating ${block.hyperparamMutations.join(', ')}${block.synch ? ' (synchronous)' : ''}; members train in this process${o.workers > 1 ? ` (workers: ${o.workers} applies to the other schedulers)` : ''}\n`,
+      `study "${config.study}" in ${redactStorageUrl(config.storage)}: PBT of ${block.populationSize} ${config.model} models on ${config.dataset.kind}, ${config.epochs} epochs each, ready every ${block.perturbationInterval}, mutating ${block.hyperparamMutations.join(', ')}${block.synch ? ' (synchronous)' : ''}; members train in this process${o.workers > 1 ? ` (workers: ${o.workers} applies to the other schedulers)` : ''}\n`,
     );
   await initBackend(); // the other schedulers train in worker threads, which set it up themselves
   let interrupted = false;
@@ -110,7 +111,7 @@ export async function runPBTConfig(o: PBTRunOptions): Promise<number> {
   await study.refresh();
   const trials = study.trials;
   const best = rankFinalTrials(trials, config.epochs, config.metric.goal)[0];
-  const resumeHint = `tfjs-tune run ${o.file} --resume${config.storage === 'sqlite:./tfjs-tune.db' ? '' : ` --storage ${config.storage}`}`;
+  const resumeHint = `tfjs-tune run ${o.file} --resume${config.storage === 'sqlite:./tfjs-tune.db' ? '' : ` --storage ${redactStorageUrl(config.storage)}`}`;
   const counts = {
     total: trials.length,
     complete: trials.filter((t) => t.state === 'COMPLETE').length,
@@ -129,7 +130,7 @@ export async function runPBTConfig(o: PBTRunOptions): Promise<number> {
       `${JSON.stringify(
         {
           study: config.study,
-          storage: config.storage,
+          storage: redactStorageUrl(config.storage),
           interrupted,
           counts,
           best: {
