@@ -3,7 +3,6 @@ import { extname, join } from 'node:path';
 
 import { InvalidArgumentError } from '../../errors';
 import { WorkerPool } from '../../execution/worker-pool';
-import { isPersistent, storageFromUrl } from '../../storage/from-url';
 import { redactStorageUrl } from '../../storage/postgres-url';
 import { loadStudy } from '../../study/create-study';
 import type { Study } from '../../study/study';
@@ -69,21 +68,19 @@ export async function workerCommand(argv: readonly string[], io: CliIo): Promise
   if (storageUrl === undefined) throw new InvalidArgumentError('--storage', null, 'the URL of the shared storage');
   if (studyName === undefined) throw new InvalidArgumentError('--study', null, 'the name of the study to join');
   const quiet = flagBool(args, 'quiet');
-  const storage = storageFromUrl(storageUrl);
-  if (!isPersistent(storage)) {
+  if (storageUrl === 'memory' || storageUrl === ':memory:') {
     throw new InvalidArgumentError('--storage', storageUrl, 'a shared storage (postgres://... or sqlite:PATH)');
   }
-  // Heartbeats as the run that made the study chose them (read first with none of our own).
-  const probe = await loadStudy({
-    studyName,
-    storage: storageFromUrl(storageUrl),
-    logger: silentLogger,
-    heartbeatInterval: 0,
-  });
-  const record = readRunRecord(probe, studyName);
-  await probe.storage.close();
+  // Heartbeats as the run that made the study chose them: read the record first, beating not at all.
+  const probe = await loadStudy({ studyName, storage: storageUrl, logger: silentLogger, heartbeatInterval: 0 });
+  let record: RunRecord;
+  try {
+    record = readRunRecord(probe, studyName);
+  } finally {
+    await probe.storage.close();
+  }
   const heartbeat = record.heartbeatInterval;
-  const study = await loadStudy({ studyName, storage, logger: silentLogger, heartbeatInterval: heartbeat });
+  const study = await loadStudy({ studyName, storage: storageUrl, logger: silentLogger, heartbeatInterval: heartbeat });
   try {
     const config = { ...record.config, storage: storageUrl };
     if (config.scheduler.type !== 'none' || config.pbt !== null) {
