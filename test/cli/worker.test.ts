@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -86,4 +87,74 @@ describe('tfjs-tune worker and run on a shared storage: refusals', () => {
     const relative = await cli(['run', cfg, '--storage', url, '--checkpoints', 'rel/dir']);
     expect(relative.err).toMatch(/--checkpoints: got "rel\/dir"; expected an absolute path/);
   });
+});
+
+describe('tfjs-tune worker', () => {
+  it('joins a run’s study, and on Ctrl-C fails its running trial and re-queues it with the same parameters', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tfjs-tune-worker-run-'));
+    try {
+      const storage = `sqlite:${join(dir, 's.db')}`;
+      const cfg = join(dir, 'c.yaml');
+      writeFileSync(
+        cfg,
+        'model: mlp\ndataset: { name: synthetic-tabular, n: 60, nFeatures: 4, nInformative: 2, classes: 2 }\nmethod: random\nparameters:\n  num_layers: { value: 1 }\nepochs: 1\ntrials: 1\nstudy: s\nseed: 2\n',
+      );
+      const ckpt = join(dir, 'ckpt');
+      const run = await cli(['run', cfg, '--storage', storage, '--checkpoints', ckpt, '--workers', '1', '--quiet']);
+      expect(run.code).toBe(0);
+      // Give the worker more to do, and slow trials, so Ctrl-C lands mid-trial.
+      const study = await tune.loadStudy({ studyName: 's', storage, logger: tune.logging.silentLogger });
+      const record = study.systemAttrs[RUN_RECORD_KEY] as { config: Record<string, unknown> };
+      expect(record).toMatchObject({ budget: 1, checkpointDir: join(ckpt, 's'), heartbeatInterval: 20 });
+      await study.setSystemAttr(RUN_RECORD_KEY, {
+        ...record,
+        budget: 5,
+        config: { ...record.config, epochs: 400 },
+      } as never);
+      await study.storage.close();
+
+      const hook = require.resolve('../helpers/register-ts.js');
+      const bin = join(__dirname, '..', '..', 'src', 'cli', 'bin.ts');
+      const child = spawn(
+        process.execPath,
+        ['-r', hook, bin, 'worker', '--storage', storage, '--study', 's', '--workers', '1'],
+        {
+          stdio: 'ignore',
+        },
+      );
+      const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+      let running: tune.FrozenTrial | undefined;
+      for (let i = 0; i < 600 && running === undefined; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        const s = await tune.loadStudy({
+          studyName: 's',
+          storage,
+          logger: tune.logging.silentLogger,
+          heartbeatInterval: 0,
+        });
+        running = s.trials.find((t) => t.state === 'RUNNING' && Object.keys(t.params).length > 0);
+        await s.storage.close();
+      }
+      expect(running).toBeDefined();
+      child.kill('SIGINT');
+      expect(await exited).toBe(130);
+
+      const after = await tune.loadStudy({
+        studyName: 's',
+        storage,
+        logger: tune.logging.silentLogger,
+        heartbeatInterval: 0,
+      });
+      const failed = after.trials[running?.number ?? -1];
+      expect(failed?.state).toBe('FAIL');
+      expect(failed?.failReason).toMatch(/interrupted/);
+      const retry = after.trials.find((t) => t.systemAttrs['retried_from'] === running?.number);
+      expect(retry?.state).toBe('WAITING');
+      expect(retry?.systemAttrs['fixed_params']).toEqual(failed?.params);
+      expect(after.trials.filter((t) => t.state === 'RUNNING')).toEqual([]);
+      await after.storage.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
