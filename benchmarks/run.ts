@@ -20,6 +20,7 @@ import { reportRender } from './report/report-render';
 import { pbtRealTrainingBenchmark } from './pbt/real-training';
 import { pb2LrScheduleBenchmark } from './pbt/pb2-benchmark';
 import { autoEnsembleBenchmark } from './training/auto-ensemble';
+import { storageLoad } from './storage/storage-load';
 import { saveResult, toMarkdown, type BenchResult } from './result';
 
 const BENCHMARKS: Readonly<Record<string, () => Promise<BenchResult>>> = {
@@ -51,6 +52,7 @@ const BENCHMARKS: Readonly<Record<string, () => Promise<BenchResult>>> = {
   'pb2-lr-schedule': () => pb2LrScheduleBenchmark(),
   'auto-ensemble-tabular': () => autoEnsembleBenchmark('tabular'),
   'auto-ensemble-cifar': () => autoEnsembleBenchmark('cifar'),
+  'storage-load': storageLoad,
 };
 
 function realTrainingFlags(): { seeds?: number[]; log: (message: string) => void } {

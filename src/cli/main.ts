@@ -7,6 +7,7 @@ import { reportCommand, reportHelp } from './commands/report';
 import { runCommand, runHelp } from './commands/run';
 import { studiesCommand, studiesHelp } from './commands/studies';
 import { trialsCommand, trialsHelp } from './commands/trials';
+import { workerCommand, workerHelp } from './commands/worker';
 import { processIo, type CliIo } from './io';
 
 type Handler = (argv: readonly string[], io: CliIo) => Promise<number>;
@@ -19,6 +20,11 @@ const COMMANDS: Readonly<Record<string, { summary: string; help: string; run: Ha
     run: initCommand,
   },
   run: { summary: 'tune a zoo model on a dataset from a config file', help: runHelp, run: runCommand },
+  worker: {
+    summary: 'join a study on a shared storage and train its trials here',
+    help: workerHelp,
+    run: workerCommand,
+  },
   studies: { summary: 'list the studies in a storage', help: studiesHelp, run: studiesCommand },
   trials: { summary: 'print the trials of a study (table, csv, json)', help: trialsHelp, run: trialsCommand },
   report: { summary: "write a study's charts and trial table as one HTML file", help: reportHelp, run: reportCommand },

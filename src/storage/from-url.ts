@@ -3,10 +3,13 @@ import { existsSync } from 'node:fs';
 import { InvalidArgumentError, StudyNotFoundError } from '../errors';
 import type { Storage } from './base';
 import { InMemoryStorage } from './memory';
+import { PostgresStorage } from './postgres';
+import { isPostgresUrl, redactStorageUrl } from './postgres-url';
 import { SqliteStorage } from './sqlite';
 
 /** The storage URL forms users may write. */
-export const STORAGE_URL_FORMS = "omitted or 'memory' (in this process), 'sqlite:PATH' (e.g. 'sqlite:./tfjs-tune.db')";
+export const STORAGE_URL_FORMS =
+  "omitted or 'memory' (in this process), 'sqlite:PATH' (e.g. 'sqlite:./tfjs-tune.db'), 'postgres://user@host:port/database'";
 
 /** Whether a storage keeps trials beyond this process (heartbeats matter only then). */
 export function isPersistent(storage: Storage): boolean {
@@ -34,7 +37,8 @@ export function existingStorageFromUrl(url: string | Storage | undefined): Stora
 
 /**
  * Opens a storage from its URL: omitted or `memory` → in memory; `sqlite:./path.db`,
- * `sqlite:///abs/path.db` or a path ending in `.db` / `.sqlite` → the embedded SQLite file.
+ * `sqlite:///abs/path.db` or a path ending in `.db` / `.sqlite` → the embedded SQLite file;
+ * `postgres://user[:password]@host:port/database` → a PostgreSQL server that many machines share.
  */
 export function storageFromUrl(url: string | Storage | undefined): Storage {
   if (url === undefined || url === 'memory' || url === ':memory:') return new InMemoryStorage();
@@ -45,12 +49,6 @@ export function storageFromUrl(url: string | Storage | undefined): Storage {
     return new SqliteStorage(sqlite[1] as string, sync === undefined ? {} : { synchronous: sync });
   }
   if (/\.(db|sqlite3?)$/.test(url) && !url.includes('://')) return new SqliteStorage(url);
-  if (/^postgres(ql)?:\/\//.test(url)) {
-    throw new InvalidArgumentError(
-      'storage',
-      url.replace(/\/\/[^@]*@/, '//***@'),
-      `${STORAGE_URL_FORMS}; PostgreSQL storage is not built yet`,
-    );
-  }
-  throw new InvalidArgumentError('storage', url, STORAGE_URL_FORMS);
+  if (isPostgresUrl(url)) return new PostgresStorage(url);
+  throw new InvalidArgumentError('storage', redactStorageUrl(url), STORAGE_URL_FORMS);
 }

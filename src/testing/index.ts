@@ -19,3 +19,5 @@ export { describePrunerContract } from './pruner-contract';
 export type { PrunerContractOptions, PrunerFactory } from './pruner-contract';
 export { describeSchedulerContract } from './scheduler-contract';
 export type { SchedulerContractOptions, SchedulerFactory } from './scheduler-contract';
+export { startThrowawayPostgres } from './postgres-server';
+export type { ThrowawayPostgres, ThrowawayPostgresOptions } from './postgres-server';

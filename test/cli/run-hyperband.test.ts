@@ -59,7 +59,10 @@ describe('tfjs-tune run with scheduler hyperband / method bohb', () => {
     expect([...(promoted?.intermediateValues.keys() ?? [])]).toEqual([1, 2]);
     // The best is fully trained; partial checkpoints are gone once their bracket ended.
     expect(slotOf(study.trials[summary.best.number] as tune.FrozenTrial)?.epochs).toBe(3);
-    const kept = readdirSync(join(dir, 'tfjs-tune-checkpoints', 'hb')).sort();
+    // Trial checkpoints only (the folder also holds the run's `.tfjs-tune-study` marker).
+    const kept = readdirSync(join(dir, 'tfjs-tune-checkpoints', 'hb'))
+      .filter((n) => n.startsWith('trial_'))
+      .sort();
     expect(kept).toEqual(['trial_3', 'trial_4', 'trial_5']);
     expect(existsSync(join(dir, 'tfjs-tune-checkpoints', 'hb', 'trial_3', 'model.json'))).toBe(true);
 

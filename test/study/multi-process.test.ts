@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import * as tune from '../../src';
+import { startThrowawayPostgres, type ThrowawayPostgres } from '../../src/testing/postgres-server';
 
 const hook = require.resolve('../helpers/register-ts.js');
 const workerScript = require.resolve('./fixtures/study-worker.ts');
@@ -20,14 +21,46 @@ function startWorker(job: object): { child: ChildProcess; done: Promise<{ code: 
   return { child, done };
 }
 
-describe('several processes on one SQLite study', () => {
-  let dir: string;
+/** A fresh storage URL per test, and how to remove it. */
+interface SharedStorage {
+  before: () => Promise<string>;
+  after: () => void;
+}
+
+function sqliteFile(): SharedStorage {
+  let dir = '';
+  return {
+    before: async () => {
+      dir = mkdtempSync(join(tmpdir(), 'tfjs-tune-mp-'));
+      return `sqlite:${join(dir, 'study.db')}`;
+    },
+    after: () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+/** A real PostgreSQL server for the file (started on first use), one new database per test. */
+function postgresDatabase(): SharedStorage {
+  let server: ThrowawayPostgres | null = null;
+  let n = 0;
+  afterAll(() => server?.stop());
+  return {
+    before: async () => {
+      server ??= await startThrowawayPostgres();
+      return server.createDatabase(`mp${++n}`);
+    },
+    after: () => undefined,
+  };
+}
+
+describe.each([
+  ['SQLite', sqliteFile()],
+  ['PostgreSQL', postgresDatabase()],
+])('several processes on one %s study', (_name, shared) => {
   let storage: string;
-  beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'tfjs-tune-mp-'));
-    storage = `sqlite:${join(dir, 'study.db')}`;
+  beforeEach(async () => {
+    storage = await shared.before();
   });
-  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+  afterEach(() => shared.after());
 
   it('3 processes x 20 trials give 60 distinct numbers 0-59 and no error', async () => {
     const workers = [0, 1, 2].map(() => startWorker({ storage, studyName: 's', nTrials: 20, mode: 'quadratic' }));

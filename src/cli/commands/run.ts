@@ -1,5 +1,5 @@
 import { cpus } from 'node:os';
-import { dirname, extname, join, resolve } from 'node:path';
+import { dirname, extname, isAbsolute, join, resolve } from 'node:path';
 
 import type { DatasetSplits } from '../../../datasets/types';
 import { AUTO_FAMILIES, dataKindOf } from '../../../models/auto';
@@ -8,6 +8,7 @@ import { WorkerPool, type WorkerPoolOptions } from '../../execution/worker-pool'
 import { ashaRungs } from '../../schedulers/asha';
 import { markInterrupted } from '../../schedulers/slot-study';
 import { existingStorageFromUrl, storageFromUrl } from '../../storage/from-url';
+import { isPostgresUrl, redactStorageUrl } from '../../storage/postgres-url';
 import { createStudy } from '../../study/create-study';
 import type { Storage } from '../../storage/base';
 import type { Study } from '../../study/study';
@@ -21,6 +22,7 @@ import type { RunConfig } from '../config/schema';
 import { checkParameterNames, configuredSpace, gridFromConfig } from '../config/space';
 import type { CliIo } from '../io';
 import { RunDisplay } from '../run/run-display';
+import { markCheckpointDir, recordRun } from '../run/run-record';
 import type { WorkerMessage } from '../run/protocol';
 import { dryBuild, firstParams } from '../run/dry-build';
 import { quietTfjsWarnings, sanityWarnings } from '../run/preflight';
@@ -37,7 +39,12 @@ export const runHelp = `Usage: tfjs-tune run CONFIG [options]
 Tunes a zoo model on a dataset as the config file (YAML or JSON) says, storing every trial.
   --trials N       trials to add in this run (config: trials)
   --timeout T      time budget: no trial starts after T (seconds, or 30s, 10m, 2h; config: timeBudget)
-  --storage URL    default sqlite:./tfjs-tune.db (config: storage)
+  --storage URL    default sqlite:./tfjs-tune.db (config: storage); postgres://user@host:port/db
+                   lets \`tfjs-tune worker --storage URL --study NAME\` on other machines join
+  --checkpoints D  the checkpoint folder (default: beside the SQLite file); required with PostgreSQL:
+                   an absolute path that every worker machine mounts (a shared folder)
+  --heartbeat S    seconds between heartbeats of running trials (default 20); every worker of the
+                   study uses it, and fails a trial with no heartbeat for 3 intervals
   --seed N         (config: seed)
   --workers N      trials trained at once in worker threads; default: the number of cores
   --resume         add trials to an existing study of the same name
@@ -52,14 +59,19 @@ Exit code: 0 done, 1 no trial of this run completed (the summary counts the fail
 const METRICS_CLASSIFICATION = ['val_acc', 'val_loss', 'acc', 'loss'];
 const METRICS_REGRESSION = ['val_loss', 'loss'];
 
-function withFlags(config: RunConfig, args: ReturnType<typeof parseArgs>): RunConfig {
+/** The config with the command line's overrides; `checkpoints` is the --checkpoints flag (not a config key). */
+type FlaggedConfig = RunConfig & { readonly checkpoints?: string };
+
+function withFlags(config: RunConfig, args: ReturnType<typeof parseArgs>): FlaggedConfig {
   const trials = flagInt(args, 'trials', 1);
   const seed = flagInt(args, 'seed', 0);
   const workers = flagInt(args, 'workers', 1);
   const timeoutRaw = flagString(args, 'timeout');
   const timeout = timeoutRaw === undefined ? undefined : parseDuration(timeoutRaw, '--timeout');
   const storage = flagString(args, 'storage');
+  const checkpoints = flagString(args, 'checkpoints');
   return {
+    ...(checkpoints !== undefined ? { checkpoints } : {}),
     ...config,
     ...(trials !== undefined ? { trials } : {}),
     ...(seed !== undefined ? { seed } : {}),
@@ -84,6 +96,8 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<nu
     trials: true,
     timeout: true,
     storage: true,
+    checkpoints: true,
+    heartbeat: true,
     seed: true,
     workers: true,
     resume: false,
@@ -101,6 +115,9 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<nu
   const json = flagBool(args, 'json');
   const quiet = json || flagBool(args, 'quiet');
   const resume = flagBool(args, 'resume');
+  const heartbeatRaw = flagString(args, 'heartbeat');
+  const heartbeatInterval = heartbeatRaw === undefined ? 20 : Number(heartbeatRaw);
+  if (!(heartbeatInterval > 0)) throw new InvalidArgumentError('--heartbeat', heartbeatRaw, 'a number of seconds > 0');
 
   // Everything that can be checked is checked before the study is created: a refused config
   // writes nothing (no SQLite file, no study, no checkpoint folder).
@@ -115,6 +132,7 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<nu
       'a file storage such as sqlite:./tfjs-tune.db (trials run in worker threads that share it)',
     );
   }
+  const checkpointDir = checkpointDirFor(config);
   const data = await loadConfiguredData(config.dataset, config.seed);
   if (!config.metricGiven && data.train.numClasses === 0)
     config = { ...config, metric: { name: 'val_loss', goal: 'minimize' } };
@@ -148,6 +166,7 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<nu
     seed: config.seed,
     loadIfExists: true,
     logger: silentLogger,
+    heartbeatInterval,
   });
   const existing = study.trials.length;
   if (existing > 0 && !resume) {
@@ -155,10 +174,18 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<nu
     throw new InvalidArgumentError(
       'study',
       config.study,
-      `a new study name, or --resume to add trials to the ${existing} already in ${config.storage}`,
+      `a new study name, or --resume to add trials to the ${existing} already in ${redactStorageUrl(config.storage)}`,
     );
   }
-  await study.setUserAttr('config', JSON.parse(JSON.stringify(config)) as never);
+  const { checkpoints: _checkpoints, ...stored } = config;
+  await study.setUserAttr(
+    'config',
+    JSON.parse(JSON.stringify({ ...stored, storage: redactStorageUrl(config.storage) })) as never,
+  );
+  const target = config.trials === null ? null : existing + config.trials;
+  // What `tfjs-tune worker` on another machine needs to join (see run-record.ts).
+  markCheckpointDir(checkpointDir, study);
+  await recordRun(study, { config: stored, budget: scheduled ? null : target, checkpointDir, heartbeatInterval });
   if (config.pbt !== null) {
     const { pbt } = config;
     const code = await runPBTConfig({
@@ -169,15 +196,13 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<nu
       quiet,
       json,
       file,
-      checkpointDir: checkpointDirFor(config),
+      checkpointDir,
       workers,
       workerEntry: TRIAL_WORKER,
     });
     await study.storage.close();
     return code;
   }
-  const target = config.trials === null ? null : existing + config.trials;
-  const checkpointDir = checkpointDirFor(config);
   const best = existing > 0 ? studyBest(study, config) : null;
   const display = new RunDisplay(io, {
     quiet,
@@ -191,7 +216,7 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<nu
   });
   if (!quiet)
     io.stderr(
-      `study "${config.study}" in ${config.storage}: ${modelWords(config, data)} on ${config.dataset.kind}, method ${config.method}${scheduleWords(config)}, ${workers} worker(s)\n`,
+      `study "${config.study}" in ${redactStorageUrl(config.storage)}: ${modelWords(config, data)} on ${config.dataset.kind}, method ${config.method}${scheduleWords(config)}, ${workers} worker(s)\n`,
     );
   // The run's one backend line: the workers load the same backend and say so; the display prints it once.
   display.handle({ type: 'backend', description: backend });
@@ -200,7 +225,14 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<nu
   const deadline = config.timeout === null ? null : Date.now() + config.timeout * 1000;
   const poolOptions: WorkerPoolOptions = {
     entry: TRIAL_WORKER,
-    workerData: { config, data, maxTrialsInStudy: scheduled ? null : target, deadline, checkpointDir },
+    workerData: {
+      config,
+      data,
+      maxTrialsInStudy: scheduled ? null : target,
+      deadline,
+      checkpointDir,
+      heartbeatInterval,
+    },
     storage,
     studyId: study.studyId,
     onMessage: (m) => display.handle(m as WorkerMessage),
@@ -299,8 +331,24 @@ function scheduleWords(config: RunConfig): string {
   return '';
 }
 
-/** Checkpoints live beside the study's SQLite file: `<dir of the db>/tfjs-tune-checkpoints/<study>`. */
-function checkpointDirFor(config: RunConfig): string {
+/**
+ * Checkpoints live beside the study's SQLite file: `<dir of the db>/tfjs-tune-checkpoints/<study>`,
+ * or in `--checkpoints`. A PostgreSQL study is shared by machines, so there the folder must be
+ * given, as an absolute path every worker machine mounts: a default under this machine's working
+ * folder would leave the other workers' checkpoints out of reach.
+ */
+function checkpointDirFor(config: FlaggedConfig): string {
+  if (config.checkpoints !== undefined) {
+    if (!isAbsolute(config.checkpoints))
+      throw new InvalidArgumentError('--checkpoints', config.checkpoints, 'an absolute path');
+    return join(config.checkpoints, config.study);
+  }
+  if (isPostgresUrl(config.storage))
+    throw new InvalidArgumentError(
+      '--checkpoints',
+      null,
+      'with a postgres:// storage, an absolute path that every worker machine mounts (a shared folder), e.g. --checkpoints /mnt/shared/tfjs-tune',
+    );
   const path = /^sqlite:(?:\/\/)?([^?]+)/.exec(config.storage)?.[1];
   return resolve(join(path === undefined ? '.' : dirname(path), 'tfjs-tune-checkpoints', config.study));
 }

@@ -13,6 +13,8 @@ export interface WorkerJob {
   readonly checkpointDir: string;
   /** Written on every trial this worker starts (system attribute `owner`), so the parent can fail them if the worker dies. */
   readonly ownerTag: string;
+  /** Seconds between heartbeats of this worker's trials (`tfjs-tune worker --heartbeat`); default the study's. */
+  readonly heartbeatInterval?: number;
 }
 
 /**

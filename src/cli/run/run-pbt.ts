@@ -9,6 +9,7 @@ import { runScheduler } from '../../schedulers/run-scheduler';
 import type { JobTrainer } from '../../schedulers/scheduler';
 import { dropCheckpoints } from '../../schedulers/slot-study';
 import { storageFromUrl } from '../../storage/from-url';
+import { redactStorageUrl } from '../../storage/postgres-url';
 import type { Study } from '../../study/study';
 import { initBackend } from '../../training/backend';
 import { formatNumber } from '../../util/format';
@@ -52,7 +53,7 @@ export async function runPBTConfig(o: PBTRunOptions): Promise<number> {
   const onWorkers = workers > 1;
   if (!o.quiet)
     io.stderr(
-      `study "${config.study}" in ${config.storage}: PBT of ${block.populationSize} ${config.model} models on ${config.dataset.kind}, ${config.epochs} epochs each, ready every ${block.perturbationInterval}, mutating ${block.hyperparamMutations.join(', ')}${block.synch ? ' (synchronous)' : ''}; ${onWorkers ? `${workers} worker threads` : 'members train in this process'}\n`,
+      `study "${config.study}" in ${redactStorageUrl(config.storage)}: PBT of ${block.populationSize} ${config.model} models on ${config.dataset.kind}, ${config.epochs} epochs each, ready every ${block.perturbationInterval}, mutating ${block.hyperparamMutations.join(', ')}${block.synch ? ' (synchronous)' : ''}; ${onWorkers ? `${workers} worker threads` : 'members train in this process'}\n`,
     );
   let interrupted = false;
   const onSigint = (): void => {
@@ -69,7 +70,7 @@ export async function runPBTConfig(o: PBTRunOptions): Promise<number> {
   await study.refresh();
   const trials = study.trials;
   const best = rankFinalTrials(trials, config.epochs, config.metric.goal)[0];
-  const resumeHint = `tfjs-tune run ${o.file} --resume${config.storage === 'sqlite:./tfjs-tune.db' ? '' : ` --storage ${config.storage}`}`;
+  const resumeHint = `tfjs-tune run ${o.file} --resume${config.storage === 'sqlite:./tfjs-tune.db' ? '' : ` --storage ${redactStorageUrl(config.storage)}`}`;
   const counts = {
     total: trials.length,
     complete: trials.filter((t) => t.state === 'COMPLETE').length,
@@ -89,7 +90,7 @@ export async function runPBTConfig(o: PBTRunOptions): Promise<number> {
       `${JSON.stringify(
         {
           study: config.study,
-          storage: config.storage,
+          storage: redactStorageUrl(config.storage),
           interrupted,
           counts,
           best: {

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 
+import { redactStorageUrl } from '../../storage/postgres-url';
 import type { Study } from '../../study/study';
 import type { FrozenTrial } from '../../trial/frozen-trial';
 import { formatNumber } from '../../util/format';
@@ -65,7 +66,7 @@ export function summarize(
   const nothingCompleted = counts.completeThisRun === 0 && (counts.thisRun > 0 || counts.complete === 0);
   const exitCode = run.interrupted ? 130 : nothingCompleted ? 1 : 0;
   const more = config.scheduler.type === 'hyperband' ? '' : ' --trials N';
-  const resumeHint = `tfjs-tune run ${run.file} --resume${more}${config.storage === 'sqlite:./tfjs-tune.db' ? '' : ` --storage ${config.storage}`}`;
+  const resumeHint = `tfjs-tune run ${run.file} --resume${more}${config.storage === 'sqlite:./tfjs-tune.db' ? '' : ` --storage ${redactStorageUrl(config.storage)}`}`;
   const scheduled = config.scheduler.type !== 'none';
   const best = scheduled ? bestFullyTrained(study, config) : counts.complete > 0 ? study.bestTrial : null;
   const head = `${run.interrupted ? 'interrupted' : 'done'}: ${counts.total} trials in study "${config.study}" (${counts.complete} complete, ${counts.pruned} pruned, ${counts.failed} failed${
@@ -102,7 +103,7 @@ export function summarize(
     text: lines.join('\n'),
     json: {
       study: config.study,
-      storage: config.storage,
+      storage: redactStorageUrl(config.storage),
       interrupted: run.interrupted,
       counts,
       failures,

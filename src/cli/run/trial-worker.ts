@@ -75,16 +75,25 @@ async function main(): Promise<void> {
     pruner: prunerFor(config),
     seed: config.seed,
     logger: silentLogger,
+    ...(job.heartbeatInterval !== undefined ? { heartbeatInterval: job.heartbeatInterval } : {}),
   });
   study.setOwnerTag(job.ownerTag);
+  try {
+    await runTrials(study, job);
+  } finally {
+    // Also on an error: a network storage's open connections would keep the thread alive.
+    await study.storage.close();
+  }
+}
+
+async function runTrials(study: Study, job: WorkerJob): Promise<void> {
+  const { config } = job;
   if (config.pbt !== null) {
     await serveMembers(study, job);
-    await study.storage.close();
     return;
   }
   if (config.scheduler.type !== 'none') {
     await serveRounds(study, job);
-    await study.storage.close();
     return;
   }
   const onStop = (m: unknown): void => {
@@ -105,20 +114,22 @@ async function main(): Promise<void> {
     parentPort?.off('message', onStop);
     return;
   }
-  await study.optimize(
-    (trial) => {
-      post({ type: 'trial-start', number: trial.number, trialId: trial.trialId });
-      return objective(trial);
-    },
-    {
-      ...(job.maxTrialsInStudy !== null ? { maxTrialsInStudy: job.maxTrialsInStudy } : {}),
-      ...(remaining !== undefined ? { timeout: remaining } : {}),
-      callbacks: [(_s, t) => postTrialEnd(t)],
-    },
-  );
-  // A listening port keeps the thread alive: let go of it so the worker exits when done.
-  parentPort?.off('message', onStop);
-  await study.storage.close();
+  try {
+    await study.optimize(
+      (trial) => {
+        post({ type: 'trial-start', number: trial.number, trialId: trial.trialId });
+        return objective(trial);
+      },
+      {
+        ...(job.maxTrialsInStudy !== null ? { maxTrialsInStudy: job.maxTrialsInStudy } : {}),
+        ...(remaining !== undefined ? { timeout: remaining } : {}),
+        callbacks: [(_s, t) => postTrialEnd(t)],
+      },
+    );
+  } finally {
+    // A listening port keeps the thread alive: let go of it so the worker exits when done (or failed).
+    parentPort?.off('message', onStop);
+  }
 }
 
 /**

@@ -1,0 +1,181 @@
+import { cpus } from 'node:os';
+import { extname, join } from 'node:path';
+
+import { InvalidArgumentError } from '../../errors';
+import { WorkerPool } from '../../execution/worker-pool';
+import { redactStorageUrl } from '../../storage/postgres-url';
+import { loadStudy } from '../../study/create-study';
+import type { Study } from '../../study/study';
+import { silentLogger } from '../../util/logger';
+import { flagBool, flagInt, flagString, parseArgs } from '../args';
+import { loadConfiguredData } from '../config/resolve';
+import type { CliIo } from '../io';
+import type { WorkerMessage } from '../run/protocol';
+import { checkCheckpointDir, readRunRecord, type RunRecord } from '../run/run-record';
+
+const TRIAL_WORKER = join(__dirname, '..', 'run', `trial-worker${extname(__filename)}`);
+
+export const workerHelp = `Usage: tfjs-tune worker --storage URL --study NAME [options]
+
+Joins a study that \`tfjs-tune run CONFIG --storage URL\` created (it stored its resolved config in
+the study) and trains its trials in local worker threads until the study holds its budget of
+COMPLETE trials. Start one on every machine that should help; all of them share the storage.
+  --storage URL        the shared storage, e.g. postgres://tune@db.lan:5432/studies (required)
+  --study NAME         the study to join (required)
+  --workers N          trials trained at once here; default: the number of cores
+  --quiet              no progress output
+Heartbeats follow the run's --heartbeat: a trial of a machine that died is failed by the others
+after 3 intervals without one, and made up.
+Ctrl-C stops cleanly: the trials running here are marked FAIL and re-queued with the same
+parameters, so another worker (or the next start of this one) runs them; nothing else is lost.
+`;
+
+const POLL_MS = 1000;
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+interface Counts {
+  complete: number;
+  failed: number;
+  total: number;
+}
+
+function count(study: Study): Counts {
+  const trials = study.trials;
+  return {
+    complete: trials.filter((t) => t.state === 'COMPLETE').length,
+    failed: trials.filter((t) => t.state === 'FAIL').length,
+    total: trials.length,
+  };
+}
+
+/** Re-queues the trials an interrupt failed, with their parameters (as `retryFailedTrialCallback` does). */
+async function requeue(study: Study, numbers: readonly number[]): Promise<void> {
+  await study.refresh();
+  for (const n of numbers) {
+    const t = study.trials[n];
+    if (t === undefined || t.state !== 'FAIL') continue;
+    await study.storage.createTrial(study.studyId, {
+      state: 'WAITING',
+      systemAttrs: { fixed_params: { ...t.params }, retried_from: t.number, retry_history: [t.number] },
+    });
+  }
+}
+
+export async function workerCommand(argv: readonly string[], io: CliIo): Promise<number> {
+  const args = parseArgs(argv, { storage: true, study: true, workers: true, quiet: false });
+  const storageUrl = flagString(args, 'storage');
+  const studyName = flagString(args, 'study');
+  if (storageUrl === undefined) throw new InvalidArgumentError('--storage', null, 'the URL of the shared storage');
+  if (studyName === undefined) throw new InvalidArgumentError('--study', null, 'the name of the study to join');
+  const quiet = flagBool(args, 'quiet');
+  if (storageUrl === 'memory' || storageUrl === ':memory:') {
+    throw new InvalidArgumentError('--storage', storageUrl, 'a shared storage (postgres://... or sqlite:PATH)');
+  }
+  // Heartbeats as the run that made the study chose them: read the record first, beating not at all.
+  const probe = await loadStudy({ studyName, storage: storageUrl, logger: silentLogger, heartbeatInterval: 0 });
+  let record: RunRecord;
+  try {
+    record = readRunRecord(probe, studyName);
+  } finally {
+    await probe.storage.close();
+  }
+  const heartbeat = record.heartbeatInterval;
+  const study = await loadStudy({ studyName, storage: storageUrl, logger: silentLogger, heartbeatInterval: heartbeat });
+  try {
+    const config = { ...record.config, storage: storageUrl };
+    if (config.scheduler.type !== 'none' || config.pbt !== null) {
+      throw new InvalidArgumentError(
+        '--study',
+        studyName,
+        'a study run without a scheduler or PBT (Hyperband, ASHA and PBT are driven by the `tfjs-tune run` that created them and do not take outside workers yet)',
+      );
+    }
+    checkCheckpointDir(record.checkpointDir, study);
+    const workers = flagInt(args, 'workers', 1) ?? Math.max(1, cpus().length);
+    const data = await loadConfiguredData(config.dataset, config.seed);
+    const say = (text: string): void => {
+      if (!quiet) io.stderr(text);
+    };
+    say(`worker: study "${studyName}" in ${redactStorageUrl(storageUrl)}, ${workers} thread(s)\n`);
+    return await work(study, { ...record, config }, { workers, heartbeat, data, say });
+  } finally {
+    await study.storage.close();
+  }
+}
+
+interface WorkOptions {
+  workers: number;
+  heartbeat: number;
+  data: Awaited<ReturnType<typeof loadConfiguredData>>;
+  say: (text: string) => void;
+}
+
+/**
+ * Rounds of the worker pool until the budget is met. A round may add trials up to
+ * `budget + failed` (failed trials do not count toward the budget), which the storage enforces
+ * atomically across every machine; when the study is full but not done (other machines are
+ * running the last trials), the worker waits and looks again, so a trial failed by a dead
+ * machine's missing heartbeat is made up here.
+ */
+async function work(study: Study, record: RunRecord, options: WorkOptions): Promise<number> {
+  let pool: WorkerPool | null = null;
+  let interrupted = false;
+  let interruption: Promise<void> = Promise.resolve();
+  const onSigint = (): void => {
+    interrupted = true;
+    interruption = (pool?.interrupt('interrupted (Ctrl-C)') ?? Promise.resolve([])).then(async (failed) => {
+      await requeue(study, failed);
+      if (failed.length > 0) options.say(`\ninterrupted: trial(s) ${failed.join(', ')} marked FAIL and re-queued\n`);
+    });
+  };
+  process.once('SIGINT', onSigint);
+  try {
+    for (;;) {
+      await study.failStaleTrials();
+      await study.refresh();
+      const c = count(study);
+      if (interrupted) break;
+      if (record.budget !== null && c.complete >= record.budget) break;
+      const cap = record.budget === null ? null : record.budget + c.failed;
+      const waiting = study.trials.some((t) => t.state === 'WAITING');
+      if (cap !== null && c.total >= cap && !waiting) {
+        await sleep(POLL_MS); // the rest is running elsewhere
+        continue;
+      }
+      const room = cap === null ? options.workers : Math.max(1, cap - c.total);
+      pool = new WorkerPool({
+        entry: TRIAL_WORKER,
+        workerData: {
+          config: record.config,
+          data: options.data,
+          maxTrialsInStudy: cap,
+          deadline: null,
+          checkpointDir: record.checkpointDir,
+          heartbeatInterval: options.heartbeat,
+        },
+        storage: study.storage,
+        studyId: study.studyId,
+        onMessage: (m) => {
+          const message = m as WorkerMessage;
+          if (message.type === 'trial-end') {
+            options.say(
+              `trial ${message.number} ${message.state}${message.value === null ? '' : ` ${message.value}`}\n`,
+            );
+          }
+        },
+      });
+      await pool.run(Math.min(options.workers, room));
+      pool = null;
+      if (record.budget === null && !interrupted) break;
+    }
+  } finally {
+    process.removeListener('SIGINT', onSigint);
+  }
+  await interruption;
+  await study.refresh();
+  const c = count(study);
+  options.say(
+    `${interrupted ? 'interrupted' : 'done'}: study "${study.studyName}" holds ${c.complete} COMPLETE of ${record.budget ?? 'no'} budget (${c.total} trials)\n`,
+  );
+  return interrupted ? 130 : 0;
+}
