@@ -22,7 +22,7 @@ import { dropCheckpoints } from '../schedulers/slot-study';
 import { rankTrials, slotOf } from '../trial/hyperband-slot';
 import { HyperParameters } from './hyperparameters';
 import { runJobsOnWorkers, serveJobsAndExit, tunerWorkerRole } from './tuner-workers';
-import { Tuner, type BuildModelFn, type SearchArgs, type TunerOptions } from './tuner';
+import { SCHEDULED_TUNER_KEYS, Tuner, type BuildModelFn, type SearchArgs, type TunerOptions } from './tuner';
 
 export interface HyperbandOptions extends Omit<TunerOptions, 'maxTrials' | 'executionsPerTrial' | 'pruner'> {
   /** Epochs of a fully trained model (R in the paper): the last round of every bracket trains to it. */
@@ -41,17 +41,8 @@ export interface HyperbandOptions extends Omit<TunerOptions, 'maxTrials' | 'exec
 /** `search` arguments: the schedule sets the epochs, so `epochs` may be left out (or must equal maxEpochs). */
 export type HyperbandSearchArgs = Omit<SearchArgs, 'epochs'> & { readonly epochs?: number };
 
-const PASSED_KEYS = [
-  'objective',
-  'seed',
-  'storage',
-  'studyName',
-  'overwrite',
-  'directory',
-  'logger',
-  'workers',
-  'workerScript',
-];
+/** The base tuner's options these tuners pass on (they own the trial budget themselves). */
+const PASSED_KEYS = SCHEDULED_TUNER_KEYS;
 const OWN_KEYS = ['maxEpochs', 'factor', 'hyperbandIterations', 'minEpochs'];
 
 /** The base tuner's options out of ours; unknown keys are errors (a typo must not fall back to a default). */

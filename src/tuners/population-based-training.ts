@@ -32,7 +32,7 @@ import type { FrozenTrial } from '../trial/frozen-trial';
 import { HyperParameters, replaySuggestApi } from './hyperparameters';
 import { fitMember, type FitData, type FitMember } from './pbt-fit-member';
 import { runJobsOnWorkers, serveJobsAndExit, tunerWorkerRole } from './tuner-workers';
-import { Tuner, type BuildModelFn, type SearchArgs, type TunerOptions } from './tuner';
+import { SCHEDULED_TUNER_KEYS, Tuner, type BuildModelFn, type SearchArgs, type TunerOptions } from './tuner';
 
 export interface PopulationBasedTrainingOptions extends Omit<
   TunerOptions,
@@ -62,17 +62,8 @@ export interface PopulationBasedTrainingOptions extends Omit<
 /** `search` arguments: the budget is `totalEpochs`, so `epochs` is left out. */
 export type PBTSearchArgs = Omit<SearchArgs, 'epochs' | 'callbacks'>;
 
-const PASSED_KEYS = [
-  'objective',
-  'seed',
-  'storage',
-  'studyName',
-  'overwrite',
-  'directory',
-  'logger',
-  'workers',
-  'workerScript',
-];
+/** The base tuner's options these tuners pass on (they own the trial budget themselves). */
+const PASSED_KEYS = SCHEDULED_TUNER_KEYS;
 const OWN_KEYS = [
   'populationSize',
   'perturbationInterval',

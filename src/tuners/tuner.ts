@@ -72,6 +72,19 @@ export interface SearchArgs {
   readonly shuffle?: boolean;
 }
 
+/** The base options the epoch-budget tuners (Hyperband family, PBT) pass on; they own the trial budget. */
+export const SCHEDULED_TUNER_KEYS: readonly string[] = [
+  'objective',
+  'seed',
+  'storage',
+  'studyName',
+  'overwrite',
+  'directory',
+  'logger',
+  'workers',
+  'workerScript',
+];
+
 const TUNER_KEYS = [
   'objective',
   'maxTrials',
