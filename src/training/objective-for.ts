@@ -1,7 +1,9 @@
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import type * as tf from '@tensorflow/tfjs';
 
+import type { FittedPreprocessor } from '../../datasets/preprocess/fitted';
 import type { DatasetSplits } from '../../datasets/types';
 import { InvalidArgumentError } from '../errors';
 import type { Objective } from '../study/optimize';
@@ -14,6 +16,7 @@ import { epochLog } from './callbacks/epoch-log';
 import { reportToTrial } from './callbacks/report-to-trial';
 import { saveCheckpoint } from './checkpoint/save-load';
 import type { HyperModel, Params, SuggestApi } from './hyper-model';
+import { PREPROCESS_FILE } from './evaluate/trained-model';
 import { resolveObjective } from './objective-spec';
 import { buildContextFor, trialTensors } from './trial-tensors';
 
@@ -31,6 +34,11 @@ export interface ObjectiveForOptions {
   readonly callbacks?: (trial: Trial) => tf.Callback[];
   /** Save each trial's best-epoch model to `<checkpointDir>/trial_<number>` (user attr `checkpoint`). */
   readonly checkpointDir?: string;
+  /**
+   * The preprocessing `data` was encoded with (`preprocessSplits`): written as `preprocess.json` into
+   * each trial's checkpoint, so `loadTrainedModel` reads raw data for it later.
+   */
+  readonly preprocessor?: FittedPreprocessor;
 }
 
 /** A study objective built from a zoo model and a dataset; carries the direction its monitor needs. */
@@ -99,6 +107,8 @@ export function objectiveFor(hyperModel: HyperModel, data: DatasetSplits, option
         await saveCheckpoint(model, dir, {
           metadata: { trial: trial.number, epoch: tracker.bestEpoch ?? 0, [monitor]: tracker.best },
         });
+        if (options.preprocessor !== undefined)
+          await writeFile(join(dir, PREPROCESS_FILE), JSON.stringify(options.preprocessor), 'utf8');
         trial.setUserAttr('checkpoint', dir);
       }
       return tracker.best;

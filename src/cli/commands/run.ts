@@ -11,7 +11,8 @@ import { silentLogger } from '../../util/logger';
 import { formatNumber } from '../../util/format';
 import { flagBool, flagInt, flagString, parseArgs } from '../args';
 import { loadConfig } from '../config/load-config';
-import { ZOO, loadConfiguredData } from '../config/resolve';
+import { ZOO, prepareConfiguredData } from '../config/resolve';
+import { refitBest, savePreprocessor } from '../run/refit-best';
 import type { RunConfig } from '../config/schema';
 import { checkParameterNames } from '../config/space';
 import type { CliIo } from '../io';
@@ -101,7 +102,8 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<nu
       'a file storage such as sqlite:./tfjs-tune.db (trials run in worker threads that share it)',
     );
   }
-  const data = await loadConfiguredData(config.dataset, config.seed);
+  const prepared = await prepareConfiguredData(config.dataset, config.seed, quiet ? silentLogger : undefined);
+  const { data, preprocessor } = prepared;
   if (!config.metricGiven && data.train.numClasses === 0)
     config = { ...config, metric: { name: 'val_loss', goal: 'minimize' } };
   const allowed = data.train.numClasses === 0 ? METRICS_REGRESSION : METRICS_CLASSIFICATION;
@@ -133,6 +135,8 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<nu
     );
   }
   await study.setUserAttr('config', JSON.parse(JSON.stringify(config)) as never);
+  // The encoding (fitted on the training part only) and the class list travel with every trial's model.
+  await savePreprocessor(study, preprocessor, checkpointDirFor(config));
   if (config.pbt !== null) {
     const { pbt } = config;
     const code = await runPBTConfig({
@@ -169,7 +173,7 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<nu
   const deadline = config.timeout === null ? null : Date.now() + config.timeout * 1000;
   const poolOptions: WorkerPoolOptions = {
     entry: TRIAL_WORKER,
-    workerData: { config, data, maxTrialsInStudy: scheduled ? null : target, deadline, checkpointDir },
+    workerData: { config, data, maxTrialsInStudy: scheduled ? null : target, deadline, checkpointDir, preprocessor },
     storage,
     studyId: study.studyId,
     onMessage: (m) => display.handle(m as WorkerMessage),
@@ -203,6 +207,7 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<nu
   await interruption;
   await study.refresh();
   await storage.close();
+  if (config.refit && !interrupted) await refitBest(study, config, prepared.raw, { checkpointDir, io, quiet });
   const summary = summarize(study, config, checkpointDir, file, interrupted);
   if (json) io.stdout(`${JSON.stringify(summary.json, null, 2)}\n`);
   else io.stdout(summary.text);

@@ -1,5 +1,7 @@
 import { loadCifar10 } from '../../../datasets/load-cifar10';
-import { loadCsv } from '../../../datasets/load-csv';
+import { loadCsv, type LoadCsvOptions } from '../../../datasets/load-csv';
+import { preprocessSplits } from '../../../datasets/preprocess/apply';
+import type { FittedPreprocessor } from '../../../datasets/preprocess/fitted';
 import { loadImdb } from '../../../datasets/load-imdb';
 import { trainValTestSplit } from '../../../datasets/splits';
 import { syntheticCifar } from '../../../datasets/synthetic-cifar';
@@ -27,6 +29,7 @@ import { QMCSampler } from '../../samplers/qmc';
 import { RandomSampler } from '../../samplers/random';
 import { TPESampler } from '../../samplers/tpe/sampler';
 import type { HyperModel } from '../../training/hyper-model';
+import type { Logger } from '../../util/logger';
 import type { DatasetSpec, RunConfig } from './schema';
 import { gridFromConfig } from './space';
 
@@ -37,12 +40,59 @@ function n(options: DatasetSpec['options'], key: string, fallback: number): numb
   return typeof v === 'number' ? v : fallback;
 }
 
-function splitTrain(ds: Dataset, options: DatasetSpec['options'], seed: number): DatasetSplits {
-  return trainValTestSplit(ds, { valFraction: n(options, 'valFraction', 0.2), seed: n(options, 'seed', seed) });
+function splitTrain(ds: Dataset, spec: DatasetSpec, seed: number): DatasetSplits {
+  const { testFraction } = spec.extras;
+  return trainValTestSplit(ds, {
+    valFraction: n(spec.options, 'valFraction', 0.2),
+    seed: n(spec.options, 'seed', seed),
+    ...(testFraction > 0 ? { testFraction } : {}),
+  });
+}
+
+/** The `loadCsv` options a config's CSV dataset names (the label column, delimiter and reading keys). */
+export function csvOptionsOf(spec: DatasetSpec): LoadCsvOptions {
+  const label = spec.options['label'] as string | number;
+  const delimiter = typeof spec.options['delimiter'] === 'string' ? spec.options['delimiter'] : ',';
+  return { label, delimiter, ...spec.extras.csv };
+}
+
+/** The data a run trains on: the raw parts, and those parts encoded by preprocessing fitted on `train` only. */
+export interface PreparedData {
+  readonly raw: DatasetSplits;
+  readonly data: DatasetSplits;
+  readonly preprocessor: FittedPreprocessor;
+}
+
+/**
+ * Reads the config's data, cuts its parts, and fits `dataset.preprocess` on the training part alone
+ * (never on validation or test rows); every part is then encoded with it. A separate test file
+ * (`dataset.test`) is read with the training's categorical columns and class list.
+ */
+export async function prepareConfiguredData(spec: DatasetSpec, seed: number, logger?: Logger): Promise<PreparedData> {
+  const loaded = await loadConfiguredData(spec, seed, logger);
+  let raw = loaded;
+  if (spec.kind === 'csv' && spec.extras.testFile !== null) {
+    const test = await loadCsv(spec.extras.testFile, csvTestOptions(spec, loaded.train, logger));
+    raw = { ...loaded, test };
+  }
+  const { data, preprocessor } = preprocessSplits(raw, spec.extras.preprocess);
+  return { raw, data, preprocessor };
+}
+
+/** How to read a held-out CSV for a model trained on `train`: its categorical columns and its class order. */
+export function csvTestOptions(spec: DatasetSpec, train: Dataset, logger?: Logger): LoadCsvOptions {
+  const categorical = (train.columns ?? []).filter((c) => c.kind === 'categorical').map((c) => c.name);
+  return {
+    ...csvOptionsOf(spec),
+    categorical,
+    task: train.numClasses === 0 ? 'regression' : 'classification',
+    ...(train.classNames !== undefined && train.numClasses > 0 ? { classNames: train.classNames } : {}),
+    ...(logger !== undefined ? { logger } : {}),
+  };
 }
 
 /** Builds (or reads) the dataset a config names. Synthetic sizes default to a quick run. */
-export async function loadConfiguredData(spec: DatasetSpec, seed: number): Promise<DatasetSplits> {
+export async function loadConfiguredData(spec: DatasetSpec, seed: number, logger?: Logger): Promise<DatasetSplits> {
   const o = spec.options;
   const dataSeed = n(o, 'seed', seed);
   switch (spec.kind) {
@@ -72,12 +122,12 @@ export async function loadConfiguredData(spec: DatasetSpec, seed: number): Promi
           classes: n(o, 'classes', 2),
           seed: dataSeed,
         }),
-        o,
+        spec,
         dataSeed,
       );
     case 'cifar10': {
       const { train } = await loadCifar10(spec.path as string, { testBatch: null });
-      return splitTrain(train, o, dataSeed);
+      return splitTrain(train, spec, dataSeed);
     }
     case 'imdb': {
       const { train } = await loadImdb(spec.path as string, {
@@ -87,12 +137,11 @@ export async function loadConfiguredData(spec: DatasetSpec, seed: number): Promi
         seed: dataSeed,
         ...(o['maxPerClass'] !== undefined ? { maxPerClass: n(o, 'maxPerClass', 0) } : {}),
       });
-      return splitTrain(train, o, dataSeed);
+      return splitTrain(train, spec, dataSeed);
     }
     case 'csv': {
-      const label = o['label'] as string | number;
-      const delimiter = typeof o['delimiter'] === 'string' ? o['delimiter'] : ',';
-      return splitTrain(await loadCsv(spec.path as string, { label, delimiter }), o, dataSeed);
+      const options = { ...csvOptionsOf(spec), ...(logger !== undefined ? { logger } : {}) };
+      return splitTrain(await loadCsv(spec.path as string, options), spec, dataSeed);
     }
   }
 }

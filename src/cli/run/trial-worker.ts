@@ -89,6 +89,7 @@ async function main(): Promise<void> {
     monitor: config.metric.name,
     space: configuredSpace(model, config),
     checkpointDir: job.checkpointDir,
+    ...(job.preprocessor !== undefined ? { preprocessor: job.preprocessor } : {}),
     earlyStopping: config.earlyStopping ?? false,
     callbacks: (trial) => [new EpochProgress(trial.number, config.epochs, config.metric.name)],
   });
