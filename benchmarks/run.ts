@@ -20,6 +20,7 @@ import { reportRender } from './report/report-render';
 import { pbtRealTrainingBenchmark } from './pbt/real-training';
 import { pb2LrScheduleBenchmark } from './pbt/pb2-benchmark';
 import { saveResult, toMarkdown, type BenchResult } from './result';
+import { tabularBenchmark } from './tabular/tabular';
 
 const BENCHMARKS: Readonly<Record<string, () => Promise<BenchResult>>> = {
   'ask-tell-overhead': askTellOverhead,
@@ -48,6 +49,14 @@ const BENCHMARKS: Readonly<Record<string, () => Promise<BenchResult>>> = {
   'optuna-interop': optunaInterop,
   'pbt-real-training': () => pbtRealTrainingBenchmark(realTrainingFlags()),
   'pb2-lr-schedule': () => pb2LrScheduleBenchmark(),
+  // TABULAR_SEEDS=0,1,2 for more splits.
+  tabular: () =>
+    tabularBenchmark({
+      ...(process.env['TABULAR_SEEDS'] !== undefined
+        ? { seeds: process.env['TABULAR_SEEDS'].split(',').map(Number) }
+        : {}),
+      log: (m) => process.stderr.write(`tabular: ${m}\n`),
+    }),
 };
 
 function realTrainingFlags(): { seeds?: number[]; log: (message: string) => void } {
