@@ -9,7 +9,7 @@ import { disposeModel } from './dispose-model';
 import type { HyperModel, Params } from './hyper-model';
 
 export interface RefitOptions {
-  /** Epochs to train: the best trial's best epoch + 1 is the natural choice (it was selected there). */
+  /** Epochs to train: as many as the configuration trained for in its trial (scikit-learn's refit reuses max_iter). */
   readonly epochs: number;
   /** Batch size when the params have no `batch_size`. Default 32. */
   readonly batchSize?: number;

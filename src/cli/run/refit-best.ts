@@ -27,8 +27,8 @@ export async function savePreprocessor(study: Study, pre: FittedPreprocessor, ch
 
 /**
  * `refit: true`: the best trial's configuration retrained on train + validation, its preprocessing
- * refitted on those rows too (scikit-learn refits the whole pipeline), for the best trial's best epoch
- * + 1 epochs. Saved to `<checkpointDir>/refit` with its `preprocess.json`; the study's user attr
+ * refitted on those rows too (scikit-learn refits the whole pipeline), for as many epochs as the best
+ * trial trained. Saved to `<checkpointDir>/refit` with its `preprocess.json`; the study's user attr
  * `refit` points there, and `evaluate`, `predict` and `export-model` use it unless given `--trial`.
  */
 export async function refitBest(
@@ -40,8 +40,10 @@ export async function refitBest(
   const complete = study.getTrials({ states: ['COMPLETE'] });
   if (complete.length === 0) return;
   const best = study.bestTrial;
-  const bestEpoch = best.userAttrs['best_epoch'];
-  const epochs = typeof bestEpoch === 'number' ? bestEpoch + 1 : config.epochs;
+  // The same configuration trained as long as the trial was (its reported epochs; fewer when early
+  // stopping ended it), as scikit-learn's refit reuses max_iter. Not the best epoch + 1: on a small
+  // validation part the accuracy ties early, and so short a refit underfits.
+  const epochs = best.intermediateValues.size > 0 ? best.intermediateValues.size : config.epochs;
   await initBackend();
   const all = concatDatasets([raw.train, raw.val]);
   const pre = fitPreprocessor(all, config.dataset.extras.preprocess);
