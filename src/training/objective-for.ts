@@ -3,7 +3,9 @@ import { join } from 'node:path';
 
 import type * as tf from '@tensorflow/tfjs';
 
+import { preprocessSplits } from '../../datasets/preprocess/apply';
 import type { FittedPreprocessor } from '../../datasets/preprocess/fitted';
+import type { PreprocessSpec } from '../../datasets/preprocess/options';
 import type { DatasetSplits } from '../../datasets/types';
 import { InvalidArgumentError } from '../errors';
 import type { Objective } from '../study/optimize';
@@ -39,6 +41,12 @@ export interface ObjectiveForOptions {
    * each trial's checkpoint, so `loadTrainedModel` reads raw data for it later.
    */
   readonly preprocessor?: FittedPreprocessor;
+  /**
+   * Fit this preprocessing on `data.train` (only) when the objective is made, encode train and val with
+   * it, and store it with each checkpoint. Default: 'auto' (the defaults for the data's kind) when
+   * `data` is a raw table (`loadCsv`'s, with `columns`), else none: the data is used as it is.
+   */
+  readonly preprocess?: PreprocessSpec;
 }
 
 /** A study objective built from a zoo model and a dataset; carries the direction its monitor needs. */
@@ -60,9 +68,19 @@ export interface ZooObjective extends Objective {
  * await study.optimize(objective, { nTrials: 20 });
  * ```
  */
-export function objectiveFor(hyperModel: HyperModel, data: DatasetSplits, options: ObjectiveForOptions): ZooObjective {
+export function objectiveFor(
+  hyperModel: HyperModel,
+  rawData: DatasetSplits,
+  options: ObjectiveForOptions,
+): ZooObjective {
   if (!Number.isInteger(options.epochs) || options.epochs < 1)
     throw new InvalidArgumentError('epochs', options.epochs, 'an integer >= 1');
+  if (options.preprocess !== undefined && options.preprocessor !== undefined)
+    throw new InvalidArgumentError('preprocess', options.preprocess, 'left out when a fitted preprocessor is given');
+  const spec = options.preprocess ?? (rawData.train.columns !== undefined ? 'auto' : undefined);
+  const fitted = spec === undefined ? undefined : preprocessSplits(rawData, spec);
+  const data = fitted?.data ?? rawData;
+  const preprocessor = fitted?.preprocessor ?? options.preprocessor;
   const numClasses = data.train.numClasses;
   const monitor = options.monitor ?? (numClasses === 0 ? 'val_loss' : 'val_acc');
   const { direction } = resolveObjective(monitor);
@@ -107,8 +125,8 @@ export function objectiveFor(hyperModel: HyperModel, data: DatasetSplits, option
         await saveCheckpoint(model, dir, {
           metadata: { trial: trial.number, epoch: tracker.bestEpoch ?? 0, [monitor]: tracker.best },
         });
-        if (options.preprocessor !== undefined)
-          await writeFile(join(dir, PREPROCESS_FILE), JSON.stringify(options.preprocessor), 'utf8');
+        if (preprocessor !== undefined)
+          await writeFile(join(dir, PREPROCESS_FILE), JSON.stringify(preprocessor), 'utf8');
         trial.setUserAttr('checkpoint', dir);
       }
       return tracker.best;
