@@ -136,7 +136,7 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<nu
   }
   await study.setUserAttr('config', JSON.parse(JSON.stringify(config)) as never);
   // The encoding (fitted on the training part only) and the class list travel with every trial's model.
-  await savePreprocessor(study, preprocessor, checkpointDirFor(config));
+  await savePreprocessor(study, preprocessor);
   if (config.pbt !== null) {
     const { pbt } = config;
     const code = await runPBTConfig({

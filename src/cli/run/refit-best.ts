@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import { concatDatasets } from '../../../datasets/dataset-ops';
@@ -18,11 +18,12 @@ import { ZOO } from '../config/resolve';
 import type { RunConfig } from '../config/schema';
 import type { CliIo } from '../io';
 
-/** Stores the fitted preprocessing with the study (user attr `preprocess`) and as `<checkpointDir>/preprocess.json`. */
-export async function savePreprocessor(study: Study, pre: FittedPreprocessor, checkpointDir: string): Promise<void> {
+/**
+ * Stores the fitted preprocessing with the study (user attr `preprocess`): the copy for checkpoints
+ * written without their own `preprocess.json` (Hyperband, ASHA and PBT slots).
+ */
+export async function savePreprocessor(study: Study, pre: FittedPreprocessor): Promise<void> {
   await study.setUserAttr('preprocess', pre as unknown as JsonValue);
-  await mkdir(checkpointDir, { recursive: true });
-  await writeFile(join(checkpointDir, PREPROCESS_FILE), `${JSON.stringify(pre, null, 2)}\n`, 'utf8');
 }
 
 /**
