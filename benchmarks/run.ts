@@ -49,7 +49,7 @@ const BENCHMARKS: Readonly<Record<string, () => Promise<BenchResult>>> = {
   'optuna-interop': optunaInterop,
   'pbt-real-training': () => pbtRealTrainingBenchmark(realTrainingFlags()),
   'pb2-lr-schedule': () => pb2LrScheduleBenchmark(),
-  // TABULAR_SEEDS=0,1,2 for more splits.
+  // Five splits by default; TABULAR_SEEDS=0,1,2 for others.
   tabular: () =>
     tabularBenchmark({
       ...(process.env['TABULAR_SEEDS'] !== undefined
