@@ -22,6 +22,7 @@ import { pb2LrScheduleBenchmark } from './pbt/pb2-benchmark';
 import { autoEnsembleBenchmark } from './training/auto-ensemble';
 import { storageLoad } from './storage/storage-load';
 import { saveResult, toMarkdown, type BenchResult } from './result';
+import { tabularBenchmark } from './tabular/tabular';
 
 const BENCHMARKS: Readonly<Record<string, () => Promise<BenchResult>>> = {
   'ask-tell-overhead': askTellOverhead,
@@ -53,6 +54,14 @@ const BENCHMARKS: Readonly<Record<string, () => Promise<BenchResult>>> = {
   'auto-ensemble-tabular': () => autoEnsembleBenchmark('tabular'),
   'auto-ensemble-cifar': () => autoEnsembleBenchmark('cifar'),
   'storage-load': storageLoad,
+  // Five splits by default; TABULAR_SEEDS=0,1,2 for others.
+  tabular: () =>
+    tabularBenchmark({
+      ...(process.env['TABULAR_SEEDS'] !== undefined
+        ? { seeds: process.env['TABULAR_SEEDS'].split(',').map(Number) }
+        : {}),
+      log: (m) => process.stderr.write(`tabular: ${m}\n`),
+    }),
 };
 
 function realTrainingFlags(): { seeds?: number[]; log: (message: string) => void } {

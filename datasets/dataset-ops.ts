@@ -89,5 +89,7 @@ function withData(
   if (ds.classNames !== undefined) out.classNames = ds.classNames.slice();
   if (ds.featureNames !== undefined) out.featureNames = ds.featureNames.slice();
   if (ds.vocabulary !== undefined) out.vocabulary = ds.vocabulary.slice();
+  if (ds.columns !== undefined)
+    out.columns = ds.columns.map((c) => ({ ...c, ...(c.categories ? { categories: c.categories.slice() } : {}) }));
   return out;
 }

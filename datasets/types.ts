@@ -25,6 +25,21 @@ export interface Dataset {
   featureNames?: string[];
   /** For token-id data: `vocabulary[id]` is the word; 0 is padding, 1 is out-of-vocabulary. */
   vocabulary?: string[];
+  /**
+   * A raw table (what `loadCsv` returns): one entry per column of `x`, in order. Numeric columns hold
+   * numbers, NaN where the value is missing; categorical ones hold an index into `categories` (NaN
+   * when empty). A model needs it encoded first: `fitPreprocessor` on the training part, then
+   * `applyPreprocessor` to every part.
+   */
+  columns?: ColumnInfo[];
+}
+
+/** One column of a raw table. */
+export interface ColumnInfo {
+  name: string;
+  kind: 'numeric' | 'categorical';
+  /** The distinct values of a categorical column, sorted: `x` holds an index into this list. */
+  categories?: string[];
 }
 
 /** A dataset cut into the parts a tuning run needs: fit on `train`, select on `val`, report on `test`. */

@@ -55,6 +55,7 @@ export * as crossValidation from './api/cross-validation';
 export * as models from './api/models';
 export * as ensemble from './api/ensemble';
 export * as datasets from './api/datasets';
+export * as evaluation from './api/evaluation';
 export * as errors from './api/errors';
 export * as logging from './api/logging';
 export * as analysis from './api/analysis';

@@ -23,6 +23,23 @@ export { loadImdb } from '../../datasets/load-imdb';
 export type { LoadImdbOptions } from '../../datasets/load-imdb';
 export { loadCsv } from '../../datasets/load-csv';
 export type { LoadCsvOptions } from '../../datasets/load-csv';
+export { DEFAULT_MISSING_TOKENS } from '../../datasets/csv-columns';
+export type { ColumnInfo } from '../../datasets/types';
+export { fitPreprocessor } from '../../datasets/preprocess/fit';
+export { applyPreprocessor, preprocessSplits, checkPreprocessor } from '../../datasets/preprocess/apply';
+export { dataKind, resolvePreprocess } from '../../datasets/preprocess/options';
+export type {
+  DataKind,
+  PreprocessOptions,
+  PreprocessSpec,
+  ResolvedPreprocessOptions,
+} from '../../datasets/preprocess/options';
+export type {
+  CategoricalEncoding,
+  ColumnEncoding,
+  FittedPreprocessor,
+  NumericEncoding,
+} from '../../datasets/preprocess/fitted';
 export { parseCsv } from '../../datasets/csv-parse';
 export type { CsvRecords } from '../../datasets/csv-parse';
 export { tokenize, buildVocabulary, encodeDocuments, PAD_TOKEN, OOV_TOKEN } from '../../datasets/text';

@@ -1,6 +1,9 @@
 import { InvalidArgumentError } from '../errors';
 import { dashboardCommand, dashboardHelp } from './commands/dashboard';
+import { evaluateCommand, evaluateHelp } from './commands/evaluate';
 import { exportCommand, exportHelp } from './commands/export';
+import { exportModelCommand, exportModelHelp } from './commands/export-model';
+import { predictCommand, predictHelp } from './commands/predict';
 import { importCommand, importHelp } from './commands/import';
 import { initCommand, initHelp } from './commands/init';
 import { reportCommand, reportHelp } from './commands/report';
@@ -25,6 +28,17 @@ const COMMANDS: Readonly<Record<string, { summary: string; help: string; run: Ha
     help: workerHelp,
     run: workerCommand,
   },
+  evaluate: {
+    summary: "score a study's model on held-out data (metrics, per-class scores, confusion matrix)",
+    help: evaluateHelp,
+    run: evaluateCommand,
+  },
+  predict: { summary: "write a study's predictions for a CSV file", help: predictHelp, run: predictCommand },
+  'export-model': {
+    summary: "write a study's model as a tfjs layers model (+ preprocess.json) for tf.loadLayersModel",
+    help: exportModelHelp,
+    run: exportModelCommand,
+  },
   studies: { summary: 'list the studies in a storage', help: studiesHelp, run: studiesCommand },
   trials: { summary: 'print the trials of a study (table, csv, json)', help: trialsHelp, run: trialsCommand },
   report: { summary: "write a study's charts and trial table as one HTML file", help: reportHelp, run: reportCommand },
@@ -48,7 +62,7 @@ function version(): string {
 
 export function mainHelp(): string {
   const verbs = Object.entries(COMMANDS)
-    .map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`)
+    .map(([name, c]) => `  ${name.padEnd(12)} ${c.summary}`)
     .join('\n');
   return `tfjs-tune — hyperparameter tuning for TensorFlow.js
 

@@ -1,8 +1,12 @@
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import type * as tf from '@tensorflow/tfjs';
 
 import { checkSplits } from '../../datasets/check-splits';
+import { preprocessSplits } from '../../datasets/preprocess/apply';
+import type { FittedPreprocessor } from '../../datasets/preprocess/fitted';
+import type { PreprocessSpec } from '../../datasets/preprocess/options';
 import type { DatasetSplits } from '../../datasets/types';
 import { InvalidArgumentError } from '../errors';
 import type { Objective } from '../study/optimize';
@@ -15,6 +19,7 @@ import { epochLog } from './callbacks/epoch-log';
 import { reportToTrial } from './callbacks/report-to-trial';
 import { saveCheckpoint } from './checkpoint/save-load';
 import type { HyperModel, Params, SuggestApi } from './hyper-model';
+import { PREPROCESS_FILE } from './evaluate/trained-model';
 import { resolveObjective } from './objective-spec';
 import { buildContextFor, trialTensors } from './trial-tensors';
 
@@ -32,6 +37,17 @@ export interface ObjectiveForOptions {
   readonly callbacks?: (trial: Trial) => tf.Callback[];
   /** Save each trial's best-epoch model to `<checkpointDir>/trial_<number>` (user attr `checkpoint`). */
   readonly checkpointDir?: string;
+  /**
+   * The preprocessing `data` was encoded with (`preprocessSplits`): written as `preprocess.json` into
+   * each trial's checkpoint, so `loadTrainedModel` reads raw data for it later.
+   */
+  readonly preprocessor?: FittedPreprocessor;
+  /**
+   * Fit this preprocessing on `data.train` (only) when the objective is made, encode train and val with
+   * it, and store it with each checkpoint. Default: 'auto' (the defaults for the data's kind) when
+   * `data` is a raw table (`loadCsv`'s, with `columns`), else none: the data is used as it is.
+   */
+  readonly preprocess?: PreprocessSpec;
 }
 
 /** A study objective built from a zoo model and a dataset; carries the direction its monitor needs. */
@@ -53,10 +69,20 @@ export interface ZooObjective extends Objective {
  * await study.optimize(objective, { nTrials: 20 });
  * ```
  */
-export function objectiveFor(hyperModel: HyperModel, data: DatasetSplits, options: ObjectiveForOptions): ZooObjective {
-  checkSplits(data);
+export function objectiveFor(
+  hyperModel: HyperModel,
+  rawData: DatasetSplits,
+  options: ObjectiveForOptions,
+): ZooObjective {
+  checkSplits(rawData);
   if (!Number.isInteger(options.epochs) || options.epochs < 1)
     throw new InvalidArgumentError('epochs', options.epochs, 'an integer >= 1');
+  if (options.preprocess !== undefined && options.preprocessor !== undefined)
+    throw new InvalidArgumentError('preprocess', options.preprocess, 'left out when a fitted preprocessor is given');
+  const spec = options.preprocess ?? (rawData.train.columns !== undefined ? 'auto' : undefined);
+  const fitted = spec === undefined ? undefined : preprocessSplits(rawData, spec);
+  const data = fitted?.data ?? rawData;
+  const preprocessor = fitted?.preprocessor ?? options.preprocessor;
   const numClasses = data.train.numClasses;
   const monitor = options.monitor ?? (numClasses === 0 ? 'val_loss' : 'val_acc');
   const { direction } = resolveObjective(monitor);
@@ -101,6 +127,8 @@ export function objectiveFor(hyperModel: HyperModel, data: DatasetSplits, option
         await saveCheckpoint(model, dir, {
           metadata: { trial: trial.number, epoch: tracker.bestEpoch ?? 0, [monitor]: tracker.best },
         });
+        if (preprocessor !== undefined)
+          await writeFile(join(dir, PREPROCESS_FILE), JSON.stringify(preprocessor), 'utf8');
         trial.setUserAttr('checkpoint', dir);
       }
       return tracker.best;

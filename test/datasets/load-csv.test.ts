@@ -48,7 +48,7 @@ describe('loadCsv', () => {
     await fs.rm(dir, { recursive: true, force: true });
   });
 
-  it('reads numeric features, one-hot string columns and string labels as sorted class ids', async () => {
+  it('reads numeric features, string columns as category indices and string labels as sorted class ids', async () => {
     const file = await write(
       'iris.csv',
       [
@@ -60,18 +60,16 @@ describe('loadCsv', () => {
       ].join('\n'),
     );
     const ds = await loadCsv(file, { label: 'species' });
-    expect(ds.xShape).toEqual([4, 6]);
-    expect(ds.featureNames).toEqual([
-      'sepal',
-      'colour=blue',
-      'colour=green',
-      'colour=red',
-      'city, state=Austin, TX',
-      'city, state=Boston, MA',
+    expect(ds.xShape).toEqual([4, 3]);
+    expect(ds.featureNames).toEqual(['sepal', 'colour', 'city, state']);
+    expect(ds.columns).toEqual([
+      { name: 'sepal', kind: 'numeric' },
+      { name: 'colour', kind: 'categorical', categories: ['blue', 'green', 'red'] },
+      { name: 'city, state', kind: 'categorical', categories: ['Austin, TX', 'Boston, MA'] },
     ]);
-    expect(Array.from(ds.x.subarray(0, 6))).toEqual([Math.fround(5.1), 0, 0, 1, 1, 0]);
-    expect(ds.x[6]).toBeCloseTo(-0.2, 6);
-    expect(ds.x[12]).toBe(7);
+    expect(Array.from(ds.x.subarray(0, 3))).toEqual([Math.fround(5.1), 2, 0]);
+    expect(ds.x[3]).toBeCloseTo(-0.2, 6);
+    expect(ds.x[6]).toBe(7);
     expect(ds.classNames).toEqual(['setosa', 'versicolor', 'virginica']);
     expect(Array.from(ds.y)).toEqual([0, 2, 1, 0]);
     expect(ds.numClasses).toBe(3);
@@ -92,11 +90,12 @@ describe('loadCsv', () => {
     expect(Array.from(forced.yReal ?? [])).toEqual([10, 2, 10]);
   });
 
-  it('reads a file without a header by column index, and one-hots listed columns', async () => {
+  it('reads a file without a header by column index, and treats listed columns as categorical', async () => {
     const file = await write('bare.tsv', '1\t90210\tyes\n2\t10001\tno\n');
     const ds = await loadCsv(file, { label: 2, header: false, delimiter: '\t', categorical: ['column_2'] });
-    expect(ds.featureNames).toEqual(['column_1', 'column_2=10001', 'column_2=90210']);
-    expect(Array.from(ds.x)).toEqual([1, 0, 1, 2, 1, 0]);
+    expect(ds.featureNames).toEqual(['column_1', 'column_2']);
+    expect(ds.columns?.[1]).toEqual({ name: 'column_2', kind: 'categorical', categories: ['10001', '90210'] });
+    expect(Array.from(ds.x)).toEqual([1, 1, 2, 0]);
     expect(ds.classNames).toEqual(['no', 'yes']);
   });
 
@@ -111,10 +110,6 @@ describe('loadCsv', () => {
     await expect(loadCsv(file, { label: 'label' })).rejects.toThrow(
       `${file}:4, column "b" (field 2): expected a number in this numeric column, got "six"`,
     );
-    const empty = await write('empty-field.csv', 'a,label\n1,x\n,y\n');
-    await expect(loadCsv(empty, { label: 'label' })).rejects.toThrow(
-      /empty-field\.csv:3, column "a" \(field 1\): .*an empty value/,
-    );
     const strings = await write('strings.csv', 'a,label\nred,x\nblue,y\n');
     await expect(loadCsv(strings, { label: 'label', categorical: 'none' })).rejects.toThrow(
       /strings\.csv:2, column "a".*"red"/,
@@ -127,5 +122,55 @@ describe('loadCsv', () => {
       `${file}: label: no column "target"; the columns are "a", "b"`,
     );
     await expect(loadCsv(path.join(dir, 'absent.csv'), { label: 'a' })).rejects.toThrow(/absent\.csv: cannot read/);
+  });
+
+  it('reads a numeric column with NA, ?, - and empty fields as numeric with missing values, and says so once', async () => {
+    const file = await write(
+      'ambiguous.csv',
+      'age,colour,label\nNA,red,x\n3,?,y\n?,blue,x\n-,red,y\n,red,x\n7,blue,y\n',
+    );
+    const notes: string[] = [];
+    const logger = { info: (m: string) => notes.push(m), warn: (m: string) => notes.push(m) };
+    const ds = await loadCsv(file, { label: 'label', logger });
+    expect(ds.columns?.[0]).toEqual({ name: 'age', kind: 'numeric' });
+    // A "?" among words is a category; only where the rest are numbers is it a missing value.
+    expect(ds.columns?.[1]).toEqual({ name: 'colour', kind: 'categorical', categories: ['?', 'blue', 'red'] });
+    const age = Array.from({ length: 6 }, (_, i) => ds.x[i * 2] as number);
+    expect(age.map((v) => (Number.isNaN(v) ? 'missing' : v))).toEqual([
+      'missing',
+      3,
+      'missing',
+      'missing',
+      'missing',
+      7,
+    ]);
+    expect(notes).toHaveLength(1);
+    expect(notes[0]).toContain('"age" ("-", "?", "NA")');
+    const quiet: string[] = [];
+    await loadCsv(await write('clean.csv', 'a,label\n1,x\n2,y\n'), {
+      label: 'label',
+      logger: { info: (m) => quiet.push(m), warn: (m) => quiet.push(m) },
+    });
+    expect(quiet).toEqual([]);
+  });
+
+  it('encodes labels with a trained class list and names a label it never saw', async () => {
+    const file = await write('test-part.csv', 'a,label\n1,virginica\n2,setosa\n');
+    const ds = await loadCsv(file, { label: 'label', classNames: ['setosa', 'versicolor', 'virginica'] });
+    expect(Array.from(ds.y)).toEqual([2, 0]);
+    expect(ds.numClasses).toBe(3);
+    expect(ds.classNames).toEqual(['setosa', 'versicolor', 'virginica']);
+    const numeric = await write('numeric-labels.csv', 'a,label\n1,2.0\n2,10\n');
+    expect(Array.from((await loadCsv(numeric, { label: 'label', classNames: ['2', '10'] })).y)).toEqual([0, 1]);
+    await expect(loadCsv(file, { label: 'label', classNames: ['setosa', 'versicolor'] })).rejects.toThrow(
+      `${file}:2, column "label" (field 2): label "virginica" was never seen in training; the model's classes are "setosa", "versicolor"`,
+    );
+  });
+
+  it('called without options, names the label field instead of throwing a TypeError', async () => {
+    const file = await write('plain.csv', 'a,label\n1,x\n2,y\n');
+    const call = loadCsv as unknown as (f: string, o?: unknown) => Promise<unknown>;
+    await expect(call(file)).rejects.toThrow(/loadCsv\(file, options\).*label/);
+    await expect(call(file, {})).rejects.toThrow(/^label: got .*; expected the label column/);
   });
 });

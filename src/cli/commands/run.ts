@@ -17,7 +17,8 @@ import { silentLogger } from '../../util/logger';
 import { checkPositionals, flagBool, flagInt, flagString, parseArgs } from '../args';
 import { parseDuration } from '../config/duration';
 import { loadConfig } from '../config/load-config';
-import { configuredModel, loadConfiguredData } from '../config/resolve';
+import { configuredModel, prepareConfiguredData } from '../config/resolve';
+import { refitBest, savePreprocessor } from '../run/refit-best';
 import type { RunConfig } from '../config/schema';
 import { checkParameterNames, configuredSpace, gridFromConfig } from '../config/space';
 import type { CliIo } from '../io';
@@ -133,7 +134,8 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<nu
     );
   }
   const checkpointDir = checkpointDirFor(config);
-  const data = await loadConfiguredData(config.dataset, config.seed);
+  const prepared = await prepareConfiguredData(config.dataset, config.seed, quiet ? silentLogger : undefined);
+  const { data, preprocessor } = prepared;
   if (!config.metricGiven && data.train.numClasses === 0)
     config = { ...config, metric: { name: 'val_loss', goal: 'minimize' } };
   const allowed = data.train.numClasses === 0 ? METRICS_REGRESSION : METRICS_CLASSIFICATION;
@@ -186,6 +188,8 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<nu
   // What `tfjs-tune worker` on another machine needs to join (see run-record.ts).
   markCheckpointDir(checkpointDir, study);
   await recordRun(study, { config: stored, budget: scheduled ? null : target, checkpointDir, heartbeatInterval });
+  // The encoding (fitted on the training part only) and the class list travel with every trial's model.
+  await savePreprocessor(study, preprocessor);
   if (config.pbt !== null) {
     const { pbt } = config;
     const code = await runPBTConfig({
@@ -232,6 +236,7 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<nu
       deadline,
       checkpointDir,
       heartbeatInterval,
+      preprocessor,
     },
     storage,
     studyId: study.studyId,
@@ -266,6 +271,7 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<nu
   await interruption;
   await study.refresh();
   await storage.close();
+  if (config.refit && !interrupted) await refitBest(study, config, prepared.raw, { checkpointDir, io, quiet });
   const summary = summarize(study, config, { checkpointDir, file, interrupted, firstTrial: existing });
   const { ensemble } = config;
   let ensembleFailed = false;

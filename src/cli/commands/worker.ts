@@ -8,7 +8,7 @@ import { loadStudy } from '../../study/create-study';
 import type { Study } from '../../study/study';
 import { silentLogger } from '../../util/logger';
 import { flagBool, flagInt, flagString, parseArgs } from '../args';
-import { loadConfiguredData } from '../config/resolve';
+import { prepareConfiguredData, type PreparedData } from '../config/resolve';
 import type { CliIo } from '../io';
 import type { WorkerMessage } from '../run/protocol';
 import { checkCheckpointDir, readRunRecord, type RunRecord } from '../run/run-record';
@@ -92,12 +92,13 @@ export async function workerCommand(argv: readonly string[], io: CliIo): Promise
     }
     checkCheckpointDir(record.checkpointDir, study);
     const workers = flagInt(args, 'workers', 1) ?? Math.max(1, cpus().length);
-    const data = await loadConfiguredData(config.dataset, config.seed);
+    // The same parts and the same encoding as the run's: both are deterministic in the config and its seed.
+    const prepared = await prepareConfiguredData(config.dataset, config.seed, quiet ? silentLogger : undefined);
     const say = (text: string): void => {
       if (!quiet) io.stderr(text);
     };
     say(`worker: study "${studyName}" in ${redactStorageUrl(storageUrl)}, ${workers} thread(s)\n`);
-    return await work(study, { ...record, config }, { workers, heartbeat, data, say });
+    return await work(study, { ...record, config }, { workers, heartbeat, prepared, say });
   } finally {
     await study.storage.close();
   }
@@ -106,7 +107,7 @@ export async function workerCommand(argv: readonly string[], io: CliIo): Promise
 interface WorkOptions {
   workers: number;
   heartbeat: number;
-  data: Awaited<ReturnType<typeof loadConfiguredData>>;
+  prepared: PreparedData;
   say: (text: string) => void;
 }
 
@@ -147,7 +148,8 @@ async function work(study: Study, record: RunRecord, options: WorkOptions): Prom
         entry: TRIAL_WORKER,
         workerData: {
           config: record.config,
-          data: options.data,
+          data: options.prepared.data,
+          preprocessor: options.prepared.preprocessor,
           maxTrialsInStudy: cap,
           deadline: null,
           checkpointDir: record.checkpointDir,

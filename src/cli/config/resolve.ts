@@ -1,5 +1,7 @@
 import { loadCifar10 } from '../../../datasets/load-cifar10';
-import { loadCsv } from '../../../datasets/load-csv';
+import { loadCsv, type LoadCsvOptions } from '../../../datasets/load-csv';
+import { preprocessSplits } from '../../../datasets/preprocess/apply';
+import type { FittedPreprocessor } from '../../../datasets/preprocess/fitted';
 import { loadImdb } from '../../../datasets/load-imdb';
 import { trainValTestSplit } from '../../../datasets/splits';
 import { syntheticCifar } from '../../../datasets/synthetic-cifar';
@@ -29,6 +31,7 @@ import { QMCSampler } from '../../samplers/qmc';
 import { RandomSampler } from '../../samplers/random';
 import { TPESampler } from '../../samplers/tpe/sampler';
 import type { HyperModel } from '../../training/hyper-model';
+import type { Logger } from '../../util/logger';
 import type { DatasetSpec, MODELS, RunConfig } from './schema';
 import { gridFromConfig } from './space';
 
@@ -45,7 +48,7 @@ export function zooFamily(config: RunConfig): HyperModel {
  * The HyperModel a config's `model` names: a zoo family, or for `auto` the families the data's kind
  * allows (models/auto.ts), whose `parameters.model` values, if listed, must be among them.
  */
-export function configuredModel(config: RunConfig, data: DatasetSplits): HyperModel {
+export function configuredModel(config: RunConfig, data: Dataset | DatasetSplits): HyperModel {
   if (config.model !== 'auto') return ZOO[config.model];
   const kind = dataKindOf(data);
   const families = AUTO_FAMILIES[kind].map((m) => m.name);
@@ -73,12 +76,68 @@ function n(options: DatasetSpec['options'], key: string, fallback: number): numb
   return typeof v === 'number' ? v : fallback;
 }
 
-function splitTrain(ds: Dataset, options: DatasetSpec['options'], seed: number): DatasetSplits {
-  return trainValTestSplit(ds, { valFraction: n(options, 'valFraction', 0.2), seed: n(options, 'seed', seed) });
+function splitTrain(ds: Dataset, spec: DatasetSpec, seed: number): DatasetSplits {
+  const { testFraction } = spec.extras;
+  return trainValTestSplit(ds, {
+    valFraction: n(spec.options, 'valFraction', 0.2),
+    seed: n(spec.options, 'seed', seed),
+    ...(testFraction > 0 ? { testFraction } : {}),
+  });
+}
+
+function cutsTest(spec: DatasetSpec): boolean {
+  return spec.extras.testFraction > 0;
+}
+
+/** A loader's train part cut again into train / val / test when `dataset.testFraction` asks for a test part. */
+function withTestPart(loaded: DatasetSplits, spec: DatasetSpec, seed: number): DatasetSplits {
+  return cutsTest(spec) ? splitTrain(loaded.train, spec, seed) : loaded;
+}
+
+/** The `loadCsv` options a config's CSV dataset names (the label column, delimiter and reading keys). */
+export function csvOptionsOf(spec: DatasetSpec): LoadCsvOptions {
+  const label = spec.options['label'] as string | number;
+  const delimiter = typeof spec.options['delimiter'] === 'string' ? spec.options['delimiter'] : ',';
+  return { label, delimiter, ...spec.extras.csv };
+}
+
+/** The data a run trains on: the raw parts, and those parts encoded by preprocessing fitted on `train` only. */
+export interface PreparedData {
+  readonly raw: DatasetSplits;
+  readonly data: DatasetSplits;
+  readonly preprocessor: FittedPreprocessor;
+}
+
+/**
+ * Reads the config's data, cuts its parts, and fits `dataset.preprocess` on the training part alone
+ * (never on validation or test rows); every part is then encoded with it. A separate test file
+ * (`dataset.test`) is read with the training's categorical columns and class list.
+ */
+export async function prepareConfiguredData(spec: DatasetSpec, seed: number, logger?: Logger): Promise<PreparedData> {
+  const loaded = await loadConfiguredData(spec, seed, logger);
+  let raw = loaded;
+  if (spec.kind === 'csv' && spec.extras.testFile !== null) {
+    const test = await loadCsv(spec.extras.testFile, csvTestOptions(spec, loaded.train, logger));
+    raw = { ...loaded, test };
+  }
+  const { data, preprocessor } = preprocessSplits(raw, spec.extras.preprocess);
+  return { raw, data, preprocessor };
+}
+
+/** How to read a held-out CSV for a model trained on `train`: its categorical columns and its class order. */
+export function csvTestOptions(spec: DatasetSpec, train: Dataset, logger?: Logger): LoadCsvOptions {
+  const categorical = (train.columns ?? []).filter((c) => c.kind === 'categorical').map((c) => c.name);
+  return {
+    ...csvOptionsOf(spec),
+    categorical,
+    task: train.numClasses === 0 ? 'regression' : 'classification',
+    ...(train.classNames !== undefined && train.numClasses > 0 ? { classNames: train.classNames } : {}),
+    ...(logger !== undefined ? { logger } : {}),
+  };
 }
 
 /** Builds (or reads) the dataset a config names. Synthetic sizes default to a quick run. */
-export async function loadConfiguredData(spec: DatasetSpec, seed: number): Promise<DatasetSplits> {
+export async function loadConfiguredData(spec: DatasetSpec, seed: number, logger?: Logger): Promise<DatasetSplits> {
   const o = spec.options;
   const dataSeed = n(o, 'seed', seed);
   switch (spec.kind) {
@@ -100,12 +159,15 @@ export async function loadConfiguredData(spec: DatasetSpec, seed: number): Promi
         seed: dataSeed,
       });
     case 'synthetic-tabular': {
-      // The config's `n` rows and `valFraction` (default 0.2) are the generator's train and val sizes.
+      // The config's `n` rows and `valFraction` (default 0.2) are the generator's train and val sizes;
+      // `dataset.testFraction` of them, if set, are held out as the test part.
       const rows = n(o, 'n', 2000);
-      const nVal = Math.round(rows * n(o, 'valFraction', 0.2));
+      const nTest = Math.round(rows * spec.extras.testFraction);
+      const nVal = Math.round((rows - nTest) * n(o, 'valFraction', 0.2));
       return syntheticTabular({
-        nTrain: rows - nVal,
+        nTrain: rows - nTest - nVal,
         nVal,
+        nTest,
         nFeatures: n(o, 'nFeatures', 10),
         nInformative: n(o, 'nInformative', 5),
         classes: n(o, 'classes', 2),
@@ -113,24 +175,31 @@ export async function loadConfiguredData(spec: DatasetSpec, seed: number): Promi
       });
     }
     case 'cifar10':
-      return loadCifar10(spec.path as string, {
-        testBatch: null,
-        valFraction: n(o, 'valFraction', 0.2),
-        seed: dataSeed,
-      });
+      return withTestPart(
+        await loadCifar10(spec.path as string, {
+          testBatch: null,
+          valFraction: cutsTest(spec) ? 0 : n(o, 'valFraction', 0.2),
+          seed: dataSeed,
+        }),
+        spec,
+        dataSeed,
+      );
     case 'imdb':
-      return loadImdb(spec.path as string, {
-        vocabSize: n(o, 'vocabSize', 10000),
-        maxLen: n(o, 'maxLen', 200),
-        test: false,
-        seed: dataSeed,
-        valFraction: n(o, 'valFraction', 0.2),
-        ...(o['maxPerClass'] !== undefined ? { maxPerClass: n(o, 'maxPerClass', 0) } : {}),
-      });
+      return withTestPart(
+        await loadImdb(spec.path as string, {
+          vocabSize: n(o, 'vocabSize', 10000),
+          maxLen: n(o, 'maxLen', 200),
+          test: false,
+          seed: dataSeed,
+          valFraction: cutsTest(spec) ? 0 : n(o, 'valFraction', 0.2),
+          ...(o['maxPerClass'] !== undefined ? { maxPerClass: n(o, 'maxPerClass', 0) } : {}),
+        }),
+        spec,
+        dataSeed,
+      );
     case 'csv': {
-      const label = o['label'] as string | number;
-      const delimiter = typeof o['delimiter'] === 'string' ? o['delimiter'] : ',';
-      return splitTrain(await loadCsv(spec.path as string, { label, delimiter }), o, dataSeed);
+      const options = { ...csvOptionsOf(spec), ...(logger !== undefined ? { logger } : {}) };
+      return splitTrain(await loadCsv(spec.path as string, options), spec, dataSeed);
     }
   }
 }

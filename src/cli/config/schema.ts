@@ -1,6 +1,7 @@
 import { InvalidArgumentError } from '../../errors';
 import type { CategoricalChoice } from '../../space/distributions';
 import type { StudyDirection } from '../../trial/state';
+import { CSV_EXTRA_KEYS, EXTRA_KEYS, NO_EXTRAS, parseDatasetExtras, type DatasetExtras } from './dataset-extras';
 import { checkKeys, isObj, optInt, optNumber, optString, type Obj } from './check';
 import { parseDuration } from './duration';
 import { parseEnsemble, type EnsembleConfig } from './ensemble-block';
@@ -35,6 +36,8 @@ export interface DatasetSpec {
   readonly path?: string;
   /** Sizes and loader options (nTrain, nVal, vocabSize, maxLen, label, valFraction, ...). */
   readonly options: Readonly<Record<string, number | string>>;
+  /** Preprocessing, the test part and CSV reading options (dataset-extras.ts). */
+  readonly extras: DatasetExtras;
 }
 
 /** A validated `tfjs-tune run` config. */
@@ -66,6 +69,8 @@ export interface RunConfig {
   readonly seed: number;
   readonly storage: string;
   readonly workers: number | null;
+  /** Retrain the best configuration on train + validation after the search (scikit-learn's `refit`). */
+  readonly refit: boolean;
 }
 
 const TOP_KEYS = [
@@ -86,6 +91,7 @@ const TOP_KEYS = [
   'seed',
   'storage',
   'workers',
+  'refit',
   'description',
 ];
 const DATASET_OPTION_KEYS: Readonly<Record<string, readonly string[]>> = {
@@ -102,13 +108,18 @@ function parseDataset(raw: unknown): DatasetSpec {
   if (typeof raw === 'string') {
     if (!(SYNTHETIC_DATASETS as readonly string[]).includes(raw))
       throw new InvalidArgumentError('dataset', raw, allowed);
-    return { kind: raw as DatasetSpec['kind'], options: {} };
+    return { kind: raw as DatasetSpec['kind'], options: {}, extras: NO_EXTRAS };
   }
   if (!isObj(raw)) throw new InvalidArgumentError('dataset', raw, allowed);
   const fileKind = FILE_DATASETS.find((k) => k in raw);
   const kind = fileKind ?? (typeof raw['name'] === 'string' ? raw['name'] : undefined);
   if (kind === undefined || !(kind in DATASET_OPTION_KEYS)) throw new InvalidArgumentError('dataset', raw, allowed);
-  const keys = [...(DATASET_OPTION_KEYS[kind] ?? []), fileKind ?? 'name'];
+  const keys = [
+    ...(DATASET_OPTION_KEYS[kind] ?? []),
+    fileKind ?? 'name',
+    ...EXTRA_KEYS,
+    ...(kind === 'csv' ? CSV_EXTRA_KEYS : []),
+  ];
   checkKeys(raw, keys, 'dataset');
   const options: Record<string, number | string> = {};
   for (const key of DATASET_OPTION_KEYS[kind] ?? []) {
@@ -134,9 +145,9 @@ function parseDataset(raw: unknown): DatasetSpec {
       );
     if (fileKind === 'csv' && options['label'] === undefined)
       throw new InvalidArgumentError('dataset.label', undefined, 'the label column of the CSV file');
-    return { kind: fileKind, path, options };
+    return { kind: fileKind, path, options, extras: parseDatasetExtras(raw, fileKind === 'csv') };
   }
-  return { kind: kind as DatasetSpec['kind'], options };
+  return { kind: kind as DatasetSpec['kind'], options, extras: parseDatasetExtras(raw, false) };
 }
 
 function checkFraction(v: unknown): number {
@@ -237,6 +248,12 @@ function parseTimeBudget(raw: Obj): number | null {
   return raw[key] === undefined ? null : parseDuration(raw[key], key);
 }
 
+function parseRefit(raw: unknown): boolean {
+  if (raw === undefined) return false;
+  if (typeof raw !== 'boolean') throw new InvalidArgumentError('refit', raw, 'true or false');
+  return raw;
+}
+
 function parseEarlyStopping(raw: unknown): RunConfig['earlyStopping'] {
   if (raw === undefined || raw === false) return null;
   if (raw === true) return { patience: 2, minDelta: 0 };
@@ -303,6 +320,7 @@ export function validateConfig(raw: unknown, defaults: { studyFromFile: string }
     seed: optInt(raw, 'seed', '', 0) ?? 0,
     storage,
     workers: optInt(raw, 'workers', '', 1) ?? null,
+    refit: parseRefit(raw['refit']),
   };
   return checkScheduling(config);
 }

@@ -1,3 +1,4 @@
+import type { FittedPreprocessor } from '../../../datasets/preprocess/fitted';
 import type { DatasetSplits } from '../../../datasets/types';
 import type { TrialState } from '../../trial/state';
 import type { RunConfig } from '../config/schema';
@@ -11,6 +12,8 @@ export interface WorkerJob {
   /** Epoch milliseconds after which no trial starts. */
   readonly deadline: number | null;
   readonly checkpointDir: string;
+  /** The preprocessing the data was encoded with, written beside each trial's checkpoint (absent: none). */
+  readonly preprocessor?: FittedPreprocessor;
   /** Written on every trial this worker starts (system attribute `owner`), so the parent can fail them if the worker dies. */
   readonly ownerTag: string;
   /** Seconds between heartbeats of this worker's trials (`tfjs-tune worker --heartbeat`); default the study's. */

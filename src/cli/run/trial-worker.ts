@@ -106,6 +106,7 @@ async function runTrials(study: Study, job: WorkerJob): Promise<void> {
     monitor: config.metric.name,
     space: configuredSpace(model, config),
     checkpointDir: job.checkpointDir,
+    ...(job.preprocessor !== undefined ? { preprocessor: job.preprocessor } : {}),
     earlyStopping: config.earlyStopping ?? false,
     callbacks: (trial) => [new EpochProgress(trial.number, config.epochs, config.metric.name)],
   });

@@ -1,0 +1,111 @@
+import { loadCsv, type LoadCsvOptions } from '../../../datasets/load-csv';
+import { checkPreprocessor } from '../../../datasets/preprocess/apply';
+import type { FittedPreprocessor } from '../../../datasets/preprocess/fitted';
+import type { Dataset } from '../../../datasets/types';
+import { InvalidArgumentError, TfjsTuneError } from '../../errors';
+import type { Storage } from '../../storage/base';
+import { loadTrainedModel, type TrainedModel } from '../../training/evaluate/trained-model';
+import type { FrozenTrial } from '../../trial/frozen-trial';
+import { silentLogger } from '../../util/logger';
+import { csvOptionsOf, loadConfiguredData, prepareConfiguredData } from '../config/resolve';
+import type { RunConfig } from '../config/schema';
+
+/** The model a study's command works on, with how it was chosen. */
+export interface StudyModel {
+  readonly model: TrainedModel;
+  readonly config: RunConfig;
+  /** The trial whose model (or whose configuration, refitted) this is. */
+  readonly trial: number;
+  readonly refit: boolean;
+  readonly checkpoint: string;
+  readonly metric: string;
+  readonly direction: 'minimize' | 'maximize';
+}
+
+/**
+ * Picks a study's model: `--trial N`'s checkpoint; else the refit model when the run had `refit: true`;
+ * else the best trial's. Its preprocessing is the checkpoint's `preprocess.json`, else the study's.
+ */
+export async function loadStudyModel(
+  storage: Storage,
+  studyName: string,
+  trialFlag: number | undefined,
+): Promise<StudyModel> {
+  const studyId = await storage.getStudyIdByName(studyName);
+  const record = await storage.getStudy(studyId);
+  const attrs = record.userAttrs;
+  const config = attrs['config'] as unknown as RunConfig | undefined;
+  if (config === undefined || typeof config !== 'object')
+    throw new InvalidArgumentError('STUDY', studyName, 'a study written by `tfjs-tune run` (it stores its config)');
+  const pre = attrs['preprocess'];
+  const studyPre = pre === undefined ? undefined : (checkPreprocessor(pre), pre as unknown as FittedPreprocessor);
+  const direction = record.directions[0] === 'maximize' ? 'maximize' : 'minimize';
+  const refit = attrs['refit'] as { trial: number; checkpoint: string } | undefined;
+  const base = { config, metric: config.metric.name, direction } as const;
+  if (trialFlag === undefined && refit !== undefined) {
+    const model = await loadTrainedModel(refit.checkpoint, studyPre);
+    return { ...base, model, trial: refit.trial, refit: true, checkpoint: refit.checkpoint };
+  }
+  const trials = await storage.getAllTrials(studyId);
+  const trial = trialFlag === undefined ? bestOf(trials, direction) : trials.find((t) => t.number === trialFlag);
+  if (trial === undefined)
+    throw new InvalidArgumentError(
+      '--trial',
+      trialFlag ?? null,
+      `a trial number of study "${studyName}" (0 .. ${trials.length - 1})`,
+    );
+  const dir = trial.userAttrs['checkpoint'];
+  if (typeof dir !== 'string')
+    throw new TfjsTuneError(`trial #${trial.number} of study "${studyName}" has no saved model (state ${trial.state})`);
+  const model = await loadTrainedModel(dir, studyPre);
+  return { ...base, model, trial: trial.number, refit: false, checkpoint: dir };
+}
+
+function bestOf(trials: readonly FrozenTrial[], direction: 'minimize' | 'maximize'): FrozenTrial | undefined {
+  let best: FrozenTrial | undefined;
+  for (const t of trials) {
+    const v = t.values?.[0];
+    if (t.state !== 'COMPLETE' || v === undefined || typeof t.userAttrs['checkpoint'] !== 'string') continue;
+    const b = best?.values?.[0];
+    if (b === undefined || (direction === 'maximize' ? v > b : v < b)) best = t;
+  }
+  if (best === undefined) throw new TfjsTuneError('the study has no COMPLETE trial with a saved model');
+  return best;
+}
+
+/**
+ * The labelled data to score: `--data FILE` read as the training file was (its label column, or
+ * `--label`), with the model's categorical columns and class list; else the config's own test part.
+ */
+export async function heldOutData(
+  sm: StudyModel,
+  file: string | undefined,
+  label: string | null | undefined,
+  alsoIgnore: readonly (string | number)[] = [],
+): Promise<Dataset> {
+  const spec = sm.config.dataset;
+  if (file !== undefined) {
+    const classNames = sm.model.classNames;
+    const options: LoadCsvOptions = {
+      ...csvOptionsOf(spec),
+      ...(label !== undefined ? { label } : {}),
+      ignore: [...(spec.extras.csv.ignore ?? []), ...alsoIgnore],
+      categorical: sm.model.preprocessor.columns.filter((c) => c.kind === 'categorical').map((c) => c.column),
+      task: classNames === null ? 'regression' : 'classification',
+      ...(classNames !== null && label !== null ? { classNames } : {}),
+      logger: silentLogger,
+    };
+    if (options.label === undefined) throw new InvalidArgumentError('--label', null, 'the label column of the file');
+    return loadCsv(file, options);
+  }
+  if (spec.kind === 'csv' && spec.extras.testFile !== null)
+    return (await prepareConfiguredData(spec, sm.config.seed, silentLogger)).raw.test as Dataset;
+  const test = (await loadConfiguredData(spec, sm.config.seed, silentLogger)).test;
+  if (test === undefined)
+    throw new InvalidArgumentError(
+      '--data',
+      null,
+      "a CSV file (the study's config has no test part: dataset.testFraction or dataset.test)",
+    );
+  return test;
+}
