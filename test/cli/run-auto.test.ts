@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import * as tune from '../../src';
 import { main } from '../../src/cli/main';
 import { parseDuration } from '../../src/cli/config/duration';
-import { configuredModel, loadConfiguredData } from '../../src/cli/config/resolve';
+import { configuredModel, loadConfiguredData, prepareConfiguredData } from '../../src/cli/config/resolve';
 import { validateConfig } from '../../src/cli/config/schema';
 import { checkParameterNames } from '../../src/cli/config/space';
 
@@ -99,7 +99,7 @@ describe('tfjs-tune run with model: auto and an ensemble', () => {
       [
         'study: auto',
         'model: auto',
-        'dataset: { name: synthetic-tabular, n: 300, nFeatures: 6, nInformative: 3, classes: 3 }',
+        'dataset: { name: synthetic-tabular, n: 300, nFeatures: 6, nInformative: 3, classes: 3, testFraction: 0.2 }',
         'method: tpe',
         'epochs: 3',
         'trials: 4',
@@ -138,9 +138,13 @@ describe('tfjs-tune run with model: auto and an ensemble', () => {
     await tune.initBackend();
     const before = tf.memory().numTensors;
     const loaded = await tune.ensemble.load(ensemble.path);
-    const data = await loadConfiguredData(
+    // The run trained on its encoded parts (preprocessing fitted on train), as the ensemble scores them.
+    const { data } = await prepareConfiguredData(
       validateConfig(
-        { ...base, dataset: { name: 'synthetic-tabular', n: 300, nFeatures: 6, nInformative: 3, classes: 3 } },
+        {
+          ...base,
+          dataset: { name: 'synthetic-tabular', n: 300, nFeatures: 6, nInformative: 3, classes: 3, testFraction: 0.2 },
+        },
         { studyFromFile: 'x' },
       ).dataset,
       3,
@@ -151,5 +155,23 @@ describe('tfjs-tune run with model: auto and an ensemble', () => {
     expect(model.name).toBe('ensemble');
     tune.models.disposeModel(model);
     expect(tf.memory().numTensors).toBe(before);
+
+    // `evaluate` scores the model the run ended with, the ensemble, on raw rows it encodes itself.
+    const ev = await cli(['evaluate', 'auto', '--storage', storage, '--json']);
+    expect(ev.err).toBe('');
+    expect(ev.code).toBe(0);
+    const scored = JSON.parse(ev.out) as {
+      ensemble: boolean;
+      checkpoint: string;
+      trial: number;
+      scores: { n: number; accuracy: number };
+    };
+    expect(scored.ensemble).toBe(true);
+    expect(scored.checkpoint).toBe(ensemble.checkpoint);
+    expect(scored.trial).toBe(ensemble.bestSingle.trial);
+    expect(scored.scores.n).toBe(data.test?.y.length);
+    const reloaded = await tune.ensemble.load(ensemble.path);
+    expect(scored.scores.accuracy).toBeCloseTo(reloaded.score(data.test!).accuracy, 6);
+    reloaded.dispose();
   }, 180_000);
 });

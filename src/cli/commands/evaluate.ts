@@ -44,6 +44,7 @@ export async function evaluateCommand(argv: readonly string[], io: CliIo): Promi
     const source = {
       trial: sm.trial,
       refit: sm.refit,
+      ensemble: sm.ensemble,
       checkpoint: sm.checkpoint,
       data: file ?? 'test part of the config',
     };
@@ -57,16 +58,20 @@ export async function evaluateCommand(argv: readonly string[], io: CliIo): Promi
   }
 }
 
+function modelWords(source: { trial: number; refit: boolean; ensemble: boolean }): string {
+  if (source.refit) return `trial #${source.trial}'s configuration refitted on train + validation`;
+  if (source.ensemble) return `the run's ensemble (best single member: trial #${source.trial})`;
+  return `trial #${source.trial}`;
+}
+
 function renderScores(
   study: string,
-  source: { trial: number; refit: boolean; data: string },
+  source: { trial: number; refit: boolean; ensemble: boolean; data: string },
   metric: { name: string; value: number | null },
   scores: EvaluationScores,
 ): string {
   const f = (v: number): string => formatNumber(v);
-  const lines = [
-    `study "${study}", ${source.refit ? `trial #${source.trial}'s configuration refitted on train + validation` : `trial #${source.trial}`}, on ${source.data} (${scores.n} rows)`,
-  ];
+  const lines = [`study "${study}", ${modelWords(source)}, on ${source.data} (${scores.n} rows)`];
   if (metric.value !== null)
     lines.push(`${metric.name.replace(/^val_/, '')} (the study's metric ${metric.name}): ${f(metric.value)}`);
   if (scores.task === 'regression') {

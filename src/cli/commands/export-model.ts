@@ -27,7 +27,9 @@ export async function exportModelCommand(argv: readonly string[], io: CliIo): Pr
   try {
     sm = await loadStudyModel(storage, studyName, flagInt(args, 'trial', 0));
     const files = await exportLayersModel(sm.model, out);
-    io.stdout(`wrote ${files.join(', ')} (${sm.refit ? 'refit of ' : ''}trial #${sm.trial})\n`);
+    io.stdout(
+      `wrote ${files.join(', ')} (${sm.ensemble ? 'the ensemble' : `${sm.refit ? 'refit of ' : ''}trial #${sm.trial}`})\n`,
+    );
     return 0;
   } finally {
     sm?.model.dispose();

@@ -277,8 +277,10 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<nu
   let ensembleFailed = false;
   if (ensemble !== null && !interrupted && summary.json['best'] !== null) {
     try {
-      const built = await runEnsemble(study, { ...config, ensemble }, data, checkpointDir);
+      const built = await runEnsemble(study, { ...config, ensemble }, data, checkpointDir, preprocessor);
       summary.json['ensemble'] = built;
+      // `evaluate`, `predict` and `export-model` then use the ensemble (the model the run ended with).
+      await study.setUserAttr('ensemble', { checkpoint: built.checkpoint, bestSingle: built.bestSingle.trial });
       summary.text += formatRunEnsemble(built);
     } catch (e) {
       ensembleFailed = true;

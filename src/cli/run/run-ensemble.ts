@@ -1,9 +1,13 @@
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+
+import type { FittedPreprocessor } from '../../../datasets/preprocess/fitted';
 
 import type { DatasetSplits } from '../../../datasets/types';
 import type { Study } from '../../study/study';
 import { initBackend } from '../../training/backend';
 import { ENSEMBLE_GRAPH_FOLDER, saveEnsemble } from '../../training/ensemble/ensemble-file';
+import { PREPROCESS_FILE } from '../../training/evaluate/trained-model';
 import { selectEnsemble } from '../../training/ensemble/select-ensemble';
 import type { EnsembleMetric, EnsembleScore } from '../../training/ensemble/greedy-selection';
 import { slotOf } from '../../trial/hyperband-slot';
@@ -32,6 +36,7 @@ export async function runEnsemble(
   config: RunConfig & { readonly ensemble: NonNullable<RunConfig['ensemble']> },
   data: DatasetSplits,
   checkpointDir: string,
+  preprocessor?: FittedPreprocessor,
 ): Promise<RunEnsembleSummary> {
   await initBackend();
   const trials =
@@ -46,6 +51,9 @@ export async function runEnsemble(
   try {
     const path = join(checkpointDir, 'ensemble');
     await saveEnsemble(ensemble, path);
+    // The one-model checkpoint carries the encoding its members were trained on, as a trial's does.
+    if (preprocessor !== undefined)
+      await writeFile(join(path, ENSEMBLE_GRAPH_FOLDER, PREPROCESS_FILE), JSON.stringify(preprocessor), 'utf8');
     return {
       path,
       checkpoint: join(path, ENSEMBLE_GRAPH_FOLDER),

@@ -17,6 +17,8 @@ export interface StudyModel {
   /** The trial whose model (or whose configuration, refitted) this is. */
   readonly trial: number;
   readonly refit: boolean;
+  /** The run's ensemble (`ensemble:` in its config) as one model; `trial` is its best single member. */
+  readonly ensemble: boolean;
   readonly checkpoint: string;
   readonly metric: string;
   readonly direction: 'minimize' | 'maximize';
@@ -24,7 +26,7 @@ export interface StudyModel {
 
 /**
  * Picks a study's model: `--trial N`'s checkpoint; else the refit model when the run had `refit: true`;
- * else the best trial's. Its preprocessing is the checkpoint's `preprocess.json`, else the study's.
+ * else the run's ensemble when it built one (the model the run ended with); else the best trial's. Its preprocessing is the checkpoint's `preprocess.json`, else the study's.
  */
 export async function loadStudyModel(
   storage: Storage,
@@ -44,7 +46,19 @@ export async function loadStudyModel(
   const base = { config, metric: config.metric.name, direction } as const;
   if (trialFlag === undefined && refit !== undefined) {
     const model = await loadTrainedModel(refit.checkpoint, studyPre);
-    return { ...base, model, trial: refit.trial, refit: true, checkpoint: refit.checkpoint };
+    return { ...base, model, trial: refit.trial, refit: true, ensemble: false, checkpoint: refit.checkpoint };
+  }
+  const ensemble = attrs['ensemble'] as { bestSingle: number; checkpoint: string } | undefined;
+  if (trialFlag === undefined && ensemble !== undefined) {
+    const model = await loadTrainedModel(ensemble.checkpoint, studyPre);
+    return {
+      ...base,
+      model,
+      trial: ensemble.bestSingle,
+      refit: false,
+      ensemble: true,
+      checkpoint: ensemble.checkpoint,
+    };
   }
   const trials = await storage.getAllTrials(studyId);
   const trial = trialFlag === undefined ? bestOf(trials, direction) : trials.find((t) => t.number === trialFlag);
@@ -58,7 +72,7 @@ export async function loadStudyModel(
   if (typeof dir !== 'string')
     throw new TfjsTuneError(`trial #${trial.number} of study "${studyName}" has no saved model (state ${trial.state})`);
   const model = await loadTrainedModel(dir, studyPre);
-  return { ...base, model, trial: trial.number, refit: false, checkpoint: dir };
+  return { ...base, model, trial: trial.number, refit: false, ensemble: false, checkpoint: dir };
 }
 
 function bestOf(trials: readonly FrozenTrial[], direction: 'minimize' | 'maximize'): FrozenTrial | undefined {
