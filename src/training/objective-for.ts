@@ -13,7 +13,7 @@ import type { Objective } from '../study/optimize';
 import type { Trial } from '../study/trial';
 import type { StudyDirection } from '../trial/state';
 import { disposeModel } from './dispose-model';
-import { BestEpoch } from './callbacks/best-epoch';
+import { BestEpoch, tieBreakFor } from './callbacks/best-epoch';
 import { earlyStopping } from './callbacks/early-stopping';
 import { epochLog } from './callbacks/epoch-log';
 import { reportToTrial } from './callbacks/report-to-trial';
@@ -91,7 +91,7 @@ export function objectiveFor(
     const model = hyperModel.build(params, buildContextFor(data, trial.seed));
     const tensors = trialTensors(data, trial);
     const { train, val } = tensors;
-    const tracker = new BestEpoch(monitor, direction);
+    const tracker = new BestEpoch(monitor, direction, tieBreakFor(monitor));
     const reporter = reportToTrial(trial, { monitor });
     try {
       const batch = params['batch_size'];
@@ -121,6 +121,8 @@ export function objectiveFor(
       if (tracker.best === null)
         throw new InvalidArgumentError('monitor', monitor, 'a metric that was finite in at least one epoch');
       trial.setUserAttr('best_epoch', tracker.bestEpoch ?? 0);
+      // The best epoch's other metrics: the CLI breaks ties between trials by its loss (tieBreakFor).
+      trial.setUserAttr('best_epoch_logs', finiteLogs(tracker.bestLogs ?? {}));
       if (options.checkpointDir !== undefined) {
         const dir = join(options.checkpointDir, `trial_${trial.number}`);
         tracker.restore(model);
@@ -139,4 +141,9 @@ export function objectiveFor(
     }
   };
   return Object.assign(objective, { monitor, direction });
+}
+
+/** JSON has no NaN or Infinity: such entries are left out. */
+function finiteLogs(logs: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(logs).filter(([, v]) => Number.isFinite(v)));
 }

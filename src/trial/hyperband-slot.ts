@@ -40,10 +40,24 @@ export function slotOf(trial: FrozenTrial): HyperbandSlot | null {
   };
 }
 
-/** COMPLETE trials best first (ties: lower number first). */
-export function rankTrials(trials: readonly FrozenTrial[], direction: StudyDirection): FrozenTrial[] {
+/**
+ * COMPLETE trials best first. Equal values are ordered by `tieBreak`, a metric of the trial's best
+ * epoch (user attr `best_epoch_logs`, lower first; trials without it after those with it), then by
+ * lower number.
+ */
+export function rankTrials(
+  trials: readonly FrozenTrial[],
+  direction: StudyDirection,
+  tieBreak: string | null = null,
+): FrozenTrial[] {
   const sign = direction === 'maximize' ? -1 : 1;
+  const tie = (t: FrozenTrial): number => {
+    if (tieBreak === null) return 0;
+    const logs = t.userAttrs['best_epoch_logs'];
+    const v = logs !== null && typeof logs === 'object' && !Array.isArray(logs) ? logs[tieBreak] : undefined;
+    return typeof v === 'number' && Number.isFinite(v) ? v : Infinity;
+  };
   return trials
     .filter((t) => t.state === 'COMPLETE' && Number.isFinite(t.value))
-    .sort((a, b) => sign * ((a.value as number) - (b.value as number)) || a.number - b.number);
+    .sort((a, b) => sign * ((a.value as number) - (b.value as number)) || tie(a) - tie(b) || a.number - b.number);
 }

@@ -27,7 +27,7 @@ import { markCheckpointDir, recordRun } from '../run/run-record';
 import type { WorkerMessage } from '../run/protocol';
 import { dryBuild, firstParams } from '../run/dry-build';
 import { quietTfjsWarnings, sanityWarnings } from '../run/preflight';
-import { bestFullyTrained, runSchedule, scheduledTrials } from '../run/run-schedule';
+import { runBest, runSchedule, scheduledTrials } from '../run/run-schedule';
 import { formatRunEnsemble, runEnsemble } from '../run/run-ensemble';
 import { summarize } from '../run/run-summary';
 
@@ -321,12 +321,7 @@ async function requireStudy(config: RunConfig): Promise<void> {
 
 /** The study-wide best before this run (scheduled runs: among fully trained trials), for the display. */
 function studyBest(study: Study, config: RunConfig): { number: number; value: number } | null {
-  const best =
-    config.scheduler.type !== 'none'
-      ? bestFullyTrained(study, config)
-      : study.getTrials({ states: ['COMPLETE'] }).length > 0
-        ? study.bestTrial
-        : null;
+  const best = runBest(study, config);
   return best === null || best.value === null ? null : { number: best.number, value: best.value };
 }
 

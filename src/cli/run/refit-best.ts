@@ -15,6 +15,7 @@ import { PREPROCESS_FILE } from '../../training/evaluate/trained-model';
 import { refitModel } from '../../training/refit';
 import type { JsonValue } from '../../trial/json';
 import { configuredModel } from '../config/resolve';
+import { runBest } from './run-schedule';
 import type { RunConfig } from '../config/schema';
 import type { CliIo } from '../io';
 
@@ -38,9 +39,8 @@ export async function refitBest(
   raw: DatasetSplits,
   options: { checkpointDir: string; io: CliIo; quiet: boolean },
 ): Promise<void> {
-  const complete = study.getTrials({ states: ['COMPLETE'] });
-  if (complete.length === 0) return;
-  const best = study.bestTrial;
+  const best = runBest(study, config);
+  if (best === null) return;
   // The same configuration trained as long as the trial was (its reported epochs; fewer when early
   // stopping ended it), as scikit-learn's refit reuses max_iter. Not the best epoch + 1: on a small
   // validation part the accuracy ties early, and so short a refit underfits.

@@ -7,7 +7,9 @@ import { hyperbandSchedule } from '../../schedulers/hyperband-schedule';
 import type { Scheduler } from '../../schedulers/scheduler';
 import { dropCheckpoints } from '../../schedulers/slot-study';
 import type { Study } from '../../study/study';
+import { tieBreakFor } from '../../training/callbacks/best-epoch';
 import type { FrozenTrial } from '../../trial/frozen-trial';
+import type { StudyDirection } from '../../trial/state';
 import { rankTrials, slotOf } from '../../trial/hyperband-slot';
 import type { RunConfig } from '../config/schema';
 
@@ -65,8 +67,23 @@ export async function runSchedule(
   });
 }
 
-/** The best trial trained to the schedule's full `epochs` (early rungs score partly trained models). */
-export function bestFullyTrained(study: Study, config: RunConfig): FrozenTrial | null {
-  const full = study.getTrials({ states: ['COMPLETE'] }).filter((t) => slotOf(t)?.epochs === config.epochs);
-  return rankTrials(full, study.direction)[0] ?? null;
+/**
+ * The run's best trial, the one its summary names and `refit`, `evaluate`, `predict` and
+ * `export-model` use: the best COMPLETE trial (under a scheduler, among those trained to the full
+ * `epochs`: early rungs score partly trained models); equal values of an accuracy metric are told
+ * apart by the best epoch's loss (`tieBreakFor`), then by the lower number.
+ */
+export function bestOfRun(
+  trials: readonly FrozenTrial[],
+  config: RunConfig,
+  direction: StudyDirection,
+): FrozenTrial | null {
+  const candidates =
+    config.scheduler.type === 'none' ? trials : trials.filter((t) => slotOf(t)?.epochs === config.epochs);
+  return rankTrials(candidates, direction, tieBreakFor(config.metric.name))[0] ?? null;
+}
+
+/** {@link bestOfRun} over a study's trials. */
+export function runBest(study: Study, config: RunConfig): FrozenTrial | null {
+  return bestOfRun(study.trials, config, study.direction);
 }

@@ -5,7 +5,7 @@ import type { Study } from '../../study/study';
 import type { FrozenTrial } from '../../trial/frozen-trial';
 import { formatNumber } from '../../util/format';
 import type { RunConfig } from '../config/schema';
-import { bestFullyTrained } from './run-schedule';
+import { runBest } from './run-schedule';
 
 /**
  * Seconds without a heartbeat after which a RUNNING trial counts as dead (three missed heartbeats of
@@ -68,7 +68,7 @@ export function summarize(
   const more = config.scheduler.type === 'hyperband' ? '' : ' --trials N';
   const resumeHint = `tfjs-tune run ${run.file} --resume${more}${config.storage === 'sqlite:./tfjs-tune.db' ? '' : ` --storage ${redactStorageUrl(config.storage)}`}`;
   const scheduled = config.scheduler.type !== 'none';
-  const best = scheduled ? bestFullyTrained(study, config) : counts.complete > 0 ? study.bestTrial : null;
+  const best = runBest(study, config);
   const head = `${run.interrupted ? 'interrupted' : 'done'}: ${counts.total} trials in study "${config.study}" (${counts.complete} complete, ${counts.pruned} pruned, ${counts.failed} failed${
     counts.running > 0 ? `, ${counts.running} still running` : ''
   }); ${counts.completeThisRun} of this run's ${counts.thisRun} completed`;

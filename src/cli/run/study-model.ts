@@ -9,6 +9,7 @@ import type { FrozenTrial } from '../../trial/frozen-trial';
 import { silentLogger } from '../../util/logger';
 import { csvOptionsOf, loadConfiguredData, prepareConfiguredData } from '../config/resolve';
 import type { RunConfig } from '../config/schema';
+import { bestOfRun } from './run-schedule';
 
 /** The model a study's command works on, with how it was chosen. */
 export interface StudyModel {
@@ -61,7 +62,8 @@ export async function loadStudyModel(
     };
   }
   const trials = await storage.getAllTrials(studyId);
-  const trial = trialFlag === undefined ? bestOf(trials, direction) : trials.find((t) => t.number === trialFlag);
+  const trial =
+    trialFlag === undefined ? bestOf(trials, config, direction) : trials.find((t) => t.number === trialFlag);
   if (trial === undefined)
     throw new InvalidArgumentError(
       '--trial',
@@ -75,15 +77,11 @@ export async function loadStudyModel(
   return { ...base, model, trial: trial.number, refit: false, ensemble: false, checkpoint: dir };
 }
 
-function bestOf(trials: readonly FrozenTrial[], direction: 'minimize' | 'maximize'): FrozenTrial | undefined {
-  let best: FrozenTrial | undefined;
-  for (const t of trials) {
-    const v = t.values?.[0];
-    if (t.state !== 'COMPLETE' || v === undefined || typeof t.userAttrs['checkpoint'] !== 'string') continue;
-    const b = best?.values?.[0];
-    if (b === undefined || (direction === 'maximize' ? v > b : v < b)) best = t;
-  }
-  if (best === undefined) throw new TfjsTuneError('the study has no COMPLETE trial with a saved model');
+/** The run's best trial ({@link bestOfRun}) among those with a saved model. */
+function bestOf(trials: readonly FrozenTrial[], config: RunConfig, direction: 'minimize' | 'maximize'): FrozenTrial {
+  const saved = trials.filter((t) => typeof t.userAttrs['checkpoint'] === 'string');
+  const best = bestOfRun(saved, config, direction);
+  if (best === null) throw new TfjsTuneError('the study has no COMPLETE trial with a saved model');
   return best;
 }
 
