@@ -67,7 +67,10 @@ export const mlp: HyperModel = {
         }),
       );
       if (bool(params, 'batch_norm')) {
-        model.add(tf.layers.batchNormalization());
+        // PyTorch's running-statistics rate (Keras' momentum 0.9, not its 0.99): a table of a few
+        // hundred rows gives a few steps per epoch, and at 0.99 the inference-mode statistics are
+        // still mostly their initial values after a whole trial, so validation scores are noise.
+        model.add(tf.layers.batchNormalization({ momentum: 0.9 }));
         model.add(tf.layers.activation({ activation }));
       }
       if (dropout > 0) model.add(seededDropout({ rate: dropout, seed: nextSeed() }));
