@@ -58,4 +58,5 @@ export * as datasets from './api/datasets';
 export * as errors from './api/errors';
 export * as logging from './api/logging';
 export * as analysis from './api/analysis';
+export * as importance from './api/importance';
 export * as report from './api/report';
