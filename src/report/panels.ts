@@ -3,6 +3,7 @@ import { base, nested, type ChartSpec } from './charts/common';
 import { edfChart } from './charts/edf-chart';
 import { epochMetricsChart } from './charts/epoch-metrics-chart';
 import { historyChart } from './charts/history-chart';
+import { importanceChart } from './charts/importance-chart';
 import { intermediateChart } from './charts/intermediate-chart';
 import { parallelChart } from './charts/parallel-chart';
 import { paretoChart } from './charts/pareto-chart';
@@ -12,6 +13,7 @@ import { contourData, contourPairs } from './data/contour';
 import { edfData } from './data/edf';
 import { epochMetricsData } from './data/epoch-metrics';
 import { historyData } from './data/history';
+import { importanceData } from './data/importance';
 import { intermediateData } from './data/intermediate';
 import { parallelCoordinatesData } from './data/parallel-coordinates';
 import { paretoData } from './data/pareto';
@@ -25,6 +27,7 @@ export const PANEL_IDS = [
   'pareto',
   'intermediate',
   'epochs',
+  'importance',
   'parallel',
   'slice',
   'contour',
@@ -91,6 +94,15 @@ export function studyPanels(study: StudySnapshot): PanelSpec[] {
     });
   }
   if (!anyComplete(0)) return withLater(panels, study);
+  const importances = objectives.map((i) => importanceData(study, i)).filter((d) => d.bars.length > 0);
+  if (importances.length > 0) {
+    panels.push({
+      id: 'importance',
+      title: 'Parameter importances',
+      note: 'PED-ANOVA (Optuna’s default): which parameters set the best 10 % of COMPLETE trials apart, per objective; fANOVA answers another question (tune.importance)',
+      spec: importanceChart(importances),
+    });
+  }
   const parallel = parallelCoordinatesData(study, 0);
   if (parallel.axes.length > 0 && parallel.lines.length > 0) {
     panels.push({

@@ -3,6 +3,7 @@ import { contourData, contourPairs, idw } from '../../src/report/data/contour';
 import { edfData } from '../../src/report/data/edf';
 import { epochMetricsData } from '../../src/report/data/epoch-metrics';
 import { historyData } from '../../src/report/data/history';
+import { importanceData } from '../../src/report/data/importance';
 import { intermediateData } from '../../src/report/data/intermediate';
 import { parallelCoordinatesData } from '../../src/report/data/parallel-coordinates';
 import { paretoData } from '../../src/report/data/pareto';
@@ -383,5 +384,49 @@ describe('epochMetricsData', () => {
     expect(t.rows[0]?.[col('worker')]?.text).toBe('pid 1 thread 2');
     expect(t.rows[0]?.[col('peak tensor MB')]?.sort).toBe(2);
     expect(t.rows[1]?.[col('backend')]?.text).toBe('');
+  });
+});
+
+describe('importanceData', () => {
+  // x decides the value (best near x = 2); units is drawn but unused.
+  const trials = Array.from({ length: 40 }, (_, i) =>
+    trial({
+      number: i,
+      values: [((i * 7) % 20) - 10 === 2 ? 0 : Math.abs(((i * 7) % 20) - 12)],
+      params: { x: [((i * 7) % 20) - 10, X], units: [8 + ((i * 13) % 57), UNITS] },
+    }),
+  );
+
+  it('ranks the parameter that decides the value first, shares summing to 1, per objective and direction', () => {
+    const d = importanceData(study(trials));
+    expect(d.label).toBe('value');
+    expect(d.bars.map((b) => b.param)).toEqual(['x', 'units']);
+    expect(d.bars.reduce((a, b) => a + b.importance, 0)).toBeCloseTo(1, 12);
+    // Maximising the negated value is the same question.
+    const negated = trials.map((t) =>
+      trial({
+        number: t.number,
+        values: [-(t.values as number[])[0]!],
+        params: { x: [t.params['x']!, X], units: [t.params['units']!, UNITS] },
+      }),
+    );
+    expect(importanceData(study(negated, ['maximize'])).bars).toEqual(d.bars);
+    const two = study(
+      trials.map((t) =>
+        trial({
+          number: t.number,
+          values: [(t.values as number[])[0]!, 1],
+          params: { x: [t.params['x']!, X], units: [t.params['units']!, UNITS] },
+        }),
+      ),
+      ['minimize', 'minimize'],
+    );
+    expect(importanceData(two, 0).label).toBe('values[0]');
+    expect(importanceData(two, 0).bars[0]?.param).toBe('x');
+  });
+
+  it('is empty with fewer than two valued trials or no parameters', () => {
+    expect(importanceData(study([trial({ number: 0, params: { x: [1, X] } })])).bars).toEqual([]);
+    expect(importanceData(study([trial({ number: 0 }), trial({ number: 1 })])).bars).toEqual([]);
   });
 });

@@ -88,6 +88,7 @@ test('a single-objective Hyperband study: every panel drawn, no errors, no netwo
     'history',
     'intermediate',
     'epochs',
+    'importance',
     'parallel',
     'slice',
     'contour',
@@ -144,7 +145,16 @@ test('the trial table sorts by a column both ways and filters by state and text'
 test('a two-objective study: the Pareto front panel and no learning curves', async () => {
   const { page, log } = await open(multiPath);
   const marks = await marksPerPanel(page);
-  expect(Object.keys(marks)).toEqual(['history', 'pareto', 'parallel', 'slice', 'contour', 'edf', 'timeline']);
+  expect(Object.keys(marks)).toEqual([
+    'history',
+    'pareto',
+    'importance',
+    'parallel',
+    'slice',
+    'contour',
+    'edf',
+    'timeline',
+  ]);
   for (const [panel, n] of Object.entries(marks)) expect([panel, n > 0]).toEqual([panel, true]);
   expect(await page.locator('#pareto [aria-label*="Pareto front"]').count()).toBeGreaterThan(0);
   await page.screenshot({ path: join(OUT, 'two-objective.png'), fullPage: true });
