@@ -7,6 +7,7 @@ import { importanceChart } from './charts/importance-chart';
 import { intermediateChart } from './charts/intermediate-chart';
 import { parallelChart } from './charts/parallel-chart';
 import { paretoChart } from './charts/pareto-chart';
+import { pbtLineageChart, pbtScheduleChart } from './charts/pbt-lineage-chart';
 import { sliceChart } from './charts/slice-chart';
 import { timelineChart } from './charts/timeline-chart';
 import { contourData, contourPairs } from './data/contour';
@@ -17,6 +18,7 @@ import { importanceData } from './data/importance';
 import { intermediateData } from './data/intermediate';
 import { parallelCoordinatesData } from './data/parallel-coordinates';
 import { paretoData } from './data/pareto';
+import { pbtLineageData } from './data/pbt-lineage';
 import { sliceData } from './data/slice';
 import { timelineData } from './data/timeline';
 import { objectiveValue, type StudySnapshot } from './snapshot';
@@ -27,6 +29,8 @@ export const PANEL_IDS = [
   'pareto',
   'intermediate',
   'epochs',
+  'lineage',
+  'schedules',
   'importance',
   'parallel',
   'slice',
@@ -91,6 +95,23 @@ export function studyPanels(study: StudySnapshot): PanelSpec[] {
       title: 'Epoch metrics',
       note: 'every metric fit computed, per epoch and trial, and each epoch’s wall time (tracked by the runs the CLI and tuners make)',
       spec: epochMetricsChart(epochs),
+    });
+  }
+  const lineage = pbtLineageData(study);
+  if (lineage.segments.length > 0) {
+    panels.push({
+      id: 'lineage',
+      title: 'PBT lineage',
+      note: `one lane per member, a bar per job coloured by its score; ${lineage.copies.length} copies (dashed: donor to recipient)`,
+      spec: pbtLineageChart(lineage),
+    });
+  }
+  if (lineage.params.length > 0) {
+    panels.push({
+      id: 'schedules',
+      title: 'Parameter schedules',
+      note: 'each mutated hyperparameter per PBT member over epochs (learning rate among them when it is searched)',
+      spec: pbtScheduleChart(lineage),
     });
   }
   if (!anyComplete(0)) return withLater(panels, study);
