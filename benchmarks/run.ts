@@ -17,6 +17,7 @@ import { exploitCostBenchmark } from './pbt/exploit-cost';
 import { pbtLrScheduleBenchmark, pbtToyBenchmark } from './pbt/pbt-benchmarks';
 import { optunaInterop } from './interop/optuna-interop';
 import { reportRender } from './report/report-render';
+import { importanceBenchmark } from './importance/importance-bench';
 import { pbtRealTrainingBenchmark } from './pbt/real-training';
 import { pb2LrScheduleBenchmark } from './pbt/pb2-benchmark';
 import { autoEnsembleBenchmark } from './training/auto-ensemble';
@@ -48,6 +49,7 @@ const BENCHMARKS: Readonly<Record<string, () => Promise<BenchResult>>> = {
   'pbt-lr-schedule': () => pbtLrScheduleBenchmark(),
   'pbt-exploit-cost': () => exploitCostBenchmark(),
   'report-render': reportRender,
+  importance: importanceBenchmark,
   'optuna-interop': optunaInterop,
   'pbt-real-training': () => pbtRealTrainingBenchmark(realTrainingFlags()),
   'pb2-lr-schedule': () => pb2LrScheduleBenchmark(),

@@ -59,4 +59,5 @@ export * as evaluation from './api/evaluation';
 export * as errors from './api/errors';
 export * as logging from './api/logging';
 export * as analysis from './api/analysis';
+export * as importance from './api/importance';
 export * as report from './api/report';

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 
 import { getAllStudySummaries } from '../study/create-study';
 import { renderPage } from '../report/report';
+import { renderTrialPage } from '../report/trial-page';
 import { escapeHTML } from '../report/html/escape';
 import type { Storage } from '../storage/base';
 import { formatNumber } from '../util/format';
@@ -44,8 +45,9 @@ function send(res: ServerResponse, status: number, type: string, body: string): 
 
 /**
  * The live dashboard: Node's own HTTP server. `/` lists the studies, `/study?name=` shows the
- * report's panels and table and reloads when `/events?name=` (server-sent events, polling the
- * storage) says a trial changed, `/api/studies` gives the summaries as JSON. Read-only unless
+ * report's panels and table (each trial number links to `/trial?name=&number=`: its curves, params
+ * and attributes) and reloads when `/events?name=` (server-sent events, polling the storage) says a
+ * trial changed, `/api/studies` gives the summaries as JSON. Read-only unless
  * `allowDelete`.
  */
 export async function startDashboard(options: DashboardOptions): Promise<Dashboard> {
@@ -105,7 +107,24 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
         res,
         200,
         'text/html',
-        await renderPage({ studyName: record.studyName, directions: record.directions, trials }, events),
+        await renderPage({ studyName: record.studyName, directions: record.directions, trials }, events, (n) =>
+          withToken(`/trial?name=${encodeURIComponent(name)}&number=${n}`),
+        ),
+      );
+    }
+    if (url.pathname === '/trial') {
+      const number = Number(url.searchParams.get('number'));
+      if (!Number.isInteger(number) || number < 0)
+        return send(res, 400, 'text/plain', 'number must be a trial number\n');
+      const record = await storage.getStudy(await storage.getStudyIdByName(name));
+      const trials = await storage.getAllTrials(record.studyId);
+      if (!trials.some((t) => t.number === number)) return send(res, 404, 'text/plain', `no trial ${number}\n`);
+      const events = withToken(`/events?name=${encodeURIComponent(name)}`);
+      return send(
+        res,
+        200,
+        'text/html',
+        await renderTrialPage({ studyName: record.studyName, directions: record.directions, trials }, number, events),
       );
     }
     if (url.pathname === '/events') {

@@ -3,18 +3,22 @@ import { base, nested, type ChartSpec } from './charts/common';
 import { edfChart } from './charts/edf-chart';
 import { epochMetricsChart } from './charts/epoch-metrics-chart';
 import { historyChart } from './charts/history-chart';
+import { importanceChart } from './charts/importance-chart';
 import { intermediateChart } from './charts/intermediate-chart';
 import { parallelChart } from './charts/parallel-chart';
 import { paretoChart } from './charts/pareto-chart';
+import { pbtLineageChart, pbtScheduleChart } from './charts/pbt-lineage-chart';
 import { sliceChart } from './charts/slice-chart';
 import { timelineChart } from './charts/timeline-chart';
 import { contourData, contourPairs } from './data/contour';
 import { edfData } from './data/edf';
 import { epochMetricsData } from './data/epoch-metrics';
 import { historyData } from './data/history';
+import { importanceData } from './data/importance';
 import { intermediateData } from './data/intermediate';
 import { parallelCoordinatesData } from './data/parallel-coordinates';
 import { paretoData } from './data/pareto';
+import { pbtLineageData } from './data/pbt-lineage';
 import { sliceData } from './data/slice';
 import { timelineData } from './data/timeline';
 import { objectiveValue, type StudySnapshot } from './snapshot';
@@ -25,6 +29,9 @@ export const PANEL_IDS = [
   'pareto',
   'intermediate',
   'epochs',
+  'lineage',
+  'schedules',
+  'importance',
   'parallel',
   'slice',
   'contour',
@@ -90,7 +97,33 @@ export function studyPanels(study: StudySnapshot): PanelSpec[] {
       spec: epochMetricsChart(epochs),
     });
   }
+  const lineage = pbtLineageData(study);
+  if (lineage.segments.length > 0) {
+    panels.push({
+      id: 'lineage',
+      title: 'PBT lineage',
+      note: `one lane per member, a bar per job coloured by its score; ${lineage.copies.length} copies (dashed: donor to recipient)`,
+      spec: pbtLineageChart(lineage),
+    });
+  }
+  if (lineage.params.length > 0) {
+    panels.push({
+      id: 'schedules',
+      title: 'Parameter schedules',
+      note: 'each mutated hyperparameter per PBT member over epochs (learning rate among them when it is searched)',
+      spec: pbtScheduleChart(lineage),
+    });
+  }
   if (!anyComplete(0)) return withLater(panels, study);
+  const importances = objectives.map((i) => importanceData(study, i)).filter((d) => d.bars.length > 0);
+  if (importances.length > 0) {
+    panels.push({
+      id: 'importance',
+      title: 'Parameter importances',
+      note: 'PED-ANOVA (Optuna’s default): which parameters set the best 10 % of COMPLETE trials apart, per objective; fANOVA answers another question (tune.importance)',
+      spec: importanceChart(importances),
+    });
+  }
   const parallel = parallelCoordinatesData(study, 0);
   if (parallel.axes.length > 0 && parallel.lines.length > 0) {
     panels.push({

@@ -53,8 +53,12 @@ export async function renderHTML(study: StudySnapshot): Promise<string> {
   return renderPage(study);
 }
 
-/** @internal The page, optionally live: the dashboard passes its event stream's URL. */
-export async function renderPage(study: StudySnapshot, liveEventsURL?: string): Promise<string> {
+/** @internal The page, optionally live: the dashboard passes its event stream's URL and its trial pages' links. */
+export async function renderPage(
+  study: StudySnapshot,
+  liveEventsURL?: string,
+  trialHref?: (trialNumber: number) => string,
+): Promise<string> {
   const panels = [];
   for (const p of studyPanels(study))
     panels.push({ id: p.id, title: p.title, note: p.note, svg: await renderSVG(p.spec) });
@@ -62,7 +66,7 @@ export async function renderPage(study: StudySnapshot, liveEventsURL?: string): 
     studyName: study.studyName,
     summary: summary(study),
     panels,
-    tableHTML: tableHTML(trialsTable(study)),
+    tableHTML: tableHTML(trialsTable(study), trialHref),
     ...(liveEventsURL === undefined ? {} : { liveEventsURL }),
   });
 }

@@ -46,6 +46,9 @@ describe('tfjs-tune run config validation', () => {
     );
     expect(prunerFor(hb)).toBeInstanceOf(HyperbandPruner);
     expect(samplerFor(hb)).toBeInstanceOf(GPSampler);
+    const method = (m: string) => samplerFor(validateConfig({ ...good, method: m }, { studyFromFile: 'x' }));
+    expect(method('nsgaii')).toBeInstanceOf(tune.samplers.NSGAIISampler);
+    expect(method('nsgaiii')).toBeInstanceOf(tune.samplers.NSGAIIISampler);
     expect(pruner({ type: 'median', nStartupTrials: 2 })).toBeInstanceOf(tune.pruners.MedianPruner);
     expect(pruner({ type: 'percentile', percentile: 10 })).toBeInstanceOf(tune.pruners.PercentilePruner);
     expect(pruner({ type: 'patient', patience: 2 })).toBeInstanceOf(tune.pruners.PatientPruner);

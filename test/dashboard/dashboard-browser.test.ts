@@ -8,7 +8,7 @@ import type { Browser } from 'playwright-core';
 import { startDashboard, type Dashboard } from '../../src/dashboard/server';
 import { SqliteStorage } from '../../src/storage/sqlite';
 import { launchChromium, watch } from '../report/browser';
-import { twoObjectiveStudy } from '../report/studies';
+import { hyperbandStudy, twoObjectiveStudy } from '../report/studies';
 
 // The live dashboard in headless Chromium: it lists a study, shows its panels, and shows a trial
 // another process writes within seconds. One browser for the file.
@@ -26,6 +26,7 @@ beforeAll(async () => {
   db = join(dir, 'live.db');
   const writer = new SqliteStorage(db);
   await twoObjectiveStudy(writer, 'live <b>study</b>', 6);
+  await hyperbandStudy(writer, 'curves <i>study</i>', 8);
   await writer.close();
   storage = new SqliteStorage(db);
   dashboard = await startDashboard({ storage, pollMs: 200 });
@@ -82,7 +83,10 @@ test('is read-only unless allowed, and another address needs a token', async () 
   try {
     expect((await fetch(`${guarded.url}/api/studies`)).status).toBe(401);
     const ok = await fetch(`${guarded.url}/api/studies`, { headers: { authorization: 'Bearer a-token-of-20-chars!' } });
-    expect(((await ok.json()) as { studyName: string }[]).map((s) => s.studyName)).toEqual(['live <b>study</b>']);
+    expect(((await ok.json()) as { studyName: string }[]).map((s) => s.studyName).sort()).toEqual([
+      'curves <i>study</i>',
+      'live <b>study</b>',
+    ]);
     const missing = await fetch(`${guarded.url}/api/studies?name=nope&token=a-token-of-20-chars!`, {
       method: 'DELETE',
     });
@@ -90,4 +94,35 @@ test('is read-only unless allowed, and another address needs a token', async () 
   } finally {
     await guarded.close();
   }
+});
+
+test('each trial number opens its detail page: its curves, params and attributes, escaped', async () => {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const log = watch(page);
+  await page.goto(`${dashboard.url}/`);
+  await page.click('#studies a:text("curves <i>study</i>")');
+  await page.waitForSelector('#trials');
+  await page.click('#trials tbody tr:first-child td:first-child a');
+  await page.waitForSelector('#trial-detail');
+  expect(await page.textContent('#study-name')).toBe('curves <i>study</i> — trial 0');
+  // Browser code as strings: the project compiles without the DOM library.
+  const panels = (await page.evaluate(
+    `[...document.querySelectorAll('section.panel')].map((s) => s.getAttribute('data-panel'))`,
+  )) as string[];
+  expect(panels).toEqual(['intermediate', 'epochs']);
+  for (const id of panels) {
+    expect(await page.locator(`#${id} svg [role="graphics-symbol"]`).count()).toBeGreaterThan(0);
+  }
+  const kinds = (await page.evaluate(
+    `[...document.querySelectorAll('#trial-detail tbody tr')].map((r) => r.getAttribute('data-kind'))`,
+  )) as string[];
+  expect(kinds.filter((k) => k === 'param')).toHaveLength(3); // lr, units, activation
+  expect(kinds).toContain('user attribute'); // the epoch log's run info
+  expect(await page.locator('i').count()).toBe(0); // the study name's markup stayed text
+  await page.screenshot({ path: join(OUT, 'trial-detail.png'), fullPage: true });
+  const missing = await page.goto(`${dashboard.url}/trial?name=${encodeURIComponent('curves <i>study</i>')}&number=99`);
+  expect(missing?.status()).toBe(404);
+  expect(log.requests.every((u) => u.startsWith(dashboard.url))).toBe(true);
+  expect(log.errors.filter((e) => !e.includes('404'))).toEqual([]);
+  await page.close();
 });

@@ -3,9 +3,11 @@ import { contourData, contourPairs, idw } from '../../src/report/data/contour';
 import { edfData } from '../../src/report/data/edf';
 import { epochMetricsData } from '../../src/report/data/epoch-metrics';
 import { historyData } from '../../src/report/data/history';
+import { importanceData } from '../../src/report/data/importance';
 import { intermediateData } from '../../src/report/data/intermediate';
 import { parallelCoordinatesData } from '../../src/report/data/parallel-coordinates';
 import { paretoData } from '../../src/report/data/pareto';
+import { pbtLineageData } from '../../src/report/data/pbt-lineage';
 import { sliceData } from '../../src/report/data/slice';
 import { timelineData } from '../../src/report/data/timeline';
 import { trialsTable } from '../../src/report/data/trials-table';
@@ -383,5 +385,110 @@ describe('epochMetricsData', () => {
     expect(t.rows[0]?.[col('worker')]?.text).toBe('pid 1 thread 2');
     expect(t.rows[0]?.[col('peak tensor MB')]?.sort).toBe(2);
     expect(t.rows[1]?.[col('backend')]?.text).toBe('');
+  });
+});
+
+describe('importanceData', () => {
+  // x decides the value (best near x = 2); units is drawn but unused.
+  const trials = Array.from({ length: 40 }, (_, i) =>
+    trial({
+      number: i,
+      values: [((i * 7) % 20) - 10 === 2 ? 0 : Math.abs(((i * 7) % 20) - 12)],
+      params: { x: [((i * 7) % 20) - 10, X], units: [8 + ((i * 13) % 57), UNITS] },
+    }),
+  );
+
+  it('ranks the parameter that decides the value first, shares summing to 1, per objective and direction', () => {
+    const d = importanceData(study(trials));
+    expect(d.label).toBe('value');
+    expect(d.bars.map((b) => b.param)).toEqual(['x', 'units']);
+    expect(d.bars.reduce((a, b) => a + b.importance, 0)).toBeCloseTo(1, 12);
+    // Maximising the negated value is the same question.
+    const negated = trials.map((t) =>
+      trial({
+        number: t.number,
+        values: [-(t.values as number[])[0]!],
+        params: { x: [t.params['x']!, X], units: [t.params['units']!, UNITS] },
+      }),
+    );
+    expect(importanceData(study(negated, ['maximize'])).bars).toEqual(d.bars);
+    const two = study(
+      trials.map((t) =>
+        trial({
+          number: t.number,
+          values: [(t.values as number[])[0]!, 1],
+          params: { x: [t.params['x']!, X], units: [t.params['units']!, UNITS] },
+        }),
+      ),
+      ['minimize', 'minimize'],
+    );
+    expect(importanceData(two, 0).label).toBe('values[0]');
+    expect(importanceData(two, 0).bars[0]?.param).toBe('x');
+  });
+
+  it('is empty with fewer than two valued trials or no parameters', () => {
+    expect(importanceData(study([trial({ number: 0, params: { x: [1, X] } })])).bars).toEqual([]);
+    expect(importanceData(study([trial({ number: 0 }), trial({ number: 1 })])).bars).toEqual([]);
+  });
+});
+
+describe('pbtLineageData', () => {
+  const job = (member: number, fromEpoch: number, toEpoch: number, extra: Record<string, unknown> = {}) => ({
+    pbt: { member, fromEpoch, toEpoch, start: fromEpoch === 0 ? 'fresh' : 'continue', from: null, ...extra },
+  });
+  const lrs = [0.01, 0.02, 0.04];
+  const trials = [
+    trial({ number: 0, values: [0.6], params: { lr: [lrs[0]!, LR], units: [16, UNITS] }, systemAttrs: job(0, 0, 1) }),
+    trial({ number: 1, values: [0.8], params: { lr: [lrs[1]!, LR], units: [16, UNITS] }, systemAttrs: job(1, 0, 1) }),
+    trial({
+      number: 2,
+      values: [0.85],
+      params: { lr: [lrs[2]!, LR], units: [16, UNITS] },
+      systemAttrs: job(0, 1, 2, {
+        start: 'exploit',
+        from: 1,
+        exploit: {
+          donor: 1,
+          donorTrial: 1,
+          epoch: 1,
+          donorScore: 0.8,
+          recipientScore: 0.6,
+          paramsBefore: {},
+          paramsAfter: {},
+        },
+      }),
+    }),
+    trial({
+      number: 3,
+      state: 'FAIL',
+      values: null,
+      params: { lr: [lrs[1]!, LR], units: [16, UNITS] },
+      systemAttrs: job(1, 1, 2),
+    }),
+    // Left behind by a dead process; its job ran again.
+    trial({ number: 4, state: 'FAIL', values: null, systemAttrs: { ...job(1, 1, 2), pbt_interrupted: true } }),
+    trial({ number: 5, values: [1], params: { lr: [0.5, LR] } }),
+  ];
+
+  it('gives each job, each copy and the schedules of the parameters that change', () => {
+    const d = pbtLineageData(study(trials, ['maximize']));
+    expect(d.segments.map((s) => [s.trial, s.member, s.fromEpoch, s.toEpoch, s.value])).toEqual([
+      [0, 0, 0, 1, 0.6],
+      [2, 0, 1, 2, 0.85],
+      [1, 1, 0, 1, 0.8],
+      [3, 1, 1, 2, null],
+    ]);
+    expect(d.copies).toEqual([{ epoch: 1, donor: 1, recipient: 0, donorTrial: 1, trial: 2 }]);
+    expect(d.params).toEqual(['lr']); // units never changes
+    expect(d.schedules.filter((s) => s.member === 0).map((s) => [s.epoch, s.value])).toEqual([
+      [0, 0.01],
+      [1, 0.01],
+      [1, 0.04],
+      [2, 0.04],
+    ]);
+  });
+
+  it('is empty for a study PBT did not make', () => {
+    expect(pbtLineageData(study([trials[5]!]))).toEqual({ segments: [], copies: [], schedules: [], params: [] });
   });
 });

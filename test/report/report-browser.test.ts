@@ -8,6 +8,8 @@ import { main } from '../../src/cli/main';
 import { write } from '../../src/report/report';
 import { SqliteStorage } from '../../src/storage/sqlite';
 import { launchChromium, watch, type PageLog } from './browser';
+import { pbtLineageData } from '../../src/report/data/pbt-lineage';
+import { runSmallPBT } from '../schedulers/fixtures/small-pbt-run';
 import { HOSTILE_NAME, hyperbandStudy, twoObjectiveStudy } from './studies';
 
 // The report of real studies opened in headless Chromium: panels drawn, no console errors, no
@@ -17,6 +19,8 @@ let dir: string;
 let browser: Browser;
 let singlePath: string;
 let multiPath: string;
+let pbtPath: string;
+let pbtCopies: number;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'report-browser-'));
@@ -28,6 +32,12 @@ beforeAll(async () => {
   multiPath = join(dir, 'multi.html');
   await write(multi, multiPath);
   await storage.close();
+  // A real PBT run (3 members, 4 epochs): its lineage and schedules.
+  const { study: pbt } = await runSmallPBT(`sqlite:${join(dir, 'pbt.db')}`, join(dir, 'pbt-checkpoints'));
+  pbtCopies = pbtLineageData({ studyName: pbt.studyName, directions: pbt.directions, trials: pbt.trials }).copies
+    .length;
+  pbtPath = join(dir, 'pbt.html');
+  await write(pbt, pbtPath);
   // The single-objective page goes through the CLI, as a user makes it.
   singlePath = join(dir, 'single.html');
   const out: string[] = [];
@@ -88,6 +98,7 @@ test('a single-objective Hyperband study: every panel drawn, no errors, no netwo
     'history',
     'intermediate',
     'epochs',
+    'importance',
     'parallel',
     'slice',
     'contour',
@@ -144,11 +155,36 @@ test('the trial table sorts by a column both ways and filters by state and text'
 test('a two-objective study: the Pareto front panel and no learning curves', async () => {
   const { page, log } = await open(multiPath);
   const marks = await marksPerPanel(page);
-  expect(Object.keys(marks)).toEqual(['history', 'pareto', 'parallel', 'slice', 'contour', 'edf', 'timeline']);
+  expect(Object.keys(marks)).toEqual([
+    'history',
+    'pareto',
+    'importance',
+    'parallel',
+    'slice',
+    'contour',
+    'edf',
+    'timeline',
+  ]);
   for (const [panel, n] of Object.entries(marks)) expect([panel, n > 0]).toEqual([panel, true]);
   expect(await page.locator('#pareto [aria-label*="Pareto front"]').count()).toBeGreaterThan(0);
   await page.screenshot({ path: join(OUT, 'two-objective.png'), fullPage: true });
   expect(log.errors).toEqual([]);
   expect(log.requests).toEqual([pathToFileURL(multiPath).href]);
+  await page.close();
+});
+
+test('a PBT study: lineage over epochs with its copies, and each member’s learning-rate schedule', async () => {
+  const { page, log } = await open(pbtPath);
+  const marks = await marksPerPanel(page);
+  expect(Object.keys(marks)).toEqual(expect.arrayContaining(['history', 'lineage', 'schedules']));
+  for (const [panel, n] of Object.entries(marks)) expect([panel, n > 0]).toEqual([panel, true]);
+  // One bar per job (3 members x 4 intervals), one dashed link per copy.
+  expect(await page.locator('#lineage [aria-label*="epochs"][aria-label*="member"]').count()).toBe(12);
+  expect(pbtCopies).toBeGreaterThan(0);
+  expect(await page.locator('#lineage [aria-label*="copied member"]').count()).toBe(pbtCopies);
+  expect(await page.locator('#schedules [aria-roledescription="line mark"]').count()).toBeGreaterThan(0);
+  await page.screenshot({ path: join(OUT, 'pbt.png'), fullPage: true });
+  expect(log.errors).toEqual([]);
+  expect(log.requests).toEqual([pathToFileURL(pbtPath).href]);
   await page.close();
 });

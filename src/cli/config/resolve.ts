@@ -25,6 +25,8 @@ import type { Sampler } from '../../samplers/base';
 import { BOHBSampler } from '../../samplers/bohb/sampler';
 import { CmaEsSampler } from '../../samplers/cmaes/sampler';
 import { EvolutionSampler } from '../../samplers/evolution/sampler';
+import { NSGAIISampler } from '../../samplers/nsgaii/sampler';
+import { NSGAIIISampler } from '../../samplers/nsgaiii/sampler';
 import { GPSampler } from '../../samplers/gp';
 import { GridSampler } from '../../samplers/grid';
 import { QMCSampler } from '../../samplers/qmc';
@@ -222,6 +224,11 @@ export function samplerFor(config: RunConfig): Sampler {
       return new CmaEsSampler({ seed: config.seed });
     case 'evolution':
       return new EvolutionSampler({ seed: config.seed });
+    case 'nsgaii':
+      // The generation is rebuilt from stored trials, so workers sharing the study agree on it.
+      return new NSGAIISampler({ seed: config.seed });
+    case 'nsgaiii':
+      return new NSGAIIISampler({ seed: config.seed });
     case 'bohb':
       // Proposes Hyperband's new configurations from the trials every worker has written.
       return new BOHBSampler({ seed: config.seed });

@@ -17,7 +17,18 @@ export type { EpochSchedulerConfig, SchedulerConfig } from './scheduler-block';
 export const MODELS = ['mlp', 'cnn', 'lstm'] as const;
 /** `auto`: the family is a parameter too (models/auto.ts), among those the data's kind allows. */
 export const MODEL_CHOICES = [...MODELS, 'auto'] as const;
-export const METHODS = ['random', 'grid', 'tpe', 'qmc', 'gp', 'cmaes', 'evolution', 'bohb'] as const;
+export const METHODS = [
+  'random',
+  'grid',
+  'tpe',
+  'qmc',
+  'gp',
+  'cmaes',
+  'evolution',
+  'nsgaii',
+  'nsgaiii',
+  'bohb',
+] as const;
 /** The methods that can propose a Hyperband or ASHA scheduler's new configurations. */
 export const HYPERBAND_METHODS = ['random', 'bohb'] as const;
 export const SYNTHETIC_DATASETS = ['synthetic-cifar', 'synthetic-imdb', 'synthetic-tabular'] as const;

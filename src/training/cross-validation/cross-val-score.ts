@@ -29,6 +29,8 @@ export interface CrossValScoreOptions {
   readonly callbacks?: FitCallbacks | ((fold: number) => FitCallbacks);
   /** Classes for `build`. Default: y's columns when one-hot, max + 1 for int labels, else 0. */
   readonly numClasses?: number;
+  /** Also score each fold's model on its own train rows (scikit-learn's `return_train_score`). Default false. */
+  readonly returnTrainScore?: boolean;
 }
 
 export interface CrossValScoreResult {
@@ -36,6 +38,8 @@ export interface CrossValScoreResult {
   readonly mean: number;
   /** Population standard deviation (as scikit-learn's cv_results_). */
   readonly std: number;
+  /** Each fold's score on its train rows, with `returnTrainScore: true`. */
+  readonly trainScores?: number[];
 }
 
 function inferNumClasses(y: tf.Tensor): number {
@@ -44,7 +48,8 @@ function inferNumClasses(y: tf.Tensor): number {
   return 0;
 }
 
-function defaultSplits(y: tf.Tensor, n: number, k: number, options: CrossValScoreOptions): Split[] {
+/** The folds `cv: k` means: stratified when y holds class labels (one-hot or int), else plain k-fold. */
+export function defaultSplits(y: tf.Tensor, n: number, k: number, options: CrossValScoreOptions): Split[] {
   const shuffle = options.shuffle ?? false;
   const kOptions = { k, shuffle, ...(shuffle ? { seed: options.seed ?? 0 } : {}) };
   if (y.rank === 2 && (y.shape[1] as number) >= 2) {
@@ -125,7 +130,12 @@ export async function crossValScore(
   const seed = options.seed ?? 0;
   const context = { inputShape: x.shape.slice(1), numClasses, seed };
 
+  const returnTrainScore = options.returnTrainScore ?? false;
+  if (typeof returnTrainScore !== 'boolean') {
+    throw new InvalidArgumentError('crossValScore.returnTrainScore', returnTrainScore, 'a boolean');
+  }
   const scores: number[] = [];
+  const trainScores: number[] = [];
   for (let fold = 0; fold < splits.length; fold++) {
     const { train, test } = splits[fold] as Split;
     for (const i of [...train, ...test]) {
@@ -150,6 +160,7 @@ export async function crossValScore(
         ...(callbacks !== undefined ? { callbacks } : {}),
       });
       scores.push(await score(model, xTest, yTest, scorer, batchSize));
+      if (returnTrainScore) trainScores.push(await score(model, xTrain, yTrain, scorer, batchSize));
     } finally {
       if (model !== null) disposeModel(model);
       tf.dispose([xTrain, yTrain, xTest, yTest]);
@@ -157,5 +168,5 @@ export async function crossValScore(
   }
   const mean = scores.reduce((a, b) => a + b, 0) / scores.length;
   const std = Math.sqrt(scores.reduce((a, s) => a + (s - mean) ** 2, 0) / scores.length);
-  return { scores, mean, std };
+  return { scores, mean, std, ...(returnTrainScore ? { trainScores } : {}) };
 }
