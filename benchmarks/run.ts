@@ -56,7 +56,7 @@ const BENCHMARKS: Readonly<Record<string, () => Promise<BenchResult>>> = {
   'auto-ensemble-tabular': () => autoEnsembleBenchmark('tabular'),
   'auto-ensemble-cifar': () => autoEnsembleBenchmark('cifar'),
   'storage-load': storageLoad,
-  // Five splits by default; TABULAR_SEEDS=0,1,2 for others.
+  // Ten splits by default; TABULAR_SEEDS=0,1,2 for others.
   tabular: () =>
     tabularBenchmark({
       ...(process.env['TABULAR_SEEDS'] !== undefined
