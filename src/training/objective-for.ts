@@ -102,6 +102,7 @@ export function objectiveFor(
         shuffle: false,
         verbose: 0,
         callbacks: [
+          tensors.reshuffleEachEpoch(),
           epochLog(trial),
           tracker,
           reporter,

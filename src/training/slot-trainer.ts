@@ -78,7 +78,12 @@ export function slotTrainerFor(
         validationData: [val.xs, val.ys],
         shuffle: false,
         verbose: 0,
-        callbacks: [epochLog(trial), reporter, ...(options.callbacks?.(trial, slot) ?? [])],
+        callbacks: [
+          tensors.reshuffleEachEpoch(),
+          epochLog(trial),
+          reporter,
+          ...(options.callbacks?.(trial, slot) ?? []),
+        ],
       });
       reporter.throwIfPruned();
       const value = reporter.lastValue;

@@ -74,6 +74,7 @@ export function zooMember(options: ZooMemberOptions): ZooMember {
         batchSize,
         shuffle: false,
         verbose: 0,
+        callbacks: [tensors.reshuffleEachEpoch()],
       });
     },
     evaluate() {
