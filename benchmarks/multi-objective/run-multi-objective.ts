@@ -11,8 +11,9 @@
  * Optuna's at 100 and 300; sampler time per trial below Optuna's; GP (LogEHVI) above NSGA-II and
  * TPE at 100 trials. `MO_SEEDS` sets the seed count (default 5). `MO_SAMPLERS=gp` runs only the
  * samplers named (comma-separated) and re-uses every other row from the committed result (same
- * seed count), without the Optuna anchors: a GP run takes minutes where the whole benchmark takes
- * an hour on shared cores. `MO_GP_TRIALS` sets the GP's trials (default 100).
+ * seed count), with only current Optuna's runs of the same samplers (when `OPTUNA_CURRENT` is set;
+ * 3.1 has no multi-objective GP): a GP run takes minutes where the whole benchmark takes an hour on
+ * shared cores. `MO_GP_TRIALS` sets the GP's trials (default 100).
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -38,8 +39,11 @@ const FACTORIES: Readonly<Record<string, (seed: number) => Sampler>> = {
   tpe: (seed) => new TPESampler({ seed }),
   gp: (seed) => new GPSampler({ seed }),
 };
-/** The Optuna anchors run these (current Optuna's GPSampler is left out: minutes a run). */
-const ANCHORED = ['nsgaii', 'tpe'];
+/** What each Optuna anchor runs: 3.1 has no GPSampler, current Optuna's does LogEHVI (>= 4.4). */
+const ANCHORED: Readonly<Record<string, readonly string[]>> = {
+  'optuna-3.1': ['nsgaii', 'tpe'],
+  'optuna-current': ['nsgaii', 'tpe', 'gp'],
+};
 const COMMITTED = join('benchmarks', 'results', 'multi-objective.json');
 
 function gpTrials(): number {
@@ -75,7 +79,8 @@ function committedRows(
     throw new Error(
       `${COMMITTED} was not measured over ${seedCount} seeds; set MO_SEEDS to match or run every sampler`,
     );
-  const rows = saved.rows.filter((r) => !running.includes(String(r['sampler'])));
+  const measured = new Set(running.flatMap((s) => [s, ...Object.keys(ANCHORED).map((label) => `${label}-${s}`)]));
+  const rows = saved.rows.filter((r) => !measured.has(String(r['sampler'])));
   const kept = [...new Set(rows.map((r) => String(r['sampler'])))].join(', ');
   return { rows, note: `Rows ${kept} re-used from the run of ${saved.date.slice(0, 10)}.` };
 }
@@ -119,7 +124,11 @@ async function ourRun(problem: MOProblem, sampler: string, seed: number): Promis
 }
 
 /** Starts the anchor in the background (it runs while ours do); resolves to its result or why not. */
-function startAnchor(seeds: number[], pythonPath: string | undefined): Promise<Anchor | string> {
+function startAnchor(
+  seeds: number[],
+  pythonPath: string | undefined,
+  samplers: readonly string[],
+): Promise<Anchor | string> {
   const script = [
     join(__dirname, 'optuna_mo_anchor.py'),
     join(process.cwd(), 'benchmarks', 'multi-objective', 'optuna_mo_anchor.py'),
@@ -132,7 +141,11 @@ function startAnchor(seeds: number[], pythonPath: string | undefined): Promise<A
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr.on('data', (d: Buffer) => (err += d.toString()));
   child.stdin.end(
-    JSON.stringify({ problems: MO_PROBLEMS.map((p) => ({ name: p.name, n_vars: p.nVars })), seeds, samplers: BUDGET }),
+    JSON.stringify({
+      problems: MO_PROBLEMS.map((p) => ({ name: p.name, n_vars: p.nVars })),
+      seeds,
+      samplers: Object.fromEntries(samplers.map((s) => [s, BUDGET[s]])),
+    }),
   );
   return new Promise((resolve) => {
     child.on('error', (e) => resolve(`${PYTHON} failed to start: ${e.message}`));
@@ -163,8 +176,17 @@ export async function multiObjectiveBenchmark(): Promise<BenchResult> {
   const partial = samplers.length < Object.keys(FACTORIES).length;
   const reused = partial ? committedRows(samplers, seedCount) : { rows: [], note: '' };
   const current = process.env['OPTUNA_CURRENT'];
-  const anchors: [string, Promise<Anchor | string>][] = partial ? [] : [['optuna-3.1', startAnchor(seeds, undefined)]];
-  if (current !== undefined && !partial) anchors.push(['optuna-current', startAnchor(seeds, current)]);
+  // In a partial run, current Optuna runs the chosen samplers it has; the committed rows keep the rest.
+  const anchored = (label: string): string[] =>
+    (ANCHORED[label] ?? []).filter((s) => samplers.includes(s) && (!partial || label === 'optuna-current'));
+  const anchors: [string, Promise<Anchor | string>][] = [];
+  for (const [label, path] of [
+    ['optuna-3.1', undefined],
+    ['optuna-current', current],
+  ] as const) {
+    if ((label === 'optuna-3.1' || path !== undefined) && anchored(label).length > 0)
+      anchors.push([label, startAnchor(seeds, path, anchored(label))]);
+  }
   await initBackend(); // the GP's tensor ops run on the fastest backend that loads
 
   const runs = new Map<string, Run[]>(); // `${problem}/${sampler}`
@@ -190,11 +212,11 @@ export async function multiObjectiveBenchmark(): Promise<BenchResult> {
     }
     notes.push(`${label} is Optuna ${anchor.version}.`);
     for (const problem of MO_PROBLEMS)
-      for (const sampler of ANCHORED)
+      for (const sampler of anchored(label))
         runs.set(`${problem.name}/${label}-${sampler}`, anchor.runs[problem.name]?.[sampler] ?? []);
   }
   if (partial) notes.push(reused.note);
-  else if (current === undefined) notes.push('current Optuna skipped (OPTUNA_CURRENT unset).');
+  if (current === undefined) notes.push('current Optuna skipped (OPTUNA_CURRENT unset).');
   else if (process.env['OPTUNA_CURRENT_COMMIT'] !== undefined)
     notes.push(`current Optuna commit ${process.env['OPTUNA_CURRENT_COMMIT']}.`);
 
@@ -261,6 +283,8 @@ export async function multiObjectiveBenchmark(): Promise<BenchResult> {
     const p = problem.name;
     for (const other of ['nsgaii', 'tpe'])
       ratio(`gp hv@100 over ${other} (goal > 1), ${p}`, hv.get(`${p}/gp@100`), hv.get(`${p}/${other}@100`));
+    ratio(`gp hv@100 over optuna-current, ${p}`, hv.get(`${p}/gp@100`), hv.get(`${p}/optuna-current-gp@100`));
+    ratio(`gp ms/trial@100 over optuna-current, ${p}`, ms.get(`${p}/gp@100`), ms.get(`${p}/optuna-current-gp@100`));
   }
   return {
     name: 'multi-objective',
@@ -268,7 +292,7 @@ export async function multiObjectiveBenchmark(): Promise<BenchResult> {
       `Median hypervolume (reference ${REFERENCE} per objective, all objectives minimised) over ${seeds.length} seeds after ` +
       `${CHECKPOINTS.join(', ')} trials, and sampler ms per trial (median over seeds of the mean of the 20 trials before ` +
       `each checkpoint); NSGA-II runs 1,000 trials, TPE 300, GP ${BUDGET['gp']} (default options, ` +
-      `LogEHVI). ${partial ? `This run measured ${samplers.join(', ')} alone; the re-used rows ran beside Optuna, so their times shared the cores.` : `Optuna runs in the background meanwhile, so every column's time shares the cores.`} ${notes.join(' ')}`,
+      `LogEHVI). ${partial ? `This run measured ${samplers.join(', ')} (and current Optuna's, if named below) anew; the re-used rows come from a full run. ` : ''}Optuna runs in the background meanwhile, so every column's time shares the cores. ${notes.join(' ')}`,
     rows,
     ratios,
   };
