@@ -82,7 +82,10 @@ function committedRows(
   const measured = new Set(running.flatMap((s) => [s, ...Object.keys(ANCHORED).map((label) => `${label}-${s}`)]));
   const rows = saved.rows.filter((r) => !measured.has(String(r['sampler'])));
   const kept = [...new Set(rows.map((r) => String(r['sampler'])))].join(', ');
-  return { rows, note: `Rows ${kept} re-used from the run of ${saved.date.slice(0, 10)}.` };
+  // A partial result's own date is not its re-used rows': keep the date of the run that measured them.
+  const measuredOn =
+    /re-used from the run of (\d{4}-\d{2}-\d{2})/.exec(saved.description)?.[1] ?? saved.date.slice(0, 10);
+  return { rows, note: `Rows ${kept} re-used from the run of ${measuredOn}.` };
 }
 const PYTHON = '/usr/bin/python3';
 const REFERENCE = 1.1;
