@@ -67,6 +67,7 @@ function chosenSamplers(): string[] {
 /** The committed rows of the samplers not run now, and when they were measured. */
 function committedRows(
   running: readonly string[],
+  anchorLabels: readonly string[],
   seedCount: number,
 ): { rows: Record<string, string | number>[]; note: string } {
   if (!existsSync(COMMITTED)) throw new Error(`MO_SAMPLERS needs the committed ${COMMITTED} to re-use`);
@@ -79,13 +80,15 @@ function committedRows(
     throw new Error(
       `${COMMITTED} was not measured over ${seedCount} seeds; set MO_SEEDS to match or run every sampler`,
     );
-  const measured = new Set(running.flatMap((s) => [s, ...Object.keys(ANCHORED).map((label) => `${label}-${s}`)]));
+  const measured = new Set(running.flatMap((s) => [s, ...anchorLabels.map((label) => `${label}-${s}`)]));
   const rows = saved.rows.filter((r) => !measured.has(String(r['sampler'])));
   const kept = [...new Set(rows.map((r) => String(r['sampler'])))].join(', ');
   // A partial result's own date is not its re-used rows': keep the date of the run that measured them.
   const measuredOn =
     /re-used from the run of (\d{4}-\d{2}-\d{2})/.exec(saved.description)?.[1] ?? saved.date.slice(0, 10);
-  return { rows, note: `Rows ${kept} re-used from the run of ${measuredOn}.` };
+  const optuna = anchorLabels.length > 0 ? '' : (/(optuna-current is Optuna \S+\.)/.exec(saved.description)?.[1] ?? '');
+  const commit = anchorLabels.length > 0 ? '' : (/(current Optuna commit \w+\.)/.exec(saved.description)?.[1] ?? '');
+  return { rows, note: `Rows ${kept} re-used from the run of ${measuredOn}. ${optuna} ${commit}`.trim() };
 }
 const PYTHON = '/usr/bin/python3';
 const REFERENCE = 1.1;
@@ -177,8 +180,10 @@ export async function multiObjectiveBenchmark(): Promise<BenchResult> {
   const seeds = Array.from({ length: seedCount }, (_, i) => i);
   const samplers = chosenSamplers();
   const partial = samplers.length < Object.keys(FACTORIES).length;
-  const reused = partial ? committedRows(samplers, seedCount) : { rows: [], note: '' };
   const current = process.env['OPTUNA_CURRENT'];
+  const reused = partial
+    ? committedRows(samplers, current === undefined ? [] : ['optuna-current'], seedCount)
+    : { rows: [], note: '' };
   // In a partial run, current Optuna runs the chosen samplers it has; the committed rows keep the rest.
   const anchored = (label: string): string[] =>
     (ANCHORED[label] ?? []).filter((s) => samplers.includes(s) && (!partial || label === 'optuna-current'));
@@ -219,7 +224,7 @@ export async function multiObjectiveBenchmark(): Promise<BenchResult> {
         runs.set(`${problem.name}/${label}-${sampler}`, anchor.runs[problem.name]?.[sampler] ?? []);
   }
   if (partial) notes.push(reused.note);
-  if (current === undefined) notes.push('current Optuna skipped (OPTUNA_CURRENT unset).');
+  if (current === undefined && !partial) notes.push('current Optuna skipped (OPTUNA_CURRENT unset).');
   else if (process.env['OPTUNA_CURRENT_COMMIT'] !== undefined)
     notes.push(`current Optuna commit ${process.env['OPTUNA_CURRENT_COMMIT']}.`);
 

@@ -23,7 +23,7 @@ export interface ConstrainedSuggestOutput extends Omit<SuggestOutput, 'hyperpara
 
 /**
  * One Bayesian-optimisation step for several objectives and/or constraints (Optuna's GPSampler with
- * `constraints_func` and LogEHVI): one GP per objective (warped outputs, as for one objective) and
+ * `constraints_func` and LogEHVI): one GP per objective (warped outputs for one objective, standardised for several) and
  * one per constraint (standardised, fitted to -c so that feasibility is the upper side of the
  * threshold), and the acquisition in log space
  *   log EI (one objective) or log EHVI (several), over the feasible points only,
@@ -56,7 +56,11 @@ export function suggestConstrained(input: ConstrainedSuggestInput): ConstrainedS
   const anyFeasible = feasible.some((f) => f);
   const models: FittedModel[] = [];
   try {
-    input.objectives.forEach((v, j) => models.push(fitModel(input, v, input.rng.derive('objective', j), true)));
+    // Several objectives: standardised only (as Optuna). A per-objective power warp reshapes the
+    // objective space and so the hypervolume LogEHVI measures; without it, hv@100 on ZDT3 seed 0
+    // went 1.08 -> 1.32, DTLZ2 0.40 -> 0.45 (bench multi-objective).
+    const warp = input.objectives.length === 1;
+    input.objectives.forEach((v, j) => models.push(fitModel(input, v, input.rng.derive('objective', j), warp)));
     // -c: the feasible side is the upper one, like every other value here.
     input.constraints.forEach((c, i) =>
       models.push(
