@@ -73,9 +73,10 @@ const KEYS = [
  * - RUNNING trials are handled by a constant liar or a Kriging believer, so parallel workers spread.
  * - It never suggests NaN: if the GP step fails, it falls back to the Sobol' point, then to random,
  *   and logs why.
- * - Several objectives: one GP per objective (standardised values, no power transform) and log expected hypervolume improvement over the
- *   Pareto front of the completed trials (Optuna >= 4.4's LogEHVI), averaged over `nQmcSamples`
- *   fixed quasi-random posterior samples; `acquisition` applies to one objective only.
+ * - Several objectives: one GP per objective (standardised values, no power transform) and log
+ *   expected hypervolume improvement over the Pareto front of the completed trials (Optuna >=
+ *   4.4's LogEHVI), averaged over `nQmcSamples` fixed quasi-random posterior samples;
+ *   `acquisition` applies to one objective only.
  * - `constraintsFunc`: one GP per constraint; acquisition + sum of log P(constraint <= 0), over the
  *   feasible trials (see {@link GPSamplerOptions.constraintsFunc}). `acquisition: 'ucb'` cannot be
  *   combined with it.
