@@ -89,6 +89,8 @@ def make_sampler(name, seed):
         return optuna.samplers.NSGAIISampler(seed=seed)
     if name == "tpe":
         return optuna.samplers.TPESampler(seed=seed)
+    if name == "gp":
+        return optuna.samplers.GPSampler(seed=seed)
     raise ValueError(f"unknown sampler {name}")
 
 

@@ -1,12 +1,19 @@
 import * as tf from '@tensorflow/tfjs';
 
+import { InvalidArgumentError } from '../errors';
 import { type AcquisitionOptions, acquisitionValue } from './acquisition';
 import type { GPPosterior } from './posterior';
 import type { SearchSpaceEncoding } from './search-space-encoding';
 
+/** Acquisition values of the m rows of an m x D tensor of encoded points; differentiable in them. */
+export type AcquisitionEvaluator = (points: tf.Tensor2D) => tf.Tensor1D;
+
 export interface AcquisitionSearchOptions {
-  readonly posterior: GPPosterior;
-  readonly acquisition: AcquisitionOptions;
+  /** With `acquisition`: one GP and a closed-form acquisition of its mean and variance. */
+  readonly posterior?: GPPosterior;
+  readonly acquisition?: AcquisitionOptions;
+  /** Any other acquisition (LogEHVI, constrained): used instead of `posterior` and `acquisition`. */
+  readonly evaluate?: AcquisitionEvaluator;
   readonly encoding: SearchSpaceEncoding;
   /** Encoded candidate points (quasi-random), scored in batches; the best few start local search. */
   readonly candidates: readonly Float64Array[];
@@ -44,6 +51,30 @@ export function scorePoints(
   acquisition: AcquisitionOptions,
   points: readonly Float64Array[],
 ): Float64Array {
+  return scoreWith(closedForm(posterior, acquisition), points);
+}
+
+function closedForm(posterior: GPPosterior, acquisition: AcquisitionOptions): AcquisitionEvaluator {
+  return (points) => {
+    const { mean, variance } = posterior.predict(points);
+    return acquisitionValue(acquisition, mean, variance);
+  };
+}
+
+function evaluatorOf(options: AcquisitionSearchOptions): AcquisitionEvaluator {
+  if (options.evaluate !== undefined) return options.evaluate;
+  if (options.posterior === undefined || options.acquisition === undefined) {
+    throw new InvalidArgumentError(
+      'optimizeAcquisition options',
+      Object.keys(options),
+      'evaluate, or posterior and acquisition',
+    );
+  }
+  return closedForm(options.posterior, options.acquisition);
+}
+
+/** Values of `evaluate` at encoded points, in batches of one tensor op each; NaN stays NaN. */
+export function scoreWith(evaluate: AcquisitionEvaluator, points: readonly Float64Array[]): Float64Array {
   const out = new Float64Array(points.length);
   if (points.length === 0) return out;
   const dims = (points[0] as Float64Array).length;
@@ -51,10 +82,7 @@ export function scorePoints(
     const rows = points.slice(from, from + BATCH);
     const flat = new Float32Array(rows.length * dims);
     rows.forEach((r, i) => flat.set(r, i * dims));
-    const values = tf.tidy(() => {
-      const { mean, variance } = posterior.predict(tf.tensor2d(flat, [rows.length, dims]));
-      return acquisitionValue(acquisition, mean, variance);
-    });
+    const values = tf.tidy(() => evaluate(tf.tensor2d(flat, [rows.length, dims])));
     out.set(values.dataSync(), from);
     values.dispose();
   }
@@ -70,13 +98,14 @@ export function scorePoints(
  * scored finitely.
  */
 export function optimizeAcquisition(options: AcquisitionSearchOptions): AcquisitionOptimum | null {
-  const { posterior, acquisition, encoding } = options;
+  const { encoding } = options;
+  const evaluate = evaluatorOf(options);
   const pools = [options.candidates, options.localCandidates ?? []].filter((pool) => pool.length > 0);
   const nStarts = options.localStarts ?? 10;
   const starts: Float64Array[] = [];
   const bestOfPools: Float64Array[] = [];
   pools.forEach((pool, p) => {
-    const scores = scorePoints(posterior, acquisition, pool);
+    const scores = scoreWith(evaluate, pool);
     const order = Array.from(scores.keys())
       .filter((i) => Number.isFinite(scores[i]))
       .sort((a, b) => (scores[b] as number) - (scores[a] as number) || a - b);
@@ -87,12 +116,12 @@ export function optimizeAcquisition(options: AcquisitionSearchOptions): Acquisit
   });
   if (starts.length === 0 && (options.extraStarts ?? []).length === 0) return null;
   for (const s of options.extraStarts ?? []) starts.push(s.slice());
-  let refined = gradientAscent(options, starts);
-  refined = categoricalSearch(options, refined);
+  let refined = gradientAscent(options, evaluate, starts);
+  refined = categoricalSearch(options, evaluate, refined);
   const snapped = refined.map((x) => encoding.snap(x));
   const nRefined = snapped.length;
   for (const c of bestOfPools) snapped.push(encoding.snap(c));
-  const finalScores = scorePoints(posterior, acquisition, snapped);
+  const finalScores = scoreWith(evaluate, snapped);
   let best = -1;
   for (let i = 0; i < snapped.length; i++) {
     const v = finalScores[i] as number;
@@ -107,8 +136,12 @@ export function optimizeAcquisition(options: AcquisitionSearchOptions): Acquisit
 }
 
 /** Projected Adam ascent of all starts at once (rows are independent, so the sum's gradient is theirs). */
-function gradientAscent(options: AcquisitionSearchOptions, starts: Float64Array[]): Float64Array[] {
-  const { posterior, acquisition, encoding } = options;
+function gradientAscent(
+  options: AcquisitionSearchOptions,
+  evaluate: AcquisitionEvaluator,
+  starts: Float64Array[],
+): Float64Array[] {
+  const { encoding } = options;
   const k = starts.length;
   const dims = encoding.dims;
   const steps = options.steps ?? 50;
@@ -122,8 +155,7 @@ function gradientAscent(options: AcquisitionSearchOptions, starts: Float64Array[
   // The per-row values, kept out of the gradient's scope so each step reads values and gradient at once.
   const captured: { values: tf.Tensor | null } = { values: null };
   const objective = (input: tf.Tensor): tf.Scalar => {
-    const { mean, variance } = posterior.predict(input as tf.Tensor2D);
-    const values = acquisitionValue(acquisition, mean, variance);
+    const values = evaluate(input as tf.Tensor2D);
     captured.values = tf.keep(values.clone());
     return tf.sum(values);
   };
@@ -170,12 +202,16 @@ function gradientAscent(options: AcquisitionSearchOptions, starts: Float64Array[
 }
 
 /** Two greedy rounds: every start tries every other choice of every categorical, keeping the best. */
-function categoricalSearch(options: AcquisitionSearchOptions, points: Float64Array[]): Float64Array[] {
-  const { posterior, acquisition, encoding } = options;
+function categoricalSearch(
+  options: AcquisitionSearchOptions,
+  evaluate: AcquisitionEvaluator,
+  points: Float64Array[],
+): Float64Array[] {
+  const { encoding } = options;
   const groups = encoding.params.filter((p) => p.distribution.type === 'categorical' && p.size > 1);
   if (groups.length === 0 || points.length === 0) return points;
   let current: Float64Array[] = points.map((p) => p.slice());
-  let currentScores = scorePoints(posterior, acquisition, current);
+  let currentScores = scoreWith(evaluate, current);
   for (let round = 0; round < 2; round++) {
     const variants: Float64Array[] = [];
     const owner: number[] = [];
@@ -191,7 +227,7 @@ function categoricalSearch(options: AcquisitionSearchOptions, points: Float64Arr
         }
       }
     });
-    const scores = scorePoints(posterior, acquisition, variants);
+    const scores = scoreWith(evaluate, variants);
     let improved = false;
     const next: Float64Array[] = current.map((p) => p.slice());
     const nextScores = currentScores.slice();

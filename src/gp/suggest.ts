@@ -8,7 +8,7 @@ import type { KernelName } from './kernels';
 import { localCandidates } from './local-candidates';
 import { fitHyperparameters } from './marginal-likelihood';
 import { optimizeAcquisition, type AcquisitionOptimum } from './optimize-acquisition';
-import { GPPosterior, type GPHyperparameters } from './posterior';
+import { GPPosterior, standardize, type GPHyperparameters, type Standardized } from './posterior';
 import { warpOutputs } from './output-warping';
 import type { SearchSpaceEncoding } from './search-space-encoding';
 
@@ -60,28 +60,9 @@ export function suggestPoint(input: SuggestInput): SuggestOutput | null {
       'as many values as (>= 1) points',
     );
   }
-  const y = warpOutputs(input.values);
-  const dims = input.encoding.dims;
-  const xObserved = toTensor(input.observed, dims);
-  const owned: { dispose(): void }[] = [xObserved];
+  const model = fitModel(input, input.values, input.rng, true);
   try {
-    const hp = fitHyperparameters(xObserved, y.values, {
-      kernel: input.kernel,
-      columnParam: input.encoding.columnParam,
-      deterministic: input.deterministic,
-      rng: input.rng,
-      ...(input.restarts === undefined ? {} : { restarts: input.restarts }),
-      ...(input.cholesky === undefined ? {} : { cholesky: input.cholesky }),
-    });
-    let posterior = GPPosterior.fit(input.kernel, xObserved, y.values, hp, input.cholesky);
-    owned.push(posterior);
-    if (input.pending.length > 0) {
-      const lies = pendingValues(input.batchStrategy, posterior, input.pending, y.values);
-      const xAll = toTensor([...input.observed, ...input.pending], dims);
-      owned.push(xAll);
-      posterior = GPPosterior.fit(input.kernel, xAll, [...y.values, ...lies], hp, input.cholesky);
-      owned.push(posterior);
-    }
+    const { posterior, hyperparameters: hp, y } = model;
     let best = -Infinity;
     let incumbent = 0;
     y.values.forEach((v, i) => {
@@ -100,7 +81,59 @@ export function suggestPoint(input: SuggestInput): SuggestOutput | null {
     });
     return optimum === null ? null : { ...optimum, hyperparameters: hp };
   } finally {
+    model.dispose();
+  }
+}
+
+/** What {@link fitModel} needs of a suggestion's input. */
+export type ModelInput = Pick<
+  SuggestInput,
+  'encoding' | 'observed' | 'pending' | 'kernel' | 'deterministic' | 'batchStrategy' | 'restarts' | 'cholesky'
+>;
+
+/** One GP fitted to one series of values, with its pending points folded in. Owns its tensors. */
+export interface FittedModel {
+  readonly posterior: GPPosterior;
+  readonly hyperparameters: GPHyperparameters;
+  /** The values the GP was fitted to (standardised, and warped when asked). */
+  readonly y: Standardized;
+  dispose(): void;
+}
+
+/**
+ * Standardises (and, with `warp`, Yeo-Johnson warps) `values`, fits the hyperparameters to the
+ * observed points, builds the posterior and, when points are pending, refits it with their lies.
+ */
+export function fitModel(input: ModelInput, values: ArrayLike<number>, rng: Rng, warp: boolean): FittedModel {
+  const y = warp ? warpOutputs(values) : standardize(values);
+  const dims = input.encoding.dims;
+  const xObserved = toTensor(input.observed, dims);
+  const owned: { dispose(): void }[] = [xObserved];
+  const dispose = (): void => {
     for (const o of owned) o.dispose();
+  };
+  try {
+    const hp = fitHyperparameters(xObserved, y.values, {
+      kernel: input.kernel,
+      columnParam: input.encoding.columnParam,
+      deterministic: input.deterministic,
+      rng,
+      ...(input.restarts === undefined ? {} : { restarts: input.restarts }),
+      ...(input.cholesky === undefined ? {} : { cholesky: input.cholesky }),
+    });
+    let posterior = GPPosterior.fit(input.kernel, xObserved, y.values, hp, input.cholesky);
+    owned.push(posterior);
+    if (input.pending.length > 0) {
+      const lies = pendingValues(input.batchStrategy, posterior, input.pending, y.values);
+      const xAll = toTensor([...input.observed, ...input.pending], dims);
+      owned.push(xAll);
+      posterior = GPPosterior.fit(input.kernel, xAll, [...y.values, ...lies], hp, input.cholesky);
+      owned.push(posterior);
+    }
+    return { posterior, hyperparameters: hp, y, dispose };
+  } catch (error) {
+    dispose();
+    throw error;
   }
 }
 

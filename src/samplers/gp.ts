@@ -2,12 +2,16 @@ import { InvalidArgumentError, quote } from '../errors';
 import { ACQUISITION_NAMES, type AcquisitionName } from '../gp/acquisition';
 import { KERNEL_NAMES, type KernelName } from '../gp/kernels';
 import { SearchSpaceEncoding } from '../gp/search-space-encoding';
+import { normalQuantile } from '../gp/normal-tails';
 import { BATCH_STRATEGIES, type BatchStrategy, suggestPoint } from '../gp/suggest';
+import { suggestConstrained } from '../gp/suggest-constrained';
 import type { Rng } from '../random/rng';
 import { distributionsEqual, type Distribution, type ParamValue } from '../space/distributions';
+import { constraintsOf } from '../study/multi-objective';
 import type { StudyView } from '../study/study-view';
 import type { FrozenTrial } from '../trial/frozen-trial';
 import { stderrLogger, type Logger } from '../util/logger';
+import type { ConstraintsFunc } from './base';
 import { IntersectionSearchSpace } from './intersection-search-space';
 import { JointSampler, withoutSingleValued } from './joint-sampler';
 import { SobolEngine } from './qmc/sobol';
@@ -31,6 +35,15 @@ export interface GPSamplerOptions {
   readonly nCandidates?: number;
   /** Where fallbacks are reported. Default: the study's logger, else stderr. */
   readonly logger?: Logger;
+  /**
+   * Constraint values of each trial as it ends (≤ 0 feasible), stored as its system attribute
+   * `constraints`. One GP per constraint then multiplies the acquisition by the probability of
+   * feasibility (a sum of log probabilities), the incumbent or front is taken over feasible trials
+   * only, and before any feasible trial the probability of feasibility alone is maximised.
+   */
+  readonly constraintsFunc?: ConstraintsFunc;
+  /** Fixed quasi-random normal samples LogEHVI averages over (several objectives). Default 128. */
+  readonly nQmcSamples?: number;
 }
 
 const KEYS = [
@@ -42,6 +55,8 @@ const KEYS = [
   'batchStrategy',
   'nCandidates',
   'logger',
+  'constraintsFunc',
+  'nQmcSamples',
 ];
 
 /**
@@ -58,7 +73,13 @@ const KEYS = [
  * - RUNNING trials are handled by a constant liar or a Kriging believer, so parallel workers spread.
  * - It never suggests NaN: if the GP step fails, it falls back to the Sobol' point, then to random,
  *   and logs why.
- * - Single objective only: a study with several directions gets an InvalidArgumentError.
+ * - Several objectives: one GP per objective (standardised values, no power transform) and log
+ *   expected hypervolume improvement over the Pareto front of the completed trials (Optuna >=
+ *   4.4's LogEHVI), averaged over `nQmcSamples` fixed quasi-random posterior samples;
+ *   `acquisition` applies to one objective only.
+ * - `constraintsFunc`: one GP per constraint; acquisition + sum of log P(constraint <= 0), over the
+ *   feasible trials (see {@link GPSamplerOptions.constraintsFunc}). `acquisition: 'ucb'` cannot be
+ *   combined with it.
  * - Reproducible: every draw derives from the seed and the trial number, and the model from the
  *   completed trials alone, so the same seed gives the same trials.
  *
@@ -75,6 +96,10 @@ export class GPSampler extends JointSampler {
   readonly deterministicObjective: boolean;
   readonly batchStrategy: BatchStrategy;
   readonly nCandidates: number;
+  readonly nQmcSamples: number;
+  readonly constraintsFunc: ConstraintsFunc | undefined;
+  /** Records the constraints of each trial as it ends; present only with `constraintsFunc`. */
+  readonly evaluateConstraints?: (trial: FrozenTrial) => readonly number[];
   private readonly logger: Logger | undefined;
   private readonly space = new IntersectionSearchSpace();
 
@@ -95,17 +120,25 @@ export class GPSampler extends JointSampler {
     if (!Number.isInteger(this.nCandidates) || this.nCandidates < 1) {
       throw new InvalidArgumentError('nCandidates', this.nCandidates, 'a positive integer');
     }
+    this.nQmcSamples = options.nQmcSamples ?? 128;
+    if (!Number.isInteger(this.nQmcSamples) || this.nQmcSamples < 1) {
+      throw new InvalidArgumentError('nQmcSamples', this.nQmcSamples, 'a positive integer');
+    }
+    if (options.constraintsFunc !== undefined && typeof options.constraintsFunc !== 'function') {
+      throw new InvalidArgumentError('constraintsFunc', options.constraintsFunc, 'a function of a trial');
+    }
+    this.constraintsFunc = options.constraintsFunc;
+    const constraints = this.constraintsFunc;
+    if (constraints !== undefined) {
+      if (this.acquisition === 'ucb') {
+        throw new InvalidArgumentError('acquisition', 'ucb', "'logEI' or 'pi' with constraintsFunc");
+      }
+      this.evaluateConstraints = (trial) => constraints(trial);
+    }
     this.logger = options.logger;
   }
 
   inferRelativeSearchSpace(study: StudyView): Record<string, Distribution> {
-    if (study.directions.length !== 1) {
-      throw new InvalidArgumentError(
-        'GPSampler study directions',
-        study.directions,
-        'a single direction (GPSampler is single-objective; use TPESampler or EvolutionSampler for several)',
-      );
-    }
     return withoutSingleValued(this.space.calculate(study));
   }
 
@@ -116,17 +149,7 @@ export class GPSampler extends JointSampler {
     names: readonly string[],
   ): Record<string, ParamValue> {
     const encoding = new SearchSpaceEncoding(searchSpace);
-    const completed = study.getTrials({ states: ['COMPLETE'] });
-    const observed: Float64Array[] = [];
-    const values: number[] = [];
-    const sign = study.directions[0] === 'maximize' ? 1 : -1; // internally everything is maximised
-    for (const t of completed) {
-      const v = t.values?.[0];
-      const x = v !== undefined && Number.isFinite(v) ? encodeTrial(encoding, t) : null;
-      if (x === null) continue;
-      observed.push(x);
-      values.push(sign * (v as number));
-    }
+    const { observed, objectives, constraints } = this.observations(study, encoding);
     if (observed.length < this.nStartupTrials) return this.sobolPoint(study, trial, searchSpace, names);
     const root = this.root(study).derive(trial.number);
     try {
@@ -135,10 +158,9 @@ export class GPSampler extends JointSampler {
         .filter((t) => t.number !== trial.number)
         .map((t) => encodeTrial(encoding, t))
         .filter((x): x is Float64Array => x !== null);
-      const out = suggestPoint({
+      const common = {
         encoding,
         observed,
-        values,
         pending,
         kernel: this.kernel,
         acquisition: this.acquisition,
@@ -146,7 +168,16 @@ export class GPSampler extends JointSampler {
         batchStrategy: this.batchStrategy,
         candidates: this.candidates(root, encoding),
         rng: root.derive('hyperparameters'),
-      });
+      };
+      const out =
+        objectives.length === 1 && constraints === null
+          ? suggestPoint({ ...common, values: objectives[0] as number[] })
+          : suggestConstrained({
+              ...common,
+              objectives,
+              constraints: constraints ?? [],
+              ...(objectives.length > 1 ? { normalSamples: this.normalSamples(root, objectives.length) } : {}),
+            });
       if (out === null) throw new Error('no candidate had a finite acquisition value');
       const params = encoding.decode(out.x);
       const bad = names.find((n) => !valid(searchSpace[n] as Distribution, params[n] as ParamValue));
@@ -158,6 +189,53 @@ export class GPSampler extends JointSampler {
       );
       return this.sobolPoint(study, trial, searchSpace, names);
     }
+  }
+
+  /**
+   * The completed trials the models see, as encoded points, one value series per objective (all
+   * oriented to be maximised) and, with `constraintsFunc`, one per constraint: trials with a
+   * non-finite value, or without recorded constraints of the usual count, are left out.
+   */
+  private observations(
+    study: StudyView,
+    encoding: SearchSpaceEncoding,
+  ): { observed: Float64Array[]; objectives: number[][]; constraints: number[][] | null } {
+    const m = study.directions.length;
+    const signs = study.directions.map((d) => (d === 'maximize' ? 1 : -1)); // internally everything is maximised
+    const observed: Float64Array[] = [];
+    const objectives: number[][] = signs.map(() => []);
+    const rows: number[][] = [];
+    for (const t of study.getTrials({ states: ['COMPLETE'] })) {
+      const v = t.values;
+      if (v === null || v === undefined || v.length !== m || !v.every((x) => Number.isFinite(x))) continue;
+      const c = this.constraintsFunc === undefined ? [] : constraintsOf(t);
+      if (c === null || !c.every((x) => Number.isFinite(x))) continue;
+      const x = encodeTrial(encoding, t);
+      if (x === null) continue;
+      observed.push(x);
+      v.forEach((value, j) => (objectives[j] as number[]).push((signs[j] as number) * value));
+      rows.push(c);
+    }
+    if (this.constraintsFunc === undefined) return { observed, objectives, constraints: null };
+    // The usual number of constraints (the first trial's); trials that recorded another are dropped.
+    const k = rows[0]?.length ?? 0;
+    const keep = rows.flatMap((r, i) => (r.length === k ? [i] : []));
+    return {
+      observed: keep.map((i) => observed[i] as Float64Array),
+      objectives: objectives.map((series) => keep.map((i) => series[i] as number)),
+      constraints: Array.from({ length: k }, (_, j) => keep.map((i) => (rows[i] as number[])[j] as number)),
+    };
+  }
+
+  /** `nQmcSamples` standard-normal vectors from a scrambled Sobol' sequence (LogEHVI's fixed samples). */
+  private normalSamples(rng: Rng, m: number): Float64Array[] {
+    const engine = new SobolEngine((d) => rng.derive('ehvi-samples', d));
+    const out: Float64Array[] = [];
+    for (let i = 0; i < this.nQmcSamples; i++) {
+      const u = engine.point(i, m);
+      out.push(Float64Array.from(u, (v) => normalQuantile(Math.min(1 - 1e-12, Math.max(1e-12, v)))));
+    }
+    return out;
   }
 
   private root(study: StudyView): Rng {
