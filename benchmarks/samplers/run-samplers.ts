@@ -141,16 +141,25 @@ interface AnchorRequest {
   readonly cacheDir?: string | undefined;
 }
 
-/** Runs ./optuna_anchor.py in a child process: the anchor's numbers, or why there are none. */
-function optunaAnchor(req: AnchorRequest): Promise<Anchor | string> {
+/** An anchor under way: its numbers, or why there are none. */
+interface RunningAnchor {
+  readonly result: Promise<Anchor | string>;
+}
+
+/**
+ * Starts ./optuna_anchor.py in a child process; resolves once the request is written, since our
+ * samplers then keep the event loop busy and the child would wait for its stdin.
+ */
+async function startAnchor(req: AnchorRequest): Promise<RunningAnchor> {
+  const done = (result: Anchor | string): RunningAnchor => ({ result: Promise.resolve(result) });
   const env = req.pythonPath === undefined ? process.env : { ...process.env, PYTHONPATH: req.pythonPath };
   if (spawnSync(PYTHON, ['-c', 'import optuna'], { encoding: 'utf8', env }).status !== 0)
-    return Promise.resolve(`${PYTHON} has no optuna${req.pythonPath === undefined ? '' : ` at ${req.pythonPath}`}`);
+    return done(`${PYTHON} has no optuna${req.pythonPath === undefined ? '' : ` at ${req.pythonPath}`}`);
   const script = [
     join(__dirname, 'optuna_anchor.py'),
     join(process.cwd(), 'benchmarks', 'samplers', 'optuna_anchor.py'),
   ].find(existsSync);
-  if (script === undefined) return Promise.resolve('optuna_anchor.py not found');
+  if (script === undefined) return done('optuna_anchor.py not found');
   const request = {
     problems: PROBLEMS.map((p) => ({ name: p.name, space: p.space })),
     seeds: req.seeds,
@@ -174,10 +183,10 @@ function optunaAnchor(req: AnchorRequest): Promise<Anchor | string> {
         );
   if (cached !== undefined && existsSync(cached)) {
     process.stderr.write(`${req.label}: read back from ${cached}\n`);
-    return Promise.resolve(JSON.parse(readFileSync(cached, 'utf8')) as Anchor);
+    return done(JSON.parse(readFileSync(cached, 'utf8')) as Anchor);
   }
-  return new Promise((resolve) => {
-    const child = spawn(PYTHON, [script], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(PYTHON, [script], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+  const result = new Promise<Anchor | string>((resolve) => {
     let out = '';
     let err = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -194,8 +203,9 @@ function optunaAnchor(req: AnchorRequest): Promise<Anchor | string> {
       }
       resolve(JSON.parse(out) as Anchor);
     });
-    child.stdin.end(input);
   });
+  await new Promise<void>((resolve) => child.stdin.end(input, resolve));
+  return { result };
 }
 
 /** The commit of a current Optuna checkout: given, or asked of git (a plain checkout has no .git). */
@@ -218,10 +228,11 @@ export async function samplerBenchmark(options: SamplerBenchmarkOptions = {}): P
   const budget = Math.max(...budgets);
   await initBackend(); // the GP's tensor ops run on the fastest backend that loads
   // The anchors start first and run in their own processes while our samplers run here.
-  const anchorPromise =
+  const notRequested: RunningAnchor = { result: Promise.resolve('not requested') };
+  const anchorRun =
     options.optuna === false
-      ? Promise.resolve('not requested')
-      : optunaAnchor({
+      ? notRequested
+      : await startAnchor({
           seeds,
           budget,
           samplers: OPTUNA_SAMPLERS,
@@ -230,12 +241,12 @@ export async function samplerBenchmark(options: SamplerBenchmarkOptions = {}): P
           cacheDir: options.anchorCache,
         });
   const checkout = options.optunaCurrent;
-  const currentPromise =
+  const currentRun =
     options.optuna === false
-      ? Promise.resolve('not requested')
+      ? notRequested
       : checkout === undefined || checkout === ''
-        ? Promise.resolve(`missing: ${HOW_TO_GET_CURRENT}`)
-        : optunaAnchor({
+        ? { result: Promise.resolve(`missing: ${HOW_TO_GET_CURRENT}`) }
+        : await startAnchor({
             seeds,
             budget,
             samplers: CURRENT_SAMPLERS,
@@ -278,7 +289,7 @@ export async function samplerBenchmark(options: SamplerBenchmarkOptions = {}): P
       await samplerTime(SAMPLER_FACTORIES[name] as (s: number) => Sampler, timingProblem, TIMING_LIMIT[name]),
     );
 
-  const [anchor, current] = await Promise.all([anchorPromise, currentPromise]);
+  const [anchor, current] = await Promise.all([anchorRun.result, currentRun.result]);
   for (const problem of PROBLEMS) {
     for (const name of names) addRow(problem, name, ours.get(`${problem.name}/${name}`) ?? []);
     if (typeof anchor !== 'string')
