@@ -60,6 +60,8 @@ export interface SamplerBenchmarkOptions {
   readonly anchorCache?: string;
   /** Seeds of current Optuna's GPSampler, the slowest column (env OPTUNA_CURRENT_GP_SEEDS). Default `seeds`. */
   readonly optunaCurrentGpSeeds?: number;
+  /** Trials of current Optuna's GP timing run (env OPTUNA_CURRENT_GP_TIMED). Default 300, as ours. */
+  readonly optunaCurrentGpTimedTrials?: number;
 }
 
 const TIMING_PROBLEM = 'mixed-6d';
@@ -130,6 +132,8 @@ interface AnchorRequest {
   readonly samplers: readonly string[];
   readonly timed: readonly string[];
   readonly samplerSeeds?: Readonly<Record<string, number[]>>;
+  /** Trials of each timed sampler's timing run, where fewer than the last checkpoint. Default TIMING_LIMIT. */
+  readonly timingLimits?: Readonly<Record<string, number>>;
   /** PYTHONPATH for the run: a current Optuna checkout instead of Debian's. */
   readonly pythonPath?: string;
   /** Prefix of its progress lines on stderr. */
@@ -167,7 +171,7 @@ async function startAnchor(req: AnchorRequest): Promise<RunningAnchor> {
     samplers: req.samplers,
     timed_samplers: req.timed,
     sampler_seeds: req.samplerSeeds ?? {},
-    timing_limits: TIMING_LIMIT,
+    timing_limits: req.timingLimits ?? TIMING_LIMIT,
     timing: { problem: TIMING_PROBLEM, checkpoints: TIMING_CHECKPOINTS },
   };
   const input = JSON.stringify(request);
@@ -241,21 +245,27 @@ export async function samplerBenchmark(options: SamplerBenchmarkOptions = {}): P
           cacheDir: options.anchorCache,
         });
   const checkout = options.optunaCurrent;
-  const currentRun =
+  const gpTimed = options.optunaCurrentGpTimedTrials ?? TIMING_LIMIT['gp'] ?? 300;
+  // One process per sampler: its slow GP does not hold its TPE back, and each gets a core's share.
+  const currentRuns =
     options.optuna === false
-      ? notRequested
+      ? [notRequested]
       : checkout === undefined || checkout === ''
-        ? { result: Promise.resolve(`missing: ${HOW_TO_GET_CURRENT}`) }
-        : await startAnchor({
-            seeds,
-            budget,
-            samplers: CURRENT_SAMPLERS,
-            timed: CURRENT_SAMPLERS,
-            samplerSeeds: { gp: seeds.slice(0, gpSeeds) },
-            pythonPath: checkout,
-            label: 'optuna current',
-            cacheDir: options.anchorCache,
-          });
+        ? [{ result: Promise.resolve(`missing: ${HOW_TO_GET_CURRENT}`) }]
+        : await Promise.all(
+            CURRENT_SAMPLERS.map((name) =>
+              startAnchor({
+                seeds: name === 'gp' ? seeds.slice(0, gpSeeds) : seeds,
+                budget,
+                samplers: [name],
+                timed: [name],
+                timingLimits: name === 'gp' ? { gp: gpTimed } : TIMING_LIMIT,
+                pythonPath: checkout,
+                label: `optuna current ${name}`,
+                cacheDir: options.anchorCache,
+              }),
+            ),
+          );
 
   const rows: Record<string, string | number>[] = [];
   const medians = new Map<string, number>(); // `${problem}/${sampler}/${budget}` -> median regret
@@ -289,7 +299,7 @@ export async function samplerBenchmark(options: SamplerBenchmarkOptions = {}): P
       await samplerTime(SAMPLER_FACTORIES[name] as (s: number) => Sampler, timingProblem, TIMING_LIMIT[name]),
     );
 
-  const [anchor, current] = await Promise.all([anchorRun.result, currentRun.result]);
+  const [anchor, current] = await Promise.all([anchorRun.result, mergeAnchors(currentRuns)]);
   for (const problem of PROBLEMS) {
     for (const name of names) addRow(problem, name, ours.get(`${problem.name}/${name}`) ?? []);
     if (typeof anchor !== 'string')
@@ -382,7 +392,7 @@ export async function samplerBenchmark(options: SamplerBenchmarkOptions = {}): P
     typeof current === 'string'
       ? `Current Optuna ${current}.`
       : `Current Optuna ${current.version} (commit ${commitOf(checkout as string, options.optunaCurrentCommit)}): ` +
-        `TPE with its defaults on the same seeds, GPSampler on the first ${gpSeeds}; ` +
+        `TPE with its defaults on the same seeds, GPSampler on the first ${gpSeeds} (its timing run ${gpTimed} trials); ` +
         'Mann-Whitney p: two-sided, our TPE against its TPE per problem and budget (20 seeds a side by default).';
   return {
     name: 'samplers',
@@ -392,6 +402,21 @@ export async function samplerBenchmark(options: SamplerBenchmarkOptions = {}): P
     rows,
     ratios,
   };
+}
+
+/** One anchor from several processes' (one sampler each); the first failure if any failed. */
+async function mergeAnchors(runs: readonly RunningAnchor[]): Promise<Anchor | string> {
+  const parts = await Promise.all(runs.map((r) => r.result));
+  const failed = parts.find((p): p is string => typeof p === 'string');
+  if (failed !== undefined) return failed;
+  const anchors = parts as Anchor[];
+  const merged: Anchor = { version: (anchors[0] as Anchor).version, best: {}, timing: {} };
+  for (const a of anchors) {
+    for (const [problem, bySampler] of Object.entries(a.best))
+      merged.best[problem] = { ...merged.best[problem], ...bySampler };
+    Object.assign(merged.timing, a.timing);
+  }
+  return merged;
 }
 
 function missingRow(problem: string, sampler: string, columns: readonly string[]): Record<string, string> {
