@@ -86,6 +86,9 @@ function neighbourGapSigmas(
   sorted[m + 1] = high + step / 2;
   // Rank of each observation in a sort whose ties keep index order (what a stable argsort gives):
   // the first index with its value, plus how many earlier equal observations took a slot there.
+  // Optuna's numpy argsort is stable up to 16 items only (then quicksort, or a SIMD sort on some
+  // CPUs): past that, equal values get the same set of widths as here, not always the same trial
+  // each (seen with 18 repeated grid values), which no fixed order could match on every numpy.
   const taken = new Int32Array(m + 2);
   for (let i = 0; i < n; i++) {
     const x = obs[i] as number;

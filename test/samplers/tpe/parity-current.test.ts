@@ -40,7 +40,7 @@ describe('TPESampler parity with current Optuna (given its uniforms, its suggest
   it('the fixtures name the Optuna they came from', () => {
     expect(fixtures.optuna).toBe('5.0.0.dev');
     expect(fixtures.optuna_commit).toMatch(/^[0-9a-f]{40}$/);
-    expect(fixtures.scenarios.length).toBeGreaterThanOrEqual(16);
+    expect(fixtures.scenarios.length).toBeGreaterThanOrEqual(32);
   });
 
   it.each((fixtures.scenarios as Scenario[]).map((s) => [s.name, s] as const))('%s', async (_name, scenario) => {
