@@ -64,12 +64,30 @@ SPACES = {
         "act": optuna.distributions.CategoricalDistribution(["relu", "tanh", "gelu"]),
         "x": optuna.distributions.FloatDistribution(-3, 3),
     },
+    "h6": {f"x{i}": optuna.distributions.FloatDistribution(0, 1) for i in range(6)},
 }
+
+H6_ALPHA = [1.0, 1.2, 3.0, 3.2]
+H6_A = [[10, 3, 17, 3.5, 1.7, 8], [0.05, 10, 17, 0.1, 8, 14], [3, 3.5, 1.7, 10, 17, 8], [17, 8, 0.05, 10, 0.1, 14]]
+H6_P = [
+    [1312, 1696, 5569, 124, 8283, 5886],
+    [2329, 4135, 8307, 3736, 1004, 9991],
+    [2348, 1451, 3522, 2883, 3047, 6650],
+    [4047, 8828, 8732, 5743, 1091, 381],
+]
+
+
+def hartmann6(x):
+    return -sum(
+        H6_ALPHA[i] * math.exp(-sum(H6_A[i][j] * (x[j] - H6_P[i][j] * 1e-4) ** 2 for j in range(6))) for i in range(4)
+    )
 
 
 def objective(space, p):
     if space == "branin":
         return branin(p["x1"], p["x2"])
+    if space == "h6":
+        return hartmann6([p[f"x{i}"] for i in range(6)])
     return (
         abs(math.log10(p["lr"]) + 2.5)
         + abs(p["units"] - 100) / 100
@@ -103,6 +121,13 @@ def history(space, n, n_running, seed):
         running = i >= n
         trials.append({"params": p, "value": None if running else objective(space, p)})
     return trials
+
+
+def tpe_history(space, n, seed):
+    """The trials of Optuna's own TPE after n trials: clustered, as late TPE histories are."""
+    study = optuna.create_study(sampler=optuna.samplers.TPESampler(seed=seed))
+    study.optimize(lambda t: objective(space, {k: t._suggest(k, d) for k, d in SPACES[space].items()}), n_trials=n)
+    return [{"params": t.params, "value": t.value} for t in study.trials]
 
 
 def run(scenario):
@@ -143,6 +168,19 @@ def main(out):
                         "trials": history(space, n, n_running, seed + 100 * n),
                     }
                 )
+    # Histories Optuna's TPE made (continuous spaces: repeated grid values would meet numpy's
+    # argsort tie order, see above), for the late, clustered phase random histories miss.
+    for space, n in [("h6", 40), ("h6", 99), ("branin", 99)]:
+        for seed in [1, 2]:
+            scenarios.append(
+                {
+                    "name": f"{space}-tpe-history-{n}-multivariate-seed{seed}",
+                    "space": space,
+                    "multivariate": True,
+                    "seed": seed,
+                    "trials": tpe_history(space, n, seed),
+                }
+            )
     # The checkout of ../shared/optuna-current.sh has no .git: name the mirror's commit in OPTUNA_COMMIT.
     commit = os.environ.get("OPTUNA_COMMIT") or subprocess.run(
         ["git", "-C", optuna.__path__[0] + "/..", "rev-parse", "HEAD"], capture_output=True, text=True

@@ -8,12 +8,13 @@ import fixtures from './fixtures/parity-current.json';
  * Parity with current Optuna's TPE (5.0.0.dev, the commit in the fixture): the same history of
  * trials, some still RUNNING (constant liar, on by default), and the uniforms Optuna drew for the
  * next trial; fed those uniforms in order, our sampler must suggest the same values, univariate
- * and multivariate. Fixtures from benchmarks/samplers/tpe_parity_current.py.
+ * and multivariate; histories drawn at random, and histories Optuna's own TPE made (branin and
+ * Hartmann 6-D, up to 99 trials). Fixtures from benchmarks/samplers/tpe_parity_current.py.
  */
 
 interface Scenario {
   readonly name: string;
-  readonly space: 'branin' | 'mixed';
+  readonly space: 'branin' | 'mixed' | 'h6';
   readonly multivariate: boolean;
   readonly uniforms: number[];
   readonly trials: { params: Record<string, ParamValue>; value: number | null }[];
@@ -23,6 +24,7 @@ interface Scenario {
 type Suggest = (t: tune.Trial) => Record<string, ParamValue>;
 
 const SPACES: Record<Scenario['space'], Suggest> = {
+  h6: (t) => Object.fromEntries([0, 1, 2, 3, 4, 5].map((i) => [`x${i}`, t.suggestFloat(`x${i}`, 0, 1)])),
   branin: (t) => ({ x1: t.suggestFloat('x1', -5, 10), x2: t.suggestFloat('x2', 0, 15) }),
   mixed: (t) => ({
     lr: t.suggestFloat('lr', 1e-5, 1, { log: true }),
@@ -40,7 +42,7 @@ describe('TPESampler parity with current Optuna (given its uniforms, its suggest
   it('the fixtures name the Optuna they came from', () => {
     expect(fixtures.optuna).toBe('5.0.0.dev');
     expect(fixtures.optuna_commit).toMatch(/^[0-9a-f]{40}$/);
-    expect(fixtures.scenarios.length).toBeGreaterThanOrEqual(32);
+    expect(fixtures.scenarios.length).toBeGreaterThanOrEqual(38);
   });
 
   it.each((fixtures.scenarios as Scenario[]).map((s) => [s.name, s] as const))('%s', async (_name, scenario) => {
