@@ -38,7 +38,10 @@ const BENCHMARKS: Readonly<Record<string, () => Promise<BenchResult>>> = {
   // Reads the results above (all seed sets) and writes one table per case over all their seeds.
   'multifidelity-real-cnn-all-seeds': () => Promise.resolve(mergeRealTraining('cnn')),
   'multifidelity-real-lstm-all-seeds': () => Promise.resolve(mergeRealTraining('lstm')),
-  samplers: () => samplerBenchmark(),
+  // OPTUNA_CURRENT=checkout adds current Optuna's TPE and GPSampler (OPTUNA_CURRENT_COMMIT names it,
+  // OPTUNA_CURRENT_GP_SEEDS=n runs its slow GP on fewer seeds, OPTUNA_CURRENT_GP_TIMED=n times it over n trials); SAMPLERS_SEEDS=n, SAMPLERS=tpe,gp;
+  // SAMPLERS_ANCHOR_CACHE=dir keeps the Python anchors' outputs and reads them back.
+  samplers: () => samplerBenchmark(samplerFlags()),
   'multi-objective': () => multiObjectiveBenchmark(),
   'worker-scaling': () => workerScaling(),
   'gp-scaling': gpScaling,
@@ -65,6 +68,29 @@ const BENCHMARKS: Readonly<Record<string, () => Promise<BenchResult>>> = {
       log: (m) => process.stderr.write(`tabular: ${m}\n`),
     }),
 };
+
+function samplerFlags(): Parameters<typeof samplerBenchmark>[0] {
+  const env = process.env;
+  const count = (name: string): number | undefined => {
+    const v = env[name];
+    if (v === undefined) return undefined;
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 1) throw new Error(`${name}: got "${v}"; expected an integer >= 1`);
+    return n;
+  };
+  const seeds = count('SAMPLERS_SEEDS');
+  const gpSeeds = count('OPTUNA_CURRENT_GP_SEEDS');
+  const gpTimed = count('OPTUNA_CURRENT_GP_TIMED');
+  return {
+    ...(seeds !== undefined ? { seeds } : {}),
+    ...(env['SAMPLERS'] !== undefined ? { samplers: env['SAMPLERS'].split(',') } : {}),
+    ...(env['OPTUNA_CURRENT'] !== undefined ? { optunaCurrent: env['OPTUNA_CURRENT'] } : {}),
+    ...(env['OPTUNA_CURRENT_COMMIT'] !== undefined ? { optunaCurrentCommit: env['OPTUNA_CURRENT_COMMIT'] } : {}),
+    ...(gpSeeds !== undefined ? { optunaCurrentGpSeeds: gpSeeds } : {}),
+    ...(gpTimed !== undefined ? { optunaCurrentGpTimedTrials: gpTimed } : {}),
+    ...(env['SAMPLERS_ANCHOR_CACHE'] !== undefined ? { anchorCache: env['SAMPLERS_ANCHOR_CACHE'] } : {}),
+  };
+}
 
 function realTrainingFlags(): { seeds?: number[]; log: (message: string) => void } {
   const seeds = process.env['MF_SEEDS'];

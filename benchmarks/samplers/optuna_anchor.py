@@ -3,11 +3,15 @@
 Reads a JSON request on stdin:
   {"problems": [{"name": ..., "space": [ParamSpec...]}], "seeds": [...], "budget": 100,
    "samplers": ["tpe", "tpe-fixed", "cmaes", "random"], "timed_samplers": ["tpe", "cmaes", "random"],
-   "timing": {"problem": "mixed-6d", "checkpoints": [100, 300, 1000]}}
+   "timing": {"problem": "mixed-6d", "checkpoints": [100, 300, 1000]},
+   "sampler_seeds": {"gp": [0, 1]}, "timing_limits": {"gp": 300}}
+("sampler_seeds" and "timing_limits" optional: fewer seeds, or fewer timed trials, for a slow sampler)
 and writes JSON on stdout:
   {"version": "...", "best": {problem: {sampler: [[best-so-far after each trial] per seed]}},
    "timing": {sampler: {"100": ms_per_trial, ...}}}
-The test functions mirror benchmarks/samplers/problems.ts (matched by name).
+The test functions mirror benchmarks/samplers/problems.ts (matched by name). Runs under Debian's
+Optuna 3.1 or, with PYTHONPATH at a current checkout (../shared/optuna-current.md), under current
+Optuna, whose "gp" is its GPSampler (needs python3-torch).
 """
 
 import json
@@ -146,6 +150,8 @@ def make_sampler(name, seed):
         return optuna.samplers.CmaEsSampler(seed=seed)
     if name == "random":
         return optuna.samplers.RandomSampler(seed=seed)
+    if name == "gp":
+        return optuna.samplers.GPSampler(seed=seed)
     raise ValueError(f"unknown sampler {name}")
 
 
@@ -198,17 +204,19 @@ def main():
         per_sampler = {}
         for name in req["samplers"]:
             runs = []
-            for seed in req["seeds"]:
+            for seed in req.get("sampler_seeds", {}).get(name, req["seeds"]):
                 study = optuna.create_study(sampler=make_sampler(name, seed))
                 study.optimize(objective_of(problem), n_trials=req["budget"])
                 runs.append(best_so_far(study))
             per_sampler[name] = runs
+            print(f"optuna {optuna.__version__}: {problem['name']} {name} done", file=sys.stderr, flush=True)
         result["best"][problem["name"]] = per_sampler
     timing = req.get("timing")
     if timing:
         problem = next(p for p in req["problems"] if p["name"] == timing["problem"])
-        checkpoints = timing["checkpoints"]
         for name in req.get("timed_samplers", req["samplers"]):
+            limit = req.get("timing_limits", {}).get(name, math.inf)
+            checkpoints = [c for c in timing["checkpoints"] if c <= limit]
             sampler = TimedSampler(make_sampler(name, 0))
             study = optuna.create_study(sampler=sampler)
             study.optimize(objective_of(problem), n_trials=max(checkpoints))

@@ -39,5 +39,7 @@ export {
   SPXCrossover,
 } from '../samplers/nsgaii/crossovers';
 export type { Crossover, CrossoverContext } from '../samplers/nsgaii/crossovers';
+export { AutoSampler } from '../samplers/auto';
+export type { AutoSamplerOptions, AutoChoice } from '../samplers/auto';
 export { NSGAIIISampler } from '../samplers/nsgaiii/sampler';
 export type { NSGAIIISamplerOptions } from '../samplers/nsgaiii/sampler';

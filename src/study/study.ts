@@ -304,6 +304,10 @@ export class Study implements StudyView {
     }
     await this.heartbeat.start(frozen.trialId);
     try {
+      // This process's other running trials queue their suggestions' writes: let them land, so the
+      // sampler sees what they suggested (constant liar counts them), as Optuna's synchronous
+      // writes do. A failed write stays recorded and fails its own trial at tell.
+      await Promise.all([...this.running.values()].map((t) => t.flush().catch(() => undefined)));
       await this.refresh();
       this.cache.upsert(frozen);
       const view = this.pruner.filterStudyForSampler?.(this, frozen) ?? this;

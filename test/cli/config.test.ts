@@ -49,6 +49,7 @@ describe('tfjs-tune run config validation', () => {
     const method = (m: string) => samplerFor(validateConfig({ ...good, method: m }, { studyFromFile: 'x' }));
     expect(method('nsgaii')).toBeInstanceOf(tune.samplers.NSGAIISampler);
     expect(method('nsgaiii')).toBeInstanceOf(tune.samplers.NSGAIIISampler);
+    expect(method('auto')).toBeInstanceOf(tune.samplers.AutoSampler);
     expect(pruner({ type: 'median', nStartupTrials: 2 })).toBeInstanceOf(tune.pruners.MedianPruner);
     expect(pruner({ type: 'percentile', percentile: 10 })).toBeInstanceOf(tune.pruners.PercentilePruner);
     expect(pruner({ type: 'patient', patience: 2 })).toBeInstanceOf(tune.pruners.PatientPruner);

@@ -1,6 +1,11 @@
 import * as tune from '../../src';
 import { TPESampler } from '../../src/samplers/tpe/sampler';
-import { defaultGamma, defaultWeights, hyperoptDefaultGamma } from '../../src/samplers/tpe/weights';
+import {
+  defaultGamma,
+  defaultGammaMultiObjective,
+  defaultWeights,
+  hyperoptDefaultGamma,
+} from '../../src/samplers/tpe/weights';
 import { describeSamplerContract } from '../../src/testing';
 import { branin, median, runStudy } from './helpers';
 
@@ -66,6 +71,28 @@ describe("TPESampler's defaults are Optuna's numbers", () => {
     expect([0, 1, 16, 17, 100, 10000, 20000].map(hyperoptDefaultGamma)).toEqual([0, 1, 1, 2, 3, 25, 25]);
   });
 
+  it('several objectives: gamma ceil(0.1 n) without the cap of 25 (Optuna PR #6766)', () => {
+    expect([0, 1, 11, 250, 251, 1000].map(defaultGammaMultiObjective)).toEqual([0, 1, 2, 25, 26, 100]);
+  });
+
+  it('multivariate by default for one objective, independent for several (Optuna PR #6746)', async () => {
+    const objective = (t: tune.Trial): number[] => [t.suggestFloat('x', 0, 1), t.suggestFloat('y', 0, 1)];
+    const one = await tune.createStudy({ sampler: new TPESampler({ seed: 1 }), seed: 0, ...quiet });
+    await one.optimize((t) => objective(t)[0] as number, { nTrials: 3 });
+    expect(Object.keys(one.sampler.inferRelativeSearchSpace(one, one.trials[0] as never)).sort()).toEqual(['x', 'y']);
+    const two = await tune.createStudy({
+      sampler: new TPESampler({ seed: 1 }),
+      directions: ['minimize', 'minimize'],
+      seed: 0,
+      ...quiet,
+    });
+    await two.optimize(objective, { nTrials: 3 });
+    expect(two.sampler.inferRelativeSearchSpace(two, two.trials[0] as never)).toEqual({});
+    // group implies multivariate, for several objectives too.
+    const grouped = new TPESampler({ seed: 1, group: true });
+    expect(Object.keys(grouped.inferRelativeSearchSpace(two)).sort()).toEqual(['x', 'y']);
+  });
+
   it('weights: flat 1 for the newest 25, a ramp from 1/n for older ones', () => {
     expect(Array.from(defaultWeights(0))).toEqual([]);
     expect(Array.from(defaultWeights(24))).toEqual(new Array(24).fill(1));
@@ -124,6 +151,24 @@ describe('TPESampler modes', () => {
     const independentAfter = spy.mock.calls.filter(([, trial]) => trial.number >= 20).length;
     expect(independentAfter).toBe(0);
     expect(study.bestValue).toBeLessThan(1.5);
+  });
+
+  it('constantLiar is on by default (Optuna PR #6738): the same suggestions as asking for it', async () => {
+    const objective = (t: tune.Trial): number => (t.suggestFloat('x', -10, 10) - 1) ** 2;
+    const workers = async (sampler: TPESampler): Promise<number[]> => {
+      const study = await tune.createStudy({ sampler, seed: 0, ...quiet });
+      await study.optimize(objective, { nTrials: 15 });
+      const running = [];
+      for (let k = 0; k < 3; k++) {
+        const trial = await study.ask();
+        trial.suggestFloat('x', -10, 10);
+        running.push(trial.params['x'] as number);
+      }
+      return running;
+    };
+    const byDefault = await workers(new TPESampler({ seed: 4 }));
+    expect(byDefault).toEqual(await workers(new TPESampler({ seed: 4, constantLiar: true })));
+    expect(byDefault).not.toEqual(await workers(new TPESampler({ seed: 4, constantLiar: false })));
   });
 
   it('constantLiar: running trials count as bad ones, which changes later suggestions', async () => {
@@ -196,8 +241,10 @@ describe('TPESampler modes', () => {
   it('refuses bad options, naming them', () => {
     expect(() => new TPESampler({ nStartupTrials: -1 })).toThrow(/nStartupTrials/);
     expect(() => new TPESampler({ nEICandidates: 0 })).toThrow(/nEICandidates/);
-    expect(() => new TPESampler({ priorWeight: 0 })).toThrow(/priorWeight/);
-    expect(() => new TPESampler({ group: true })).toThrow(/multivariate/);
+    expect(() => new TPESampler({ priorWeight: -1 })).toThrow(/priorWeight/);
+    expect(() => new TPESampler({ group: true, multivariate: false })).toThrow(/multivariate/);
+    expect(() => new TPESampler({ parzenRules: 'optuna-4' } as never)).toThrow(/parzenRules.*optuna-3\.5/);
+    expect(() => new TPESampler({ motpeWeights: 'equal' } as never)).toThrow(/motpeWeights.*hypervolume/);
     expect(() => new TPESampler({ n_startup_trials: 3 } as never)).toThrow(/options\.n_startup_trials/);
     expect(() => new TPESampler({ gamma: 3 } as never)).toThrow(/gamma/);
   });

@@ -163,6 +163,18 @@ describe('ask / tell / enqueue', () => {
     await expect(study.tell(a, 1)).rejects.toThrow(/trial 0 is already COMPLETE/);
   });
 
+  it('a trial started while another runs sees every parameter the running one suggested', async () => {
+    // Constant liar models running trials: a sampler must not see half of one's suggestions.
+    const study = await tune.createStudy({ seed: 3, ...quiet });
+    const a = await study.ask();
+    a.suggestFloat('x', 0, 1);
+    a.suggestInt('n', 1, 8);
+    a.suggestCategorical('act', ['relu', 'tanh']);
+    await study.ask();
+    const seen = study.getTrials({ states: ['RUNNING'] }).find((t) => t.number === a.number);
+    expect(Object.keys(seen?.params ?? {}).sort()).toEqual(['act', 'n', 'x']);
+  });
+
   it('enqueued trials run first with their fixed values; others are sampled', async () => {
     const study = await tune.createStudy({ seed: 4, ...quiet });
     await study.enqueueTrial({ x: 0.5, act: 'tanh' });

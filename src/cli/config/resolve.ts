@@ -28,6 +28,7 @@ import { CmaEsSampler } from '../../samplers/cmaes/sampler';
 import { EvolutionSampler } from '../../samplers/evolution/sampler';
 import { NSGAIISampler } from '../../samplers/nsgaii/sampler';
 import { NSGAIIISampler } from '../../samplers/nsgaiii/sampler';
+import { AutoSampler } from '../../samplers/auto';
 import { GPSampler } from '../../samplers/gp';
 import { GridSampler } from '../../samplers/grid';
 import { QMCSampler } from '../../samplers/qmc';
@@ -230,6 +231,9 @@ export function samplerFor(config: RunConfig): Sampler {
       return new NSGAIISampler({ seed: config.seed });
     case 'nsgaiii':
       return new NSGAIIISampler({ seed: config.seed });
+    case 'auto':
+      // GP, TPE or NSGA-II per trial from the stored trials, so every worker chooses alike.
+      return new AutoSampler({ seed: config.seed });
     case 'bohb':
       // Proposes Hyperband's new configurations from the trials every worker has written.
       return new BOHBSampler({ seed: config.seed });

@@ -28,6 +28,7 @@ export const METHODS = [
   'nsgaii',
   'nsgaiii',
   'bohb',
+  'auto',
 ] as const;
 /** The methods that can propose a Hyperband or ASHA scheduler's new configurations. */
 export const HYPERBAND_METHODS = ['random', 'bohb'] as const;

@@ -1,7 +1,9 @@
 /**
  * Kernel parameters of the Parzen estimator, one function per kind of axis (Optuna's rules, from
- * `parzen_estimator.py`). Observations arrive in the transformed space, oldest trial first.
+ * `parzen_estimator.py`, current or 3.5's, see `ParzenRules`). Observations arrive in the
+ * transformed space, oldest trial first.
  */
+import type { ParzenRules } from './options';
 
 const EPS = 1e-12;
 /** Scott's-rule constant for multivariate bandwidths (BOHB; Optuna's SIGMA0_MAGNITUDE). */
@@ -13,6 +15,7 @@ export interface KernelOptions {
   readonly considerMagicClip: boolean;
   readonly considerEndpoints: boolean;
   readonly multivariate: boolean;
+  readonly rules: ParzenRules;
 }
 
 export interface NumericalKernels {
@@ -22,9 +25,10 @@ export interface NumericalKernels {
 
 /**
  * Gaussian kernels on an axis [low, high] (grid cells of width `step`, or 0 if continuous).
- * Univariate bandwidths are the larger gap to the neighbouring observation (with the prior's mean
- * and the widened end points among the neighbours); multivariate ones are one Scott's-rule width
- * shared by every kernel. Both are clipped to [range / min(100, 1 + kernels), range] by the magic
+ * Bandwidths are the larger gap to the neighbouring observation (the widened end points among the
+ * neighbours), in univariate and multivariate mode alike (current Optuna). With the 3.5 rules the
+ * prior's mean joins the neighbours, and multivariate widths are one Scott's-rule width shared by
+ * every kernel. Both are clipped to [range / min(100, 1 + kernels), range] by the magic
  * clip. With `prior`, a last kernel of width `range` sits at the centre.
  */
 export function numericalKernels(
@@ -42,10 +46,11 @@ export function numericalKernels(
   const mus = new Float64Array(k);
   const sigmas = new Float64Array(k);
   mus.set(obs);
-  if (opts.multivariate) {
+  const legacy = opts.rules === 'optuna-3.5';
+  if (legacy && opts.multivariate) {
     sigmas.fill(SIGMA0_MAGNITUDE * Math.max(n, 1) ** (-1 / (nDims + 4)) * range);
   } else {
-    univariateSigmas(obs, low, high, step, opts.considerEndpoints, sigmas);
+    neighbourGapSigmas(obs, low, high, step, opts.considerEndpoints, legacy, sigmas);
   }
   const maxSigma = range;
   // Optuna counts the prior in the clip whenever consider_prior is on, even with no observations.
@@ -58,26 +63,32 @@ export function numericalKernels(
   return { mus, sigmas };
 }
 
-/** Writes the neighbour-gap bandwidth of each observation into `out[0..n)`. */
-function univariateSigmas(
+/**
+ * Writes the neighbour-gap bandwidth of each observation into `out[0..n)`. With
+ * `priorMeanAmongNeighbours` (Optuna 3.5) the prior's mean joins the sort, prior kernel or not.
+ */
+function neighbourGapSigmas(
   obs: Float64Array,
   low: number,
   high: number,
   step: number,
   considerEndpoints: boolean,
+  priorMeanAmongNeighbours: boolean,
   out: Float64Array,
 ): void {
   const n = obs.length;
-  // The prior's mean joins the sort even without the prior kernel (as in Optuna).
-  const m = n + 1;
+  const m = n + (priorMeanAmongNeighbours ? 1 : 0);
   const sorted = new Float64Array(m + 2);
   sorted.set(obs, 1);
-  sorted[m] = 0.5 * (low + high);
+  if (priorMeanAmongNeighbours) sorted[m] = 0.5 * (low + high);
   sorted.subarray(1, m + 1).sort();
   sorted[0] = low - step / 2;
   sorted[m + 1] = high + step / 2;
   // Rank of each observation in a sort whose ties keep index order (what a stable argsort gives):
   // the first index with its value, plus how many earlier equal observations took a slot there.
+  // Optuna's numpy argsort is stable up to 16 items only (then quicksort, or a SIMD sort on some
+  // CPUs): past that, equal values get the same set of widths as here, not always the same trial
+  // each (seen with 18 repeated grid values), which no fixed order could match on every numpy.
   const taken = new Int32Array(m + 2);
   for (let i = 0; i < n; i++) {
     const x = obs[i] as number;
@@ -97,7 +108,7 @@ function univariateSigmas(
     // Without endpoints, the outermost kernels look only inward, never at the domain's edges.
     if (!considerEndpoints && m >= 2) {
       if (pos === 1) s = (sorted[2] as number) - (sorted[1] as number);
-      else if (pos === m) s = sorted[m] - (sorted[m - 1] as number);
+      else if (pos === m) s = (sorted[m] as number) - (sorted[m - 1] as number);
     }
     out[i] = s;
   }

@@ -22,6 +22,8 @@ type Axis =
       readonly low: number;
       readonly high: number;
       readonly step: number;
+      /** Score by the mass of the log cell [log(v - 1/2), log(v + 1/2)] (current rules, log ints). */
+      readonly logCells: boolean;
       readonly mus: Float64Array;
       readonly sigmas: Float64Array;
       /** log of each kernel's mass on [low - step/2, high + step/2]. */
@@ -72,47 +74,29 @@ export class ParzenEstimator {
       acc += p;
       this.cumWeights[i] = acc;
     }
+    // numpy's `choice` searches the cumulative sum divided by its last entry.
+    for (let i = 0; i < k; i++) this.cumWeights[i] = (this.cumWeights[i] as number) / acc;
     this.axes = dims.map((dim, d) =>
       buildAxis(dim, observations[d] ?? new Float64Array(0), dims.length, prior, options),
     );
   }
 
-  /** `size` draws, one Float64Array per axis, in the transformed space. */
+  /**
+   * `size` draws, one Float64Array per axis, in the transformed space. The uniforms are consumed
+   * in current Optuna's order: every draw's component, then each categorical axis, then each
+   * numerical axis (its vectorised `rvs`), so the same uniforms give the same candidates.
+   */
   sample(rng: Rng, size: number): Float64Array[] {
     const active = new Uint32Array(size);
     for (let s = 0; s < size; s++) active[s] = pick(this.cumWeights, rng.next());
-    return this.axes.map((axis) => {
-      const out = new Float64Array(size);
-      for (let s = 0; s < size; s++) {
-        const c = active[s] as number;
-        if (axis.kind === 'categorical') {
-          const u = rng.next();
-          let acc = 0;
-          let choice = axis.nChoices - 1;
-          for (let j = 0; j < axis.nChoices; j++) {
-            acc += axis.probs[c * axis.nChoices + j] as number;
-            if (u < acc) {
-              choice = j;
-              break;
-            }
-          }
-          out[s] = choice;
-        } else {
-          const mu = axis.mus[c] as number;
-          const sigma = axis.sigmas[c] as number;
-          const half = axis.step / 2;
-          const a = (axis.low - half - mu) / sigma;
-          const b = (axis.high + half - mu) / sigma;
-          let x = mu + sigma * truncnormPpf(rng.next(), a, b);
-          if (axis.step > 0) {
-            x = axis.low + Math.round((x - axis.low) / axis.step) * axis.step;
-            x = Math.min(axis.high, Math.max(axis.low, x));
-          }
-          out[s] = x;
-        }
-      }
-      return out;
+    const out = this.axes.map(() => new Float64Array(size));
+    this.axes.forEach((axis, d) => {
+      if (axis.kind === 'categorical') sampleCategorical(axis, active, rng, out[d] as Float64Array);
     });
+    this.axes.forEach((axis, d) => {
+      if (axis.kind === 'numerical') sampleNumerical(axis, active, rng, out[d] as Float64Array);
+    });
+    return out;
   }
 
   /** The mixture's log density (log mass on grid axes) at each of `n` points. */
@@ -128,12 +112,50 @@ export class ParzenEstimator {
         const axis = this.axes[d] as Axis;
         const x = (points[d] as Float64Array)[s] as number;
         if (axis.kind === 'categorical') addCategorical(axis.logProbs, axis.nChoices, x, row);
+        else if (axis.logCells) addLogCell(axis, x, row, cellCaches[d] as Map<number, Float64Array>);
         else if (axis.step === 0) addContinuous(axis, x, row);
         else addGrid(axis, x, row, cellCaches[d] as Map<number, Float64Array>);
       }
       out[s] = logSumExp(row);
     }
     return out;
+  }
+}
+
+type CategoricalAxis = Extract<Axis, { kind: 'categorical' }>;
+
+/** The first choice whose cumulative probability reaches the uniform (numpy: count of cum < u). */
+function sampleCategorical(axis: CategoricalAxis, active: Uint32Array, rng: Rng, out: Float64Array): void {
+  for (let s = 0; s < out.length; s++) {
+    const c = active[s] as number;
+    const u = rng.next();
+    let acc = 0;
+    let choice = axis.nChoices - 1;
+    for (let j = 0; j < axis.nChoices - 1; j++) {
+      acc += axis.probs[c * axis.nChoices + j] as number;
+      if (u <= acc) {
+        choice = j;
+        break;
+      }
+    }
+    out[s] = choice;
+  }
+}
+
+function sampleNumerical(axis: NumericalAxis, active: Uint32Array, rng: Rng, out: Float64Array): void {
+  const half = axis.step / 2;
+  for (let s = 0; s < out.length; s++) {
+    const c = active[s] as number;
+    const mu = axis.mus[c] as number;
+    const sigma = axis.sigmas[c] as number;
+    const a = (axis.low - half - mu) / sigma;
+    const b = (axis.high + half - mu) / sigma;
+    let x = mu + sigma * truncnormPpf(rng.next(), a, b);
+    if (axis.step > 0) {
+      x = axis.low + Math.round((x - axis.low) / axis.step) * axis.step;
+      x = Math.min(axis.high, Math.max(axis.low, x));
+    }
+    out[s] = x;
   }
 }
 
@@ -164,7 +186,8 @@ function buildAxis(dim: ParzenDim, obs: Float64Array, nDims: number, prior: bool
   }
   const inv = sigmas.map((sigma) => 1 / sigma);
   const offset = sigmas.map((sigma, c) => -Math.log(sigma) - LOG_SQRT_2PI - (logMass[c] as number));
-  return { kind: 'numerical', low, high, step, mus, sigmas, logMass, inv, offset };
+  const logCells = dim.logInt === true && opts.rules === 'current';
+  return { kind: 'numerical', low, high, step, logCells, mus, sigmas, logMass, inv, offset };
 }
 
 /** Index of the first cumulative weight above u (binary search). */
@@ -211,6 +234,29 @@ function addGrid(axis: NumericalAxis, x: number, row: Float64Array, cache: Map<n
       const mu = mus[c] as number;
       const iv = inv[c] as number;
       cell[c] = logGaussMass((x - step / 2 - mu) * iv, (x + step / 2 - mu) * iv) - (logMass[c] as number);
+    }
+    cache.set(x, cell);
+  }
+  for (let c = 0; c < row.length; c++) row[c] = (row[c] as number) + (cell[c] as number);
+}
+
+/**
+ * A log int (current rules): the log mass of each kernel on the value's cell
+ * [log(v - 1/2), log(v + 1/2)], v = round(exp x), over the kernel's mass on the axis (Optuna's
+ * discrete truncated log-normal). Cached per value as on a grid.
+ */
+function addLogCell(axis: NumericalAxis, x: number, row: Float64Array, cache: Map<number, Float64Array>): void {
+  let cell = cache.get(x);
+  if (cell === undefined) {
+    const v = Math.round(Math.exp(x));
+    const left = Math.log(v - 0.5);
+    const right = Math.log(v + 0.5);
+    const { mus, inv, logMass } = axis;
+    cell = new Float64Array(row.length);
+    for (let c = 0; c < row.length; c++) {
+      const mu = mus[c] as number;
+      const iv = inv[c] as number;
+      cell[c] = logGaussMass((left - mu) * iv, (right - mu) * iv) - (logMass[c] as number);
     }
     cache.set(x, cell);
   }

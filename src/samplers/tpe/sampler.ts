@@ -5,8 +5,15 @@ import type { FrozenTrial } from '../../trial/frozen-trial';
 import type { TrialState } from '../../trial/state';
 import { IntersectionSearchSpace } from '../intersection-search-space';
 import { JointSampler, withoutSingleValued } from '../joint-sampler';
-import { KEYS, resolveTPEOptions, type ResolvedTPEOptions, type TPESamplerOptions } from './options';
-import { ParzenEstimator } from './parzen-estimator';
+import {
+  gammaFor,
+  isMultivariateFor,
+  KEYS,
+  resolveTPEOptions,
+  type ResolvedTPEOptions,
+  type TPESamplerOptions,
+} from './options';
+import { ParzenEstimator, type ParzenOptions } from './parzen-estimator';
 import { GroupDecomposedSearchSpace } from './search-space';
 import { splitTrials, type TrialSplit } from './split';
 import { fromModelSpace, parzenDim, toModelSpace } from './transform';
@@ -17,17 +24,20 @@ const WITH_RUNNING: readonly TrialState[] = ['COMPLETE', 'PRUNED', 'RUNNING'];
 const TIE_TOLERANCE = 1e-12;
 
 /**
- * Tree-structured Parzen Estimator (Bergstra et al. 2011), with Optuna's semantics and defaults.
+ * Tree-structured Parzen Estimator (Bergstra et al. 2011), with current Optuna's semantics and
+ * defaults (5.0; what changed since 3.5 is listed in `./options`).
  * Finished trials are split into a good group (the best `gamma(n)`) and the rest; each is modelled
  * by a Parzen estimator l(x) and g(x); `nEICandidates` draws from l(x) are scored by
  * log l(x) - log g(x) and the best one is suggested.
  *
- * - Independent by default: each parameter is modelled alone, synchronously in `suggest*`.
- *   `multivariate` models the parameters all trials share jointly; `group` splits a conditional
- *   space into groups of parameters always used together and models each group jointly.
+ * - Multivariate by default with one objective: the parameters all trials share are modelled
+ *   jointly; with several objectives, or `multivariate: false`, each parameter alone,
+ *   synchronously in `suggest*`. `group` splits a conditional space into groups of parameters
+ *   always used together and models each group jointly.
  * - Pruned trials rank after completed ones, by how far they got and their last value.
- * - `constantLiar` counts RUNNING trials as bad ones, so concurrent workers spread out.
- * - Several objectives: MOTPE (non-dominated sorting, hypervolume subset selection and weights).
+ * - `constantLiar` (default on) counts RUNNING trials as bad ones, so concurrent workers spread out.
+ * - Several objectives: MOTPE (non-dominated sorting and hypervolume subset selection; uniform
+ *   weights of the good trials by default).
  * - `constraintsFunc`: infeasible trials rank after feasible ones, by total violation (Optuna's
  *   constrained TPE).
  * - Reproducible: each draw comes from a stream derived from the seed and the trial number, so a
@@ -35,7 +45,7 @@ const TIE_TOLERANCE = 1e-12;
  *
  * @example
  * ```ts
- * const sampler = new tune.TPESampler({ seed: 1, multivariate: true });
+ * const sampler = new tune.TPESampler({ seed: 1, multivariate: false }); // univariate TPE
  * const study = await tune.createStudy({ sampler });
  * ```
  */
@@ -57,7 +67,7 @@ export class TPESampler extends JointSampler {
   }
 
   inferRelativeSearchSpace(study: StudyView): Record<string, Distribution> {
-    if (!this.opts.multivariate) return {};
+    if (!this.isMultivariate(study)) return {};
     const out: Record<string, Distribution> = {};
     const spaces = this.groups === null ? [this.intersection.calculate(study)] : this.groups.calculate(study);
     for (const space of spaces) Object.assign(out, withoutSingleValued(space));
@@ -107,6 +117,10 @@ export class TPESampler extends JointSampler {
     return this.sampleJoint(study, trial, [name], [distribution], rng)[0] as ParamValue;
   }
 
+  private isMultivariate(study: StudyView): boolean {
+    return isMultivariateFor(this.opts, study.directions.length);
+  }
+
   private root(study: StudyView): Rng {
     return this.rootRng(study, 'tpe', 'tpe-sampler');
   }
@@ -123,8 +137,13 @@ export class TPESampler extends JointSampler {
     const dims = dists.map(parzenDim);
     const below = observations(split.below, names, split.belowWeights);
     const above = observations(split.above, names, null);
-    const l = new ParzenEstimator(below.values, dims, this.opts, below.weights ?? undefined);
-    const g = new ParzenEstimator(above.values, dims, this.opts);
+    const opts: ParzenOptions = {
+      ...this.opts,
+      multivariate: this.isMultivariate(study),
+      rules: this.opts.parzenRules,
+    };
+    const l = new ParzenEstimator(below.values, dims, opts, below.weights ?? undefined);
+    const g = new ParzenEstimator(above.values, dims, opts);
     const n = this.opts.nEICandidates;
     const candidates = l.sample(rng, n);
     // Log axes are scored where the candidate lands once returned (Optuna's sample-then-log_pdf
@@ -170,8 +189,14 @@ export class TPESampler extends JointSampler {
     }
     const key = `${study.studyName}|${trial.number}|${nFinished}|${running}`;
     if (this.cached?.key === key) return this.cached.split;
-    const nBelow = Math.max(0, Math.floor(this.opts.gamma(nFinished)));
-    const split = splitTrials(trials, study.directions, nBelow, this.opts.constraintsFunc !== undefined);
+    const nBelow = Math.max(0, Math.floor(gammaFor(this.opts, study.directions.length)(nFinished)));
+    const split = splitTrials(
+      trials,
+      study.directions,
+      nBelow,
+      this.opts.constraintsFunc !== undefined,
+      this.opts.motpeWeights,
+    );
     this.cached = { key, split };
     return split;
   }

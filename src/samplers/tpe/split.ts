@@ -7,7 +7,7 @@ import { hypervolumeWeights, nondominationRanks, selectByHypervolume } from './m
 export interface TrialSplit {
   readonly below: readonly FrozenTrial[];
   readonly above: readonly FrozenTrial[];
-  /** Multi-objective only: MOTPE's weight for each trial of `below`. */
+  /** Multi-objective only: MOTPE's weight for each trial of `below` (all 1 when uniform). */
   readonly belowWeights: Float64Array | null;
 }
 
@@ -29,6 +29,7 @@ export function splitTrials(
   directions: readonly StudyDirection[],
   nBelow: number,
   constrained = false,
+  motpeWeights: 'uniform' | 'hypervolume' = 'uniform',
 ): TrialSplit {
   const complete: FrozenTrial[] = [];
   const pruned: FrozenTrial[] = [];
@@ -69,7 +70,10 @@ export function splitTrials(
     ...running,
   ].sort(byNumber);
   let belowWeights: Float64Array | null = null;
-  if (directions.length > 1) {
+  if (directions.length > 1 && motpeWeights === 'uniform') {
+    // Current Optuna (PR #6766): the good trials weigh the same, whatever they cover.
+    belowWeights = new Float64Array(below.length).fill(1);
+  } else if (directions.length > 1) {
     const signs = directions.map((d) => (d === 'maximize' ? -1 : 1));
     // Pruned trials have no values in multi-objective studies, and infeasible ones cover no
     // volume that counts; they get a negligible weight.

@@ -7,15 +7,30 @@ import type { Distribution, ParamValue } from '../../space/distributions';
  */
 export type ParzenDim =
   | { readonly kind: 'categorical'; readonly nChoices: number }
-  | { readonly kind: 'numerical'; readonly low: number; readonly high: number; readonly step: number };
+  | {
+      readonly kind: 'numerical';
+      readonly low: number;
+      readonly high: number;
+      readonly step: number;
+      /** A log int: continuous in log space, but a value v owns the cell [log(v - 1/2), log(v + 1/2)]. */
+      readonly logInt?: boolean;
+    };
 
 /** The axis a distribution becomes (step 0 means continuous). */
 export function parzenDim(dist: Distribution): ParzenDim {
   if (dist.type === 'categorical') return { kind: 'categorical', nChoices: dist.choices.length };
   if (dist.log) {
     // A log int is continuous in log space over the cells [low - 0.5, high + 0.5], rounded after.
-    const widen = dist.type === 'int' ? 0.5 : 0;
-    return { kind: 'numerical', low: Math.log(dist.low - widen), high: Math.log(dist.high + widen), step: 0 };
+    if (dist.type === 'int') {
+      return {
+        kind: 'numerical',
+        low: Math.log(dist.low - 0.5),
+        high: Math.log(dist.high + 0.5),
+        step: 0,
+        logInt: true,
+      };
+    }
+    return { kind: 'numerical', low: Math.log(dist.low), high: Math.log(dist.high), step: 0 };
   }
   return { kind: 'numerical', low: dist.low, high: dist.high, step: dist.step ?? 0 };
 }

@@ -8,6 +8,11 @@ export function defaultGamma(n: number): number {
   return Math.min(Math.ceil(0.1 * n), 25);
 }
 
+/** Several objectives (current Optuna, PR #6766): 10 %, rounded up, without the cap. */
+export function defaultGammaMultiObjective(n: number): number {
+  return Math.ceil(0.1 * n);
+}
+
 /** Hyperopt's split: ceil(sqrt(n) / 4), at most 25. */
 export function hyperoptDefaultGamma(n: number): number {
   return Math.min(Math.ceil(0.25 * Math.sqrt(n)), 25);

@@ -17,6 +17,8 @@ const kernelOpts: KernelOptions = {
   considerMagicClip: true,
   considerEndpoints: false,
   multivariate: false,
+  // This file pins Optuna 3.5's kernel rules (still reachable); current ones: parity-current.test.ts.
+  rules: 'optuna-3.5',
 };
 const opts: ParzenOptions = { ...kernelOpts, weights: defaultWeights };
 const f64 = (xs: number[]): Float64Array => Float64Array.from(xs);
