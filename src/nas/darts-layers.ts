@@ -8,7 +8,7 @@ import { WeightTable, type ParamContext } from './param-context';
 import { applyPrimitive, PRIMITIVES, type Primitive } from './primitives';
 
 /** tfjs's options for any layer (name, inputShape, ...). */
-export type LayerArgs = NonNullable<ConstructorParameters<typeof tf.layers.Layer>[0]>;
+export type DartsLayerArgs = NonNullable<ConstructorParameters<typeof tf.layers.Layer>[0]>;
 
 function isTraining(kwargs: Record<string, unknown>): boolean {
   return kwargs['training'] === true;
@@ -60,14 +60,16 @@ function positiveInt(value: number, field: string): number {
 
 /** Base for the DARTS layers: one forward function declares and reads the weights (`WeightTable`). */
 abstract class DartsLayerBase extends tf.layers.Layer {
+  /** @internal The weights by name, made in `build`. */
   protected table: WeightTable | undefined;
   protected abstract readonly affine: boolean;
+  /** @internal The one forward function that declares and reads the weights. */
   protected abstract forward(ctx: ParamContext, x: tf.Tensor4D): tf.Tensor;
 
   readonly seed: number;
 
   /** `args` goes to tfjs's Layer whole: a reloaded config carries its name, input shape and dtype. */
-  constructor(args: LayerArgs & { readonly seed: number }) {
+  constructor(args: DartsLayerArgs & { readonly seed: number }) {
     super(args);
     this.seed = args.seed;
   }
@@ -89,7 +91,7 @@ abstract class DartsLayerBase extends tf.layers.Layer {
   }
 }
 
-export interface DartsNetworkArgs extends NetworkShape, LayerArgs {
+export interface DartsNetworkArgs extends NetworkShape, DartsLayerArgs {
   /** The derived architecture; null for the supernet (every edge a MixedOp, α trained with the weights). */
   readonly genotype: Genotype | null;
   readonly seed: number;
@@ -121,6 +123,7 @@ export class DartsNetwork extends DartsLayerBase {
     return this.genotype !== null;
   }
 
+  /** @internal */
   protected forward(ctx: ParamContext, x: tf.Tensor4D): tf.Tensor {
     return network(ctx, x, this.shape, this.genotype);
   }
@@ -145,7 +148,7 @@ export class DartsNetwork extends DartsLayerBase {
   }
 }
 
-export interface DartsOpArgs extends LayerArgs {
+export interface DartsOpArgs extends DartsLayerArgs {
   readonly op: Primitive;
   readonly stride: number;
   /** Batch norm with scale and shift (a derived net) or without (the search). Default false. */
@@ -180,6 +183,7 @@ export class DartsOp extends DartsLayerBase {
     this.poolBatchNorm = args.poolBatchNorm ?? false;
   }
 
+  /** @internal */
   protected forward(ctx: ParamContext, x: tf.Tensor4D): tf.Tensor {
     return applyPrimitive(ctx, this.op, x, { stride: this.stride, poolBatchNorm: this.poolBatchNorm });
   }
@@ -208,11 +212,12 @@ export class DartsMixedOp extends DartsLayerBase {
   readonly stride: number;
   protected readonly affine = false;
 
-  constructor(args: LayerArgs & { readonly stride: number; readonly seed: number }) {
+  constructor(args: DartsLayerArgs & { readonly stride: number; readonly seed: number }) {
     super(args);
     this.stride = checkStride(args.stride);
   }
 
+  /** @internal */
   protected forward(ctx: ParamContext, x: tf.Tensor4D): tf.Tensor {
     const alpha = ctx.param('alpha', [PRIMITIVES.length], 'alpha') as tf.Tensor1D;
     return mixedOp(ctx, x, tf.softmax(alpha), this.stride);
