@@ -111,9 +111,32 @@ function subsample(x: tf.Tensor4D): tf.Tensor4D {
   return tf.reshape(tf.slice(grid, [0, 0, 0, 0, 0, 0], [n, h2, 1, w2, 1, c]), [n, h2, w2, c]);
 }
 
+/** SAME padding of a 3×3 window at `stride` along a side of `size`: [before, after], as TensorFlow pads. */
+function samePadding(size: number, stride: number): [number, number] {
+  const total = Math.max((Math.ceil(size / stride) - 1) * stride + 3 - size, 0);
+  return [Math.floor(total / 2), total - Math.floor(total / 2)];
+}
+
+/**
+ * 3×3 average over the pixels inside the image (DARTS' count_include_pad=False). tfjs's SAME average
+ * pool divides by those pixels too, but its gradient divides by 9 everywhere, so it is wrong at the
+ * border: here the zero padding is explicit, the pool VALID (forward and gradient agree), and the
+ * result is rescaled by the constant share of real pixels in each window.
+ */
+function averagePool(x: tf.Tensor4D, stride: number): tf.Tensor4D {
+  const [, h, w] = x.shape;
+  const pad: [[number, number], [number, number], [number, number], [number, number]] = [
+    [0, 0],
+    samePadding(h, stride),
+    samePadding(w, stride),
+    [0, 0],
+  ];
+  const share = tf.avgPool(tf.pad(tf.ones([1, h, w, 1]), pad) as tf.Tensor4D, 3, stride, 'valid');
+  return tf.div(tf.avgPool(tf.pad(x, pad), 3, stride, 'valid'), share);
+}
+
 function pool(x: tf.Tensor4D, kind: 'max' | 'avg', stride: number): tf.Tensor4D {
-  // TensorFlow's SAME average pool divides by the pixels inside the image: DARTS' count_include_pad=False.
-  return kind === 'max' ? tf.maxPool(x, 3, stride, 'same') : tf.avgPool(x, 3, stride, 'same');
+  return kind === 'max' ? tf.maxPool(x, 3, stride, 'same') : averagePool(x, stride);
 }
 
 export interface PrimitiveOptions {
