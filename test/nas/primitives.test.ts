@@ -69,3 +69,42 @@ describe('DARTS primitives and the MixedOp (wasm backend)', () => {
     },
   );
 });
+
+describe('avg_pool_3x3 (wasm backend)', () => {
+  beforeAll(async () => {
+    await initBackend();
+  });
+
+  it.each([1, 2])(
+    'averages over the pixels inside the image, and its gradient agrees at the border (stride %i)',
+    (stride) => {
+      const base = tf.memory().numTensors;
+      const layer = new DartsOp({ op: 'avg_pool_3x3', stride, seed: 1 });
+      const x = images(1, 6, 1, 8);
+      const y = layer.apply(x) as tf.Tensor;
+      // The corner window holds 4 real pixels (count_include_pad=False).
+      const xs = x.arraySync() as number[][][][];
+      const corner = (xs[0]![0]![0]![0]! + xs[0]![0]![1]![0]! + xs[0]![1]![0]![0]! + xs[0]![1]![1]![0]!) / 4;
+      if (stride === 1) expect((y.arraySync() as number[][][][])[0]![0]![0]![0]).toBeCloseTo(corner, 6);
+      const w = tf.randomNormal(y.shape, 0, 1, 'float32', 3);
+      const f = (input: tf.Tensor): tf.Scalar => tf.sum(tf.mul(layer.apply(input) as tf.Tensor, w));
+      const g = tf.grad(f)(x);
+      // The op is linear: the gradient at each input pixel is the change of f when that pixel moves by 1.
+      const gs = g.arraySync() as number[][][][];
+      for (const [i, j] of [
+        [0, 0],
+        [0, 5],
+        [5, 5],
+        [2, 3],
+      ] as const) {
+        const moved = tf.tidy(() => tf.add(x, tf.scatterND([[0, i, j, 0]], [1], x.shape)));
+        const delta = tf.tidy(() => tf.sub(f(moved), f(x)).dataSync()[0] as number);
+        expect(gs[0]![i]![j]![0]).toBeCloseTo(delta, 4);
+        moved.dispose();
+      }
+      tf.dispose([x, y, w, g]);
+      layer.dispose();
+      expect(tf.memory().numTensors).toBe(base);
+    },
+  );
+});
