@@ -111,7 +111,10 @@ export class DartsSearch {
     this.logger = logger ?? silentLogger;
   }
 
-  /** Runs `maxTrials` searches on `data` (train: weights, val: α) and returns the best one's genotype. */
+  /**
+   * Runs `maxTrials` searches on `data` (train: weights, val: α) and returns the best one's genotype.
+   * A storage given as a URL stays open with the returned study (close it with `study.storage.close()`).
+   */
   async search(data: DatasetSplits): Promise<DartsSearchResult> {
     const study = await createStudy({
       direction: 'maximize',
@@ -144,7 +147,11 @@ export class DartsSearch {
       { nTrials: this.maxTrials },
     );
     const completed = study.trials.filter((t) => t.state === 'COMPLETE');
-    if (completed.length === 0) throw new NoCompletedTrialsError('no DARTS search completed (all pruned or failed)');
+    if (completed.length === 0) {
+      // A storage opened here from a URL is this search's to close; the caller never sees the study.
+      if (typeof this.options.storage === 'string') await study.storage.close();
+      throw new NoCompletedTrialsError('no DARTS search completed (all pruned or failed)');
+    }
     const bestTrial = study.bestTrial;
     return {
       genotype: validateGenotype(bestTrial.userAttrs[GENOTYPE_ATTR], `trial ${bestTrial.number} user attr genotype`),
