@@ -4,6 +4,7 @@ import { join } from 'node:path';
 
 import * as tune from '../../src';
 import { main } from '../../src/cli/main';
+import { loadConfig } from '../../src/cli/config/load-config';
 import { validateConfig } from '../../src/cli/config/schema';
 
 async function cli(argv: string[]): Promise<{ code: number; out: string; err: string }> {
@@ -21,6 +22,17 @@ describe('model: darts in tfjs-tune run', () => {
     dir = mkdtempSync(join(tmpdir(), 'tfjs-tune-darts-'));
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('reads examples/cifar-darts.yaml', () => {
+    const config = loadConfig(join(__dirname, '..', '..', 'examples', 'cifar-darts.yaml'), () => undefined);
+    expect(config.model).toBe('darts');
+    expect(config.darts?.search).toMatchObject({
+      channels: 8,
+      cells: 3,
+      earlyStopSkips: 2,
+      alpha: { learningRate: 0.003 },
+    });
+  });
 
   it('refuses a bad darts block naming the key', () => {
     const valid = (raw: object) => validateConfig({ dataset: 'synthetic-cifar', ...raw }, { studyFromFile: 'x' });
