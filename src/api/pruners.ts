@@ -5,6 +5,8 @@
  */
 export type { Pruner } from '../pruners/base';
 export { NopPruner } from '../pruners/nop';
+export { DominatedPruner } from '../pruners/dominated';
+export type { DominatedPrunerOptions } from '../pruners/dominated';
 export { PercentilePruner } from '../pruners/percentile';
 export type { PercentilePrunerOptions } from '../pruners/percentile';
 export { MedianPruner } from '../pruners/median';

@@ -49,7 +49,9 @@ export class PercentilePruner implements Pruner {
 
   prune(study: StudyView, trial: FrozenTrial): boolean {
     if (study.directions.length !== 1) {
-      throw new TfjsTuneError('PercentilePruner does not support multi-objective studies');
+      throw new TfjsTuneError(
+        'PercentilePruner (and MedianPruner) judge one objective; for several, use DominatedPruner on reported vectors',
+      );
     }
     const direction = study.directions[0] ?? 'minimize';
     const completed = study.getTrials({ states: ['COMPLETE'] });

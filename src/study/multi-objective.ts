@@ -7,18 +7,9 @@ import type { StudyDirection } from '../trial/state';
  */
 export const CONSTRAINTS_KEY = 'constraints';
 
-/** Whether values `a` Pareto-dominate `b`: no worse in every objective and better in one. */
-export function dominates(a: readonly number[], b: readonly number[], directions: readonly StudyDirection[]): boolean {
-  let better = false;
-  for (let i = 0; i < directions.length; i++) {
-    const sign = directions[i] === 'maximize' ? -1 : 1;
-    const x = sign * (a[i] as number);
-    const y = sign * (b[i] as number);
-    if (x > y) return false;
-    if (x < y) better = true;
-  }
-  return better;
-}
+import { dominates } from '../trial/dominates';
+
+export { dominates };
 
 /** A trial's constraint values, or null when none were recorded. */
 export function constraintsOf(trial: FrozenTrial): number[] | null {

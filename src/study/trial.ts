@@ -12,7 +12,7 @@ import {
   type ParamValue,
 } from '../space/distributions';
 import type { Storage } from '../storage/base';
-import { FrozenTrial } from '../trial/frozen-trial';
+import { FrozenTrial, INTERMEDIATE_VECTORS_ATTR } from '../trial/frozen-trial';
 import type { JsonValue } from '../trial/json';
 import type { StudyView } from './study-view';
 
@@ -131,24 +131,39 @@ export class Trial {
     return this.suggest(name, new CategoricalDistribution(choices, name)) as T;
   }
 
-  /** Reports an intermediate value (e.g. validation loss after an epoch) at integer `step` >= 0. */
-  report(value: number, step: number): void {
-    if (typeof value !== 'number') throw new InvalidArgumentError('report(value)', value, 'a number');
+  /**
+   * Reports an intermediate value (e.g. validation loss after an epoch) at integer `step` >= 0. In a
+   * study of several objectives, report a vector with one value per objective: it is stored whole
+   * (`FrozenTrial.intermediateVectors`) and its first value goes where one number is expected (the
+   * intermediate values that Optuna's schema, plots and scalar tools read); `pruners.DominatedPruner`
+   * prunes on the vectors.
+   */
+  report(value: number | readonly number[], step: number): void {
+    const nObjectives = this.host.view.directions.length;
     if (!Number.isInteger(step) || step < 0) throw new InvalidArgumentError('report(step)', step, 'an integer >= 0');
-    if (this.host.view.directions.length > 1) {
-      throw new TfjsTuneError('report() is not supported for multi-objective studies (pruning needs one objective)');
+    if (nObjectives === 1 && typeof value !== 'number')
+      throw new InvalidArgumentError('report(value)', value, 'a number (the study has one objective)');
+    if (nObjectives > 1 && !(Array.isArray(value) && value.length === nObjectives && value.every(isNumber))) {
+      throw new InvalidArgumentError(
+        'report(value)',
+        value,
+        `an array of ${nObjectives} numbers, one per objective (the study has ${nObjectives})`,
+      );
     }
     // As in Optuna, the first report at a step wins; a repeat is ignored.
     if (this.intermediate.has(step)) return;
-    this.intermediate.set(step, value);
-    this.enqueue(() => this.host.storage.setTrialIntermediateValue(this.trialId, step, value));
+    const scalar = typeof value === 'number' ? value : (value[0] as number);
+    this.intermediate.set(step, scalar);
+    this.enqueue(() => this.host.storage.setTrialIntermediateValue(this.trialId, step, scalar));
+    if (typeof value !== 'number') {
+      const vectors = { ...(this.systemAttrs[INTERMEDIATE_VECTORS_ATTR] as Record<string, JsonValue> | undefined) };
+      vectors[String(step)] = value.map((v) => (Number.isFinite(v) ? v : null));
+      this.setSystemAttr(INTERMEDIATE_VECTORS_ATTR, vectors);
+    }
   }
 
   /** Asks the study's pruner whether to stop now, judging everything reported so far. */
   shouldPrune(): boolean {
-    if (this.host.view.directions.length > 1) {
-      throw new TfjsTuneError('shouldPrune() is not supported for multi-objective studies');
-    }
     return this.host.pruner.prune(this.host.view, this.snapshot());
   }
 
@@ -257,4 +272,8 @@ export class Trial {
       );
     }
   }
+}
+
+function isNumber(v: unknown): v is number {
+  return typeof v === 'number';
 }

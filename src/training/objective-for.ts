@@ -20,7 +20,8 @@ import { reportToTrial } from './callbacks/report-to-trial';
 import { saveCheckpoint } from './checkpoint/save-load';
 import type { HyperModel, Params, SuggestApi } from './hyper-model';
 import { PREPROCESS_FILE } from './evaluate/trained-model';
-import { resolveObjective } from './objective-spec';
+import { measureModelMetrics, resolveMetrics } from './objective-metrics';
+import { resolveObjective, type TunerObjectiveInput } from './objective-spec';
 import { buildContextFor, trialTensors } from './trial-tensors';
 
 export interface ObjectiveForOptions {
@@ -48,12 +49,29 @@ export interface ObjectiveForOptions {
    * `data` is a raw table (`loadCsv`'s, with `columns`), else none: the data is used as it is.
    */
   readonly preprocess?: PreprocessSpec;
+  /**
+   * Several objectives (a multi-objective study, `directions: objective.directions`): fit-log names
+   * (`val_acc`, `val_loss`, ...) read at the best epoch of `monitor` (default: the first fit-log name
+   * here), and the model metrics `params` (`model.countParams()`) and `inference_ms` (milliseconds per
+   * sample of `predict` on up to 256 validation rows, median of 5 timed calls; a wall-clock figure, so
+   * it varies between runs). A name alone infers its direction as a monitor does (`params` and
+   * `inference_ms` are minimised); `{ name, direction }` sets it. The objective then returns one value
+   * per metric and reports that vector each epoch (for `DominatedPruner`). The model metrics are also
+   * stored as user attrs of the same names (for a `constraintsFunc`).
+   */
+  readonly metrics?: readonly TunerObjectiveInput[];
 }
 
 /** A study objective built from a zoo model and a dataset; carries the direction its monitor needs. */
 export interface ZooObjective extends Objective {
+  /** The fit log that picks each trial's best epoch. */
   readonly monitor: string;
+  /** The direction of the first objective (of `monitor` for one). */
   readonly direction: StudyDirection;
+  /** The names of the values the objective returns, in order: `[monitor]`, or `metrics`. */
+  readonly metrics: readonly string[];
+  /** One direction per entry of `metrics`: what `createStudy({ directions })` needs. */
+  readonly directions: readonly StudyDirection[];
 }
 
 /**
@@ -84,16 +102,23 @@ export function objectiveFor(
   const data = fitted?.data ?? rawData;
   const preprocessor = fitted?.preprocessor ?? options.preprocessor;
   const numClasses = data.train.numClasses;
-  const monitor = options.monitor ?? (numClasses === 0 ? 'val_loss' : 'val_acc');
-  const { direction } = resolveObjective(monitor);
-  const objective = async (trial: Trial): Promise<number> => {
+  const several = options.metrics === undefined ? null : resolveMetrics(options.metrics);
+  const firstLogMetric = several?.names.find((n) => !several.modelMetrics.includes(n as never));
+  const monitor = options.monitor ?? firstLogMetric ?? (numClasses === 0 ? 'val_loss' : 'val_acc');
+  const monitorDirection = resolveObjective(monitor).direction;
+  const metrics = several?.names ?? [monitor];
+  const directions = several?.directions ?? [monitorDirection];
+  const objective = async (trial: Trial): Promise<number | number[]> => {
     const params = (options.space ?? hyperModel.space)(trial);
     const model = hyperModel.build(params, buildContextFor(data, trial.seed));
     const tensors = trialTensors(data, trial);
     const { train, val } = tensors;
-    const tracker = new BestEpoch(monitor, direction, tieBreakFor(monitor));
-    const reporter = reportToTrial(trial, { monitor });
+    const tracker = new BestEpoch(monitor, monitorDirection, tieBreakFor(monitor));
     try {
+      // Weight-independent, so measured on the untrained model: each epoch's report carries them.
+      const fixed = several === null ? {} : await measureModelMetrics(model, val.xs, several.modelMetrics);
+      for (const [name, value] of Object.entries(fixed)) trial.setUserAttr(name, value);
+      const reporter = reportToTrial(trial, several === null ? { monitor } : { monitor: metrics, fixed });
       const batch = params['batch_size'];
       await model.fit(train.xs, train.ys, {
         epochs: options.epochs,
@@ -134,14 +159,16 @@ export function objectiveFor(
           await writeFile(join(dir, PREPROCESS_FILE), JSON.stringify(preprocessor), 'utf8');
         trial.setUserAttr('checkpoint', dir);
       }
-      return tracker.best;
+      if (several === null) return tracker.best;
+      const logs = tracker.bestLogs ?? {};
+      return metrics.map((name) => fixed[name] ?? logs[name] ?? Number.NaN);
     } finally {
       tracker.dispose();
       disposeModel(model);
       tensors.dispose();
     }
   };
-  return Object.assign(objective, { monitor, direction });
+  return Object.assign(objective, { monitor, direction: directions[0] as StudyDirection, metrics, directions });
 }
 
 /** JSON has no NaN or Infinity: such entries are left out. */

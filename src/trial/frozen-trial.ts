@@ -79,6 +79,15 @@ export class FrozenTrial implements FrozenTrialFields {
     return last;
   }
 
+  /**
+   * A multi-objective trial's reported vectors by step (`trial.report([a, b], step)`), kept in the
+   * system attribute `intermediate_vectors`; `intermediateValues` holds their first
+   * component, the scalar projection that Optuna's schema and plots read. Empty for one objective.
+   */
+  get intermediateVectors(): ReadonlyMap<number, readonly number[]> {
+    return readIntermediateVectors(this.systemAttrs[INTERMEDIATE_VECTORS_ATTR]);
+  }
+
   /** Why the trial failed (set by the study when an objective throws or returns a bad value). */
   get failReason(): string | null {
     const reason = this.systemAttrs['fail_reason'];
@@ -104,4 +113,21 @@ export class FrozenTrial implements FrozenTrialFields {
       datetimeComplete: this.datetimeComplete?.toISOString() ?? null,
     };
   }
+}
+
+/** The system attribute holding a multi-objective trial's intermediate vectors: `{ "<step>": [v0, v1, ...] }`. */
+export const INTERMEDIATE_VECTORS_ATTR = 'intermediate_vectors';
+
+/** Reads {@link INTERMEDIATE_VECTORS_ATTR}; JSON has no NaN, so a stored null reads back as NaN. */
+export function readIntermediateVectors(stored: JsonValue | undefined): ReadonlyMap<number, readonly number[]> {
+  const out = new Map<number, readonly number[]>();
+  if (stored === null || stored === undefined || typeof stored !== 'object' || Array.isArray(stored)) return out;
+  for (const [step, vector] of Object.entries(stored)) {
+    if (!Array.isArray(vector)) continue;
+    out.set(
+      Number(step),
+      vector.map((v) => (typeof v === 'number' ? v : Number.NaN)),
+    );
+  }
+  return new Map([...out.entries()].sort(([a], [b]) => a - b));
 }

@@ -41,7 +41,7 @@ export function slotOf(trial: FrozenTrial): HyperbandSlot | null {
 }
 
 /**
- * COMPLETE trials best first. Equal values are ordered by `tieBreak`, a metric of the trial's best
+ * COMPLETE trials best first (by the first value when there are several). Equal values are ordered by `tieBreak`, a metric of the trial's best
  * epoch (user attr `best_epoch_logs`, lower first; trials without it after those with it), then by
  * lower number.
  */
@@ -57,7 +57,9 @@ export function rankTrials(
     const v = logs !== null && typeof logs === 'object' && !Array.isArray(logs) ? logs[tieBreak] : undefined;
     return typeof v === 'number' && Number.isFinite(v) ? v : Infinity;
   };
+  // A multi-objective trial is ranked by its first value (the run's `metric`), the scalar projection.
+  const first = (t: FrozenTrial): number => t.values?.[0] ?? Number.NaN;
   return trials
-    .filter((t) => t.state === 'COMPLETE' && Number.isFinite(t.value))
-    .sort((a, b) => sign * ((a.value as number) - (b.value as number)) || tie(a) - tie(b) || a.number - b.number);
+    .filter((t) => t.state === 'COMPLETE' && Number.isFinite(first(t)))
+    .sort((a, b) => sign * (first(a) - first(b)) || tie(a) - tie(b) || a.number - b.number);
 }

@@ -19,3 +19,4 @@ describePrunerContract('ThresholdPruner', (direction) =>
 );
 describePrunerContract('SuccessiveHalvingPruner', () => new tune.pruners.SuccessiveHalvingPruner({ minResource: 1 }));
 describePrunerContract('HyperbandPruner', () => new tune.pruners.HyperbandPruner({ minResource: 1, maxResource: 8 }));
+describePrunerContract('DominatedPruner', () => new tune.pruners.DominatedPruner({ nStartupTrials: 3 }));

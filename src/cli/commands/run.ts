@@ -17,6 +17,7 @@ import { silentLogger } from '../../util/logger';
 import { checkPositionals, flagBool, flagInt, flagString, parseArgs } from '../args';
 import { parseDuration } from '../config/duration';
 import { loadConfig } from '../config/load-config';
+import { checkObjectiveNames } from '../config/metric-block';
 import { configuredModel, prepareConfiguredData } from '../config/resolve';
 import { refitBest, savePreprocessor } from '../run/refit-best';
 import type { RunConfig } from '../config/schema';
@@ -139,11 +140,11 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<nu
   const checkpointDir = checkpointDirFor(config);
   const prepared = await prepareConfiguredData(config.dataset, config.seed, quiet ? silentLogger : undefined);
   const { data, preprocessor } = prepared;
-  if (!config.metricGiven && data.train.numClasses === 0)
-    config = { ...config, metric: { name: 'val_loss', goal: 'minimize' } };
-  const allowed = data.train.numClasses === 0 ? METRICS_REGRESSION : METRICS_CLASSIFICATION;
-  if (!allowed.includes(config.metric.name))
-    throw new InvalidArgumentError('metric.name', config.metric.name, `one of ${allowed.join(', ')}`);
+  if (!config.metricGiven && data.train.numClasses === 0) {
+    const metric = { name: 'val_loss', goal: 'minimize' } as const;
+    config = { ...config, metric, objectives: [metric] };
+  }
+  checkObjectiveNames(config.objectives, data.train.numClasses === 0 ? METRICS_REGRESSION : METRICS_CLASSIFICATION);
   // After the data: `model: auto` chooses its families by the data's kind.
   const model = configuredModel(config, data);
   checkParameterNames(model, config);
@@ -176,7 +177,7 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<nu
   const study = await createStudy({
     studyName: config.study,
     storage: config.storage,
-    direction: config.metric.goal,
+    directions: config.objectives.map((m) => m.goal),
     seed: config.seed,
     loadIfExists: true,
     logger: silentLogger,
@@ -334,7 +335,8 @@ async function requireStudy(config: RunConfig): Promise<void> {
 /** The study-wide best before this run (scheduled runs: among fully trained trials), for the display. */
 function studyBest(study: Study, config: RunConfig): { number: number; value: number } | null {
   const best = runBest(study, config);
-  return best === null || best.value === null ? null : { number: best.number, value: best.value };
+  const value = best?.values?.[0];
+  return best === null || value === undefined ? null : { number: best.number, value };
 }
 
 function scheduleWords(config: RunConfig): string {

@@ -9,6 +9,7 @@ export const PRUNER_TYPES = [
   'threshold',
   'successive-halving',
   'hyperband',
+  'dominated',
   'nop',
 ] as const;
 export type PrunerType = (typeof PRUNER_TYPES)[number];
@@ -28,6 +29,8 @@ export interface PrunerConfig {
   /** threshold: stop a trial whose value leaves [lower, upper]. */
   readonly lower: number | null;
   readonly upper: number | null;
+  /** dominated (several metrics): the share of completed trials whose vector at a step dominates a trial's that stops it. */
+  readonly minDominatedFraction: number;
 }
 
 /** The keys each type takes besides `type`. */
@@ -38,6 +41,7 @@ const KEYS: Readonly<Record<PrunerType, readonly string[]>> = {
   threshold: ['lower', 'upper', 'nWarmupSteps'],
   'successive-halving': ['minResource', 'reductionFactor'],
   hyperband: ['minResource', 'reductionFactor'],
+  dominated: ['nStartupTrials', 'nWarmupSteps', 'minDominatedFraction'],
   nop: [],
 };
 
@@ -52,6 +56,7 @@ export const NO_PRUNER: PrunerConfig = {
   minDelta: 0,
   lower: null,
   upper: null,
+  minDominatedFraction: 0.5,
 };
 
 const FORM = `{ type: ${PRUNER_TYPES.join(' | ')}, … }`;
@@ -82,6 +87,9 @@ export function parsePruner(raw: unknown): PrunerConfig {
   const upper = optBound(raw, 'upper');
   if (type === 'threshold' && lower === null && upper === null)
     throw new InvalidArgumentError('pruner.lower', undefined, 'a number (or upper; threshold needs at least one)');
+  const fraction = optNumber(raw, 'minDominatedFraction', 'pruner.', 0) ?? NO_PRUNER.minDominatedFraction;
+  if (fraction <= 0 || fraction > 1)
+    throw new InvalidArgumentError('pruner.minDominatedFraction', fraction, 'a number in (0, 1]');
   if (type === 'patient' && raw['patience'] === undefined)
     throw new InvalidArgumentError('pruner.patience', undefined, 'an integer >= 0 (epochs without improvement)');
   return {
@@ -95,6 +103,7 @@ export function parsePruner(raw: unknown): PrunerConfig {
     minDelta: optNumber(raw, 'minDelta', 'pruner.', 0) ?? NO_PRUNER.minDelta,
     lower,
     upper,
+    minDominatedFraction: fraction,
   };
 }
 

@@ -21,6 +21,7 @@ import { PercentilePruner } from '../../pruners/percentile';
 import { ThresholdPruner } from '../../pruners/threshold';
 import { SuccessiveHalvingPruner } from '../../pruners/successive-halving';
 import { HyperbandPruner } from '../../pruners/hyperband';
+import { DominatedPruner } from '../../pruners/dominated';
 import { InvalidArgumentError } from '../../errors';
 import type { Sampler } from '../../samplers/base';
 import { BOHBSampler } from '../../samplers/bohb/sampler';
@@ -262,5 +263,11 @@ export function prunerFor(config: RunConfig): Pruner {
     case 'hyperband':
       // Reports are per epoch (steps 0 .. epochs - 1), so the largest budget is the config's epochs.
       return new HyperbandPruner({ minResource, maxResource: config.epochs, reductionFactor });
+    case 'dominated':
+      return new DominatedPruner({
+        nStartupTrials,
+        nWarmupSteps,
+        minDominatedFraction: config.pruner.minDominatedFraction,
+      });
   }
 }

@@ -1,11 +1,11 @@
 import { InvalidArgumentError } from '../../errors';
 import type { CategoricalChoice } from '../../space/distributions';
-import type { StudyDirection } from '../../trial/state';
 import { CSV_EXTRA_KEYS, EXTRA_KEYS, NO_EXTRAS, parseDatasetExtras, type DatasetExtras } from './dataset-extras';
 import { checkKeys, isObj, optInt, optNumber, optString, type Obj } from './check';
 import { parseDartsBlock, type DartsBlock } from './darts-block';
 import { parseDuration } from './duration';
 import { parseEnsemble, type EnsembleConfig } from './ensemble-block';
+import { MULTI_OBJECTIVE_METHODS, MULTI_OBJECTIVE_PRUNERS, parseObjectives, type MetricSpec } from './metric-block';
 import { parsePruner, type PrunerConfig } from './pruner-block';
 import { isPBTBlock, parsePBTBlock, type PBTBlock } from './pbt-block';
 import { parseScheduler, type SchedulerConfig } from './scheduler-block';
@@ -57,7 +57,13 @@ export interface RunConfig {
   readonly study: string;
   readonly model: (typeof MODEL_CHOICES)[number];
   readonly dataset: DatasetSpec;
-  readonly metric: { readonly name: string; readonly goal: StudyDirection };
+  /** The first (or only) objective: what the display, `refit`, `evaluate` and the best trial go by. */
+  readonly metric: MetricSpec;
+  /**
+   * Every objective, `[metric]` for one; two or more (`metric:` as a list) make the study
+   * multi-objective (a Pareto front), among them the model metrics `params` and `inference_ms`.
+   */
+  readonly objectives: readonly MetricSpec[];
   /** False when the config left `metric` out: the run then picks val_acc, or val_loss for regression data. */
   readonly metricGiven: boolean;
   readonly method: (typeof METHODS)[number];
@@ -212,14 +218,23 @@ function scalar(path: string, v: unknown): CategoricalChoice {
   throw new InvalidArgumentError(path, v, 'a number, string, boolean or null');
 }
 
-function parseMetric(raw: unknown): RunConfig['metric'] {
-  if (raw === undefined) return { name: 'val_acc', goal: 'maximize' };
-  if (!isObj(raw))
-    throw new InvalidArgumentError('metric', raw, '{ name: val_acc | val_loss | ..., goal: maximize | minimize }');
-  checkKeys(raw, ['name', 'goal'], 'metric');
-  const name = optString(raw, 'name', 'metric.') ?? 'val_acc';
-  const goal = optString(raw, 'goal', 'metric.', ['maximize', 'minimize']) as StudyDirection | undefined;
-  return { name, goal: goal ?? (/(acc|accuracy|auc)$/.test(name) ? 'maximize' : 'minimize') };
+/**
+ * Several objectives end in a Pareto front, not one best model: what needs one ranking (schedulers,
+ * PBT, an ensemble, refit) or one value per step (the scalar pruners) is refused.
+ */
+function checkObjectives(c: RunConfig): void {
+  if (c.objectives.length < 2) return;
+  const refuse = (field: string, value: unknown, allowed: string, because: string): never => {
+    throw new InvalidArgumentError(field, value, `${allowed} with several metrics (${because})`);
+  };
+  if (c.pbt !== null || c.scheduler.type !== 'none')
+    refuse('scheduler', c.pbt !== null ? 'pbt' : c.scheduler.type, 'left out', 'its rungs rank trials by one value');
+  if (c.ensemble !== null) refuse('ensemble', c.ensemble, 'left out', 'a Pareto front has no single best to build on');
+  if (c.refit) refuse('refit', c.refit, 'false', 'a Pareto front has no single best to retrain');
+  if (!(MULTI_OBJECTIVE_METHODS as readonly string[]).includes(c.method))
+    refuse('method', c.method, `one of ${MULTI_OBJECTIVE_METHODS.join(', ')}`, 'the others rank by one value');
+  if (!(MULTI_OBJECTIVE_PRUNERS as readonly string[]).includes(c.pruner.type))
+    refuse('pruner.type', c.pruner.type, 'dominated (or no pruner)', 'the others compare one value per step');
 }
 
 /** The rules between method, pruner, scheduler and the other keys, checked on the whole config. */
@@ -315,11 +330,13 @@ export function validateConfig(raw: unknown, defaults: { studyFromFile: string }
       model === 'auto' ? model : raw['ensemble'],
       'left out with scheduler pbt (its members mutate one architecture and end as one lineage)',
     );
+  const objectives = parseObjectives(raw['metric']);
   const config: RunConfig = {
     study,
     model,
     dataset: parseDataset(raw['dataset']),
-    metric: parseMetric(raw['metric']),
+    metric: objectives[0] as MetricSpec,
+    objectives,
     metricGiven: raw['metric'] !== undefined,
     method: (optString(raw, 'method', '', METHODS) ?? 'random') as RunConfig['method'],
     parameters,
@@ -338,7 +355,9 @@ export function validateConfig(raw: unknown, defaults: { studyFromFile: string }
     refit: parseRefit(raw['refit']),
     darts: parseDartsBlock(raw['darts'], raw),
   };
-  return checkScheduling(config);
+  const checked = checkScheduling(config);
+  checkObjectives(checked);
+  return checked;
 }
 
 export type { Obj };

@@ -85,5 +85,5 @@ export function bestOfRun(
 
 /** {@link bestOfRun} over a study's trials. */
 export function runBest(study: Study, config: RunConfig): FrozenTrial | null {
-  return bestOfRun(study.trials, config, study.direction);
+  return bestOfRun(study.trials, config, study.directions[0] ?? 'minimize');
 }

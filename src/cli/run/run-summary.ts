@@ -87,14 +87,16 @@ export function summarize(
         ? best.userAttrs['checkpoint']
         : join(run.checkpointDir, `trial_${best.number}`);
     const among = scheduled ? ` (among trials trained the full ${config.epochs} epochs)` : '';
+    const value = best.values?.[0] ?? null;
+    if (config.objectives.length > 1) lines.push(...paretoLines(study, config));
     lines.push(
-      `best trial of the study${among}: #${best.number}, ${config.metric.name} = ${formatNumber(best.value)}`,
+      `best trial of the study${among}${config.objectives.length > 1 ? ` by ${config.metric.name}` : ''}: #${best.number}, ${config.metric.name} = ${formatNumber(value)}`,
       ...Object.entries(best.params)
         .sort(([a], [b]) => a.localeCompare(b))
         .map(([k, v]) => `  ${k}: ${String(v)}`),
       `checkpoint: ${checkpoint}`,
     );
-    bestJson = { number: best.number, value: best.value, params: best.params, checkpoint };
+    bestJson = { number: best.number, value, params: best.params, checkpoint };
   } else if (scheduled && counts.complete > 0) {
     lines.push(`no trial trained the full ${config.epochs} epochs yet`);
   }
@@ -108,8 +110,40 @@ export function summarize(
       counts,
       failures,
       best: bestJson,
+      ...(config.objectives.length > 1 ? { paretoFront: paretoJson(study, config, run.checkpointDir) } : {}),
       resume: resumeHint,
     },
     exitCode,
   };
+}
+
+/** The Pareto front (feasible COMPLETE trials no other dominates), ordered by the first metric. */
+function frontOf(study: Study, config: RunConfig): FrozenTrial[] {
+  const sign = config.metric.goal === 'maximize' ? -1 : 1;
+  const first = (t: FrozenTrial): number => t.values?.[0] ?? Number.NaN;
+  return [...study.bestTrials].sort((a, b) => sign * (first(a) - first(b)) || a.number - b.number);
+}
+
+function paretoLines(study: Study, config: RunConfig): string[] {
+  const front = frontOf(study, config);
+  const goals = config.objectives.map((m) => `${m.name} ${m.goal === 'maximize' ? 'up' : 'down'}`).join(', ');
+  return [
+    `Pareto front (${goals}): ${front.length} trial(s)`,
+    ...front.map(
+      (t) =>
+        `  #${t.number}  ${config.objectives.map((m, i) => `${m.name}=${formatNumber(t.values?.[i] ?? null)}`).join('  ')}`,
+    ),
+  ];
+}
+
+function paretoJson(study: Study, config: RunConfig, checkpointDir: string): Record<string, unknown>[] {
+  return frontOf(study, config).map((t) => ({
+    number: t.number,
+    values: Object.fromEntries(config.objectives.map((m, i) => [m.name, t.values?.[i] ?? null])),
+    params: t.params,
+    checkpoint:
+      typeof t.userAttrs['checkpoint'] === 'string'
+        ? t.userAttrs['checkpoint']
+        : join(checkpointDir, `trial_${t.number}`),
+  }));
 }

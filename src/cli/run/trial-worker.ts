@@ -104,6 +104,10 @@ async function runTrials(study: Study, job: WorkerJob): Promise<void> {
   const objective = objectiveFor(model, job.data, {
     epochs: config.epochs,
     monitor: config.metric.name,
+    // Several objectives: their values at the best epoch of the first (with params / inference_ms).
+    ...(config.objectives.length > 1
+      ? { metrics: config.objectives.map((m) => ({ name: m.name, direction: m.goal })) }
+      : {}),
     space: configuredSpace(model, config),
     checkpointDir: job.checkpointDir,
     ...(job.preprocessor !== undefined ? { preprocessor: job.preprocessor } : {}),

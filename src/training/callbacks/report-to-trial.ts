@@ -5,13 +5,18 @@ import { monitorValue, resolveLogs, type UnresolvedLogs } from './logs';
 
 /** The part of a trial this callback needs: `Trial` fits, and so does any tuner's adapter. */
 export interface TrialReporter {
-  report(value: number, step: number): void;
+  report(value: number | readonly number[], step: number): void;
   shouldPrune(): boolean;
 }
 
 export interface ReportToTrialArgs {
-  /** The log reported each epoch. Default 'val_loss'. */
-  readonly monitor?: string;
+  /**
+   * The log reported each epoch. Default 'val_loss'. A list (a multi-objective study, one name per
+   * objective) reports a vector: each name's log, or its value in `fixed`.
+   */
+  readonly monitor?: string | readonly string[];
+  /** Values that do not change between epochs (a model's `params`), reported as part of the vector. */
+  readonly fixed?: Readonly<Record<string, number>>;
   /** Added to the epoch to make the step (for fits resumed with `initialEpoch`, or chained fits). Default 0. */
   readonly stepOffset?: number;
 }
@@ -34,14 +39,17 @@ export interface ReportToTrialArgs {
  * ```
  */
 export class ReportToTrial extends tf.Callback {
-  readonly monitor: string;
+  readonly monitor: string | readonly string[];
+  readonly fixed: Readonly<Record<string, number>>;
   readonly stepOffset: number;
   /** True once the pruner asked to stop. */
   pruned = false;
   /** The epoch after which training was stopped by the pruner, or null. */
   prunedEpoch: number | null = null;
-  /** The last value reported, or null. */
+  /** The last value reported (of a vector, its first component: the scalar projection), or null. */
   lastValue: number | null = null;
+  /** The last vector reported when `monitor` is a list, or null. */
+  lastValues: readonly number[] | null = null;
 
   constructor(
     private readonly trial: TrialReporter,
@@ -49,9 +57,11 @@ export class ReportToTrial extends tf.Callback {
   ) {
     super();
     this.monitor = args.monitor ?? 'val_loss';
-    if (typeof this.monitor !== 'string' || this.monitor.length === 0) {
-      throw new InvalidArgumentError('reportToTrial.monitor', args.monitor, 'a non-empty log name');
+    const names = typeof this.monitor === 'string' ? [this.monitor] : this.monitor;
+    if (!Array.isArray(names) || names.length === 0 || names.some((n) => typeof n !== 'string' || n.length === 0)) {
+      throw new InvalidArgumentError('reportToTrial.monitor', args.monitor, 'a non-empty log name, or a list of them');
     }
+    this.fixed = args.fixed ?? {};
     this.stepOffset = args.stepOffset ?? 0;
     if (!Number.isInteger(this.stepOffset) || this.stepOffset < 0) {
       throw new InvalidArgumentError('reportToTrial.stepOffset', args.stepOffset, 'an integer >= 0');
@@ -67,8 +77,11 @@ export class ReportToTrial extends tf.Callback {
   }
 
   override async onEpochEnd(epoch: number, logs?: UnresolvedLogs): Promise<void> {
-    const value = monitorValue(await resolveLogs(logs), this.monitor, 'reportToTrial');
-    this.lastValue = value;
+    const resolved = await resolveLogs(logs);
+    const read = (name: string): number => this.fixed[name] ?? monitorValue(resolved, name, 'reportToTrial');
+    const value = typeof this.monitor === 'string' ? read(this.monitor) : this.monitor.map(read);
+    this.lastValue = typeof value === 'number' ? value : (value[0] as number);
+    this.lastValues = typeof value === 'number' ? null : value;
     this.trial.report(value, epoch + this.stepOffset);
     if (this.trial.shouldPrune()) {
       this.pruned = true;
@@ -82,7 +95,7 @@ export class ReportToTrial extends tf.Callback {
     if (!this.pruned || this.prunedEpoch === null) return;
     const step = this.prunedEpoch + this.stepOffset;
     throw new TrialPruned(
-      `trial pruned at epoch ${this.prunedEpoch} (step ${step}) with ${this.monitor} = ${String(this.lastValue)}`,
+      `trial pruned at epoch ${this.prunedEpoch} (step ${step}) with ${String(this.monitor)} = ${String(this.lastValues ?? this.lastValue)}`,
     );
   }
 }

@@ -9,8 +9,10 @@ import { blobs, tinyClassifier, useCpu } from './fixtures';
 beforeAll(useCpu);
 
 /** A trial adapter that records reports and prunes once `pruneAtStep` was reported. */
-function fakeTrial(pruneAtStep: number | null): { reports: Array<[number, number]> } & callbacks.TrialReporter {
-  const reports: Array<[number, number]> = [];
+function fakeTrial(
+  pruneAtStep: number | null,
+): { reports: Array<[number | readonly number[], number]> } & callbacks.TrialReporter {
+  const reports: Array<[number | readonly number[], number]> = [];
   return {
     reports,
     report: (v, s) => void reports.push([v, s]),
@@ -49,6 +51,26 @@ describe('reportToTrial', () => {
     expect(() => cb.throwIfPruned()).not.toThrow();
     disposeModel(model);
     tf.dispose([x, y]);
+  });
+
+  it('a list of monitors reports one vector per epoch, fixed values included', async () => {
+    const { x, y } = blobs(16);
+    const before = tf.memory().numTensors;
+    const model = tinyClassifier(1);
+    const trial = fakeTrial(1);
+    const cb = callbacks.reportToTrial(trial, { monitor: ['val_acc', 'params', 'loss'], fixed: { params: 42 } });
+    const h = await model.fit(x, y, { epochs: 4, verbose: 0, validationData: [x, y], callbacks: [cb] });
+    expect(h.epoch).toEqual([0, 1]);
+    expect(trial.reports).toEqual([0, 1].map((e) => [[h.history['val_acc']![e], 42, h.history['loss']![e]], e]));
+    expect(cb.lastValue).toBe(h.history['val_acc']![1]);
+    expect(() => cb.throwIfPruned()).toThrow(/with val_acc,params,loss = /);
+    disposeModel(model);
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([x, y]);
+  });
+
+  it('refuses an empty list of monitors, naming the field', () => {
+    expect(() => callbacks.reportToTrial(fakeTrial(null), { monitor: [] })).toThrow(/reportToTrial\.monitor/);
   });
 
   it('a missing monitor names it and hints at validation data', async () => {
