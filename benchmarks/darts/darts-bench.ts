@@ -95,7 +95,7 @@ export async function dartsBenchmark(log: (m: string) => void): Promise<BenchRes
       test_acc: acc,
       percentile: pct,
       skips_normal: skipCount(genotype.normal),
-      seconds,
+      search_s: seconds,
     });
 
     const wsStarted = performance.now();
