@@ -24,6 +24,7 @@ import { autoEnsembleBenchmark } from './training/auto-ensemble';
 import { storageLoad } from './storage/storage-load';
 import { saveResult, toMarkdown, type BenchResult } from './result';
 import { tabularBenchmark } from './tabular/tabular';
+import { dartsBenchmark } from './darts/darts-bench';
 
 const BENCHMARKS: Readonly<Record<string, () => Promise<BenchResult>>> = {
   'ask-tell-overhead': askTellOverhead,
@@ -59,6 +60,8 @@ const BENCHMARKS: Readonly<Record<string, () => Promise<BenchResult>>> = {
   'auto-ensemble-tabular': () => autoEnsembleBenchmark('tabular'),
   'auto-ensemble-cifar': () => autoEnsembleBenchmark('cifar'),
   'storage-load': storageLoad,
+  // DARTS_BENCH_SEEDS, DARTS_BENCH_RANDOM, DARTS_BENCH_N, DARTS_BENCH_EPOCHS size it.
+  darts: () => dartsBenchmark((m) => process.stderr.write(`darts: ${m}\n`)),
   // Ten splits by default; TABULAR_SEEDS=0,1,2 for others.
   tabular: () =>
     tabularBenchmark({

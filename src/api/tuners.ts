@@ -29,3 +29,12 @@ export type { Estimator, ParamDistribution, SearchCVOptions } from '../tuners/se
 export { GridSearchCV, RandomizedSearchCV, BayesSearchCV } from '../tuners/search-cv-variants';
 export type { RandomizedSearchCVOptions } from '../tuners/search-cv-variants';
 export type { CVResults } from '../tuners/cv-results';
+export { DartsSearch } from '../tuners/darts-search';
+export type { DartsSearchOptions, DartsSearchResult, RetrainOptions, RetrainResult } from '../tuners/darts-search';
+export type {
+  AlphaOptimizerOptions,
+  BilevelOptions,
+  ResolvedBilevelOptions,
+  WeightOptimizerOptions,
+} from '../nas/search/options';
+export type { SearchEpoch } from '../nas/search/run-bilevel';

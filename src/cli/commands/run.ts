@@ -35,6 +35,7 @@ import { summarize } from '../run/run-summary';
 /** The trial worker script beside this command's folder (.ts under ts-jest, .js when built). */
 const TRIAL_WORKER = join(__dirname, '..', 'run', `trial-worker${extname(__filename)}`);
 import { runPBTConfig } from '../run/run-pbt';
+import { runDartsConfig } from '../run/run-darts';
 
 export const runHelp = `Usage: tfjs-tune run CONFIG [options]
 
@@ -53,6 +54,8 @@ Tunes a zoo model on a dataset as the config file (YAML or JSON) says, storing e
   --quiet          no progress output
   --json           print the result as JSON on stdout (implies --quiet)
 Ctrl-C stops cleanly: the running trials are marked FAIL, everything else is kept.
+model: darts samples DARTS genotypes with the config's method; with a \`darts: { search: {...} }\` block it
+runs DARTS' bilevel search instead, then retrains the derived genotype (examples/cifar-darts.yaml).
 The config is checked whole (and the model built once on one batch) before the study is created.
 Exit code: 0 done, 1 no trial of this run completed (the summary counts the failure reasons),
 2 a refused config or option (nothing written), 130 interrupted.
@@ -145,6 +148,13 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<nu
   // After the data: `model: auto` chooses its families by the data's kind.
   const model = configuredModel(config, data);
   checkParameterNames(model, config);
+  if (config.model === 'darts' && data.train.xShape.length !== 4) {
+    throw new InvalidArgumentError(
+      'model',
+      config.model,
+      'cnn, mlp or auto for data that is not images (darts needs [N, H, W, C])',
+    );
+  }
   if (config.model === 'lstm' && data.train.vocabulary === undefined) {
     throw new InvalidArgumentError(
       'model',
@@ -161,6 +171,8 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<nu
     restoreWarn();
   }
   if (resume) await requireStudy(config);
+  if (config.darts !== null)
+    return runDartsConfig({ config: { ...config, darts: config.darts }, data, io, quiet, json });
 
   const study = await createStudy({
     studyName: config.study,

@@ -10,6 +10,7 @@ import { syntheticTabular } from '../../../datasets/synthetic-tabular';
 import type { Dataset, DatasetSplits } from '../../../datasets/types';
 import { AUTO_FAMILIES, AUTO_FAMILY_PARAM, auto, dataKindOf } from '../../../models/auto';
 import { cnn } from '../../../models/cnn';
+import { darts } from '../../../models/darts';
 import { lstm } from '../../../models/lstm';
 import { mlp } from '../../../models/mlp';
 import type { Pruner } from '../../pruners/base';
@@ -39,7 +40,7 @@ import type { Logger } from '../../util/logger';
 import type { DatasetSpec, MODELS, RunConfig } from './schema';
 import { gridFromConfig } from './space';
 
-export const ZOO: Readonly<Record<(typeof MODELS)[number], HyperModel>> = { mlp, cnn, lstm };
+export const ZOO: Readonly<Record<(typeof MODELS)[number], HyperModel>> = { mlp, cnn, lstm, darts };
 
 /** The zoo family a config names, for runs that refuse `model: auto` (PBT: the schema refuses it). */
 export function zooFamily(config: RunConfig): HyperModel {
@@ -151,6 +152,7 @@ export async function loadConfiguredData(spec: DatasetSpec, seed: number, logger
         nVal: n(o, 'nVal', 500),
         nTest: n(o, 'nTest', 0),
         classes: n(o, 'classes', 10),
+        imageSize: n(o, 'imageSize', 32),
         seed: dataSeed,
       });
     case 'synthetic-imdb':

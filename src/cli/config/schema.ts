@@ -2,6 +2,7 @@ import { InvalidArgumentError } from '../../errors';
 import type { CategoricalChoice } from '../../space/distributions';
 import { CSV_EXTRA_KEYS, EXTRA_KEYS, NO_EXTRAS, parseDatasetExtras, type DatasetExtras } from './dataset-extras';
 import { checkKeys, isObj, optInt, optNumber, optString, type Obj } from './check';
+import { parseDartsBlock, type DartsBlock } from './darts-block';
 import { parseDuration } from './duration';
 import { parseEnsemble, type EnsembleConfig } from './ensemble-block';
 import { MULTI_OBJECTIVE_METHODS, MULTI_OBJECTIVE_PRUNERS, parseObjectives, type MetricSpec } from './metric-block';
@@ -14,7 +15,7 @@ export type { PrunerConfig, PrunerType } from './pruner-block';
 export { SCHEDULER_BLOCKS } from './scheduler-block';
 export type { EpochSchedulerConfig, SchedulerConfig } from './scheduler-block';
 
-export const MODELS = ['mlp', 'cnn', 'lstm'] as const;
+export const MODELS = ['mlp', 'cnn', 'lstm', 'darts'] as const;
 /** `auto`: the family is a parameter too (models/auto.ts), among those the data's kind allows. */
 export const MODEL_CHOICES = [...MODELS, 'auto'] as const;
 export const METHODS = [
@@ -89,6 +90,8 @@ export interface RunConfig {
   readonly workers: number | null;
   /** Retrain the best configuration on train + validation after the search (scikit-learn's `refit`). */
   readonly refit: boolean;
+  /** `darts: { search, retrain }` with `model: darts`: DARTS' bilevel search, then a retrain; null otherwise. */
+  readonly darts: DartsBlock | null;
 }
 
 const TOP_KEYS = [
@@ -110,10 +113,11 @@ const TOP_KEYS = [
   'storage',
   'workers',
   'refit',
+  'darts',
   'description',
 ];
 const DATASET_OPTION_KEYS: Readonly<Record<string, readonly string[]>> = {
-  'synthetic-cifar': ['nTrain', 'nVal', 'nTest', 'classes', 'seed'],
+  'synthetic-cifar': ['nTrain', 'nVal', 'nTest', 'classes', 'imageSize', 'seed'],
   'synthetic-imdb': ['nTrain', 'nVal', 'nTest', 'vocabSize', 'maxLen', 'seed'],
   'synthetic-tabular': ['n', 'nFeatures', 'nInformative', 'classes', 'valFraction', 'seed'],
   cifar10: ['valFraction', 'seed'],
@@ -350,6 +354,7 @@ export function validateConfig(raw: unknown, defaults: { studyFromFile: string }
     storage,
     workers: optInt(raw, 'workers', '', 1) ?? null,
     refit: parseRefit(raw['refit']),
+    darts: parseDartsBlock(raw['darts'], raw),
   };
   const checked = checkScheduling(config);
   checkObjectives(checked);
