@@ -30,7 +30,7 @@ describe('tfjs-tune run with several metrics', () => {
     expect(check({ ensemble: { size: 3 } })).toThrow(/ensemble: .*left out with several metrics/);
     expect(check({ refit: true })).toThrow(/refit: .*false with several metrics/);
     expect(check({ method: 'cmaes' })).toThrow(
-      /method: got "cmaes"; expected one of random, grid, qmc, tpe, nsgaii, nsgaiii/,
+      /method: got "cmaes"; expected one of random, grid, qmc, tpe, gp, nsgaii, nsgaiii, auto/,
     );
     expect(check({ pruner: { type: 'median' } })).toThrow(
       /pruner\.type: got "median"; expected dominated \(or no pruner\)/,

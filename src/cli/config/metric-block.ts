@@ -10,7 +10,7 @@ export interface MetricSpec {
 }
 
 /** The methods that search several objectives (the others have one value to rank by). */
-export const MULTI_OBJECTIVE_METHODS = ['random', 'grid', 'qmc', 'tpe', 'nsgaii', 'nsgaiii'] as const;
+export const MULTI_OBJECTIVE_METHODS = ['random', 'grid', 'qmc', 'tpe', 'gp', 'nsgaii', 'nsgaiii', 'auto'] as const;
 /** The pruners that read a vector at a step (`none`: no pruner). */
 export const MULTI_OBJECTIVE_PRUNERS = ['none', 'nop', 'dominated'] as const;
 
