@@ -3,7 +3,7 @@
  * mean decrease in impurity on a random forest, and PED-ANOVA (the default).
  * @module importance
  */
-export { getParamImportances } from '../analysis/importance/get-param-importances';
+export { getParamImportances, getParamImportancesPerObjective } from '../analysis/importance/get-param-importances';
 export type { ParamImportancesOptions } from '../analysis/importance/get-param-importances';
 export {
   FanovaImportanceEvaluator,

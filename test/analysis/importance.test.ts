@@ -140,3 +140,28 @@ describe('parameter importance', () => {
     ]);
   });
 });
+
+describe('importance per objective', () => {
+  it('ranks, for each objective, the parameter it depends on first (directions respected)', async () => {
+    const study = await tune.createStudy({ seed: 0, directions: ['minimize', 'maximize'] });
+    const rng = new tune.Rng(11);
+    for (let i = 0; i < 100; i++) {
+      const x = rng.uniform(-3, 3);
+      const y = rng.uniform(-3, 3);
+      await study.enqueueTrial({ x, y });
+      const trial = await study.ask();
+      trial.suggestFloat('x', -3, 3);
+      trial.suggestFloat('y', -3, 3);
+      // The second objective's worst trials are set by x, its best by y: only the right sign ranks y first.
+      await study.tell(trial, [x * x, -(y * y) - (x > 2 ? 20 : 0)]);
+    }
+    // PED-ANOVA (the default) looks at the best trials, so it sees the direction; fANOVA would rank x
+    // first for both (the drop of 20 is most of the second objective's variance).
+    const [first, second] = tune.importance.getParamImportancesPerObjective(study);
+    expect(ranks(first!)).toEqual(['x', 'y']);
+    expect(ranks(second!)).toEqual(['y', 'x']);
+    expect(() => tune.importance.getParamImportancesPerObjective(study, { target: () => 0 } as never)).toThrow(
+      /getParamImportancesPerObjective target: .*left out/,
+    );
+  });
+});
