@@ -134,7 +134,9 @@ function checkNotNewer(version: number, path: string): void {
  * again inside an IMMEDIATE transaction, so two processes creating a new file never both migrate.
  */
 export function migrate(db: Database.Database, path: string): void {
-  const seen = readVersion(db, path);
+  // One read transaction, so both of readVersion's queries see the same snapshot: outside one, another
+  // process's migration could commit between them (the version table missing, then present).
+  const seen = db.transaction(() => readVersion(db, path)).deferred();
   checkNotNewer(seen, path);
   if (seen === SCHEMA_VERSION) return;
   db.transaction(() => {
