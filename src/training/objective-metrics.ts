@@ -3,7 +3,7 @@ import type * as tf from '@tensorflow/tfjs';
 import { InvalidArgumentError } from '../errors';
 import type { StudyDirection } from '../trial/state';
 import { inferenceMsPerSample } from './inference-time';
-import { resolveObjective, type TunerObjectiveInput } from './objective-spec';
+import { firstRepeatedName, resolveObjective, type TunerObjectiveInput } from './objective-spec';
 
 /**
  * Metrics of the model itself rather than of its fit: `params` (trainable and fixed weights,
@@ -40,7 +40,7 @@ export function resolveMetrics(metrics: readonly TunerObjectiveInput[], field = 
   // Names without a direction are inferred as one monitor's are: `params` and `inference_ms` are minimised.
   const resolved = metrics.map((m) => resolveObjective(m));
   const names = resolved.map((r) => r.name);
-  const twice = names.find((n, i) => names.indexOf(n) !== i);
+  const twice = firstRepeatedName(names);
   if (twice !== undefined) throw new InvalidArgumentError(field, metrics, `metrics named once each ("${twice}" twice)`);
   if (names.every(isModelMetric))
     throw new InvalidArgumentError(

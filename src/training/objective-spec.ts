@@ -19,8 +19,7 @@ export function resolveObjective(input: TunerObjectiveInput): TunerObjective {
   if (typeof input === 'string') {
     if (input.length === 0)
       throw new InvalidArgumentError('objective', input, "a metric name such as 'val_acc' or 'val_loss'");
-    const maximise = /(acc|accuracy|auc|precision|recall|f1)$/.test(input);
-    return { name: input, direction: maximise ? 'maximize' : 'minimize' };
+    return { name: input, direction: inferDirection(input) };
   }
   if (input === null || typeof input !== 'object' || typeof input.name !== 'string' || input.name.length === 0) {
     throw new InvalidArgumentError('objective', input, "a metric name or { name, direction: 'min' | 'max' }");
@@ -30,4 +29,18 @@ export function resolveObjective(input: TunerObjectiveInput): TunerObjective {
   ];
   if (direction === undefined) throw new InvalidArgumentError('objective.direction', input.direction, "'min' or 'max'");
   return { name: input.name, direction };
+}
+
+/**
+ * The direction a metric named without one gets, for tuners and run configs alike: accuracy-like
+ * names ('acc', 'accuracy', 'auc', 'precision', 'recall', 'f1' at the end) are maximised; losses,
+ * errors and the model metrics (`params`, `inference_ms`) minimised.
+ */
+export function inferDirection(name: string): StudyDirection {
+  return /(acc|accuracy|auc|precision|recall|f1)$/.test(name) ? 'maximize' : 'minimize';
+}
+
+/** The first name listed twice (objectives must be named once each), or undefined. */
+export function firstRepeatedName(names: readonly string[]): string | undefined {
+  return names.find((n, i) => names.indexOf(n) !== i);
 }

@@ -9,6 +9,7 @@ import { ZOO, configuredModel, loadConfiguredData, prunerFor, samplerFor } from 
 import { HyperbandPruner } from '../../src/pruners/hyperband';
 import { SuccessiveHalvingPruner } from '../../src/pruners/successive-halving';
 import { GPSampler } from '../../src/samplers/gp';
+import { resolveObjective } from '../../src/training/objective-spec';
 
 const good = {
   model: 'cnn',
@@ -55,6 +56,14 @@ describe('tfjs-tune run config validation', () => {
     expect(pruner({ type: 'patient', patience: 2 })).toBeInstanceOf(tune.pruners.PatientPruner);
     expect(pruner({ type: 'threshold', lower: 0.2 })).toBeInstanceOf(tune.pruners.ThresholdPruner);
     expect(pruner({ type: 'nop' })).toBeInstanceOf(tune.pruners.NopPruner);
+  });
+
+  it("infers a metric's goal from its name as the tuners do: accuracy-like names up, losses and model metrics down", () => {
+    const c = validateConfig({ ...good, metric: ['val_f1', { name: 'val_loss' }, 'params'] }, { studyFromFile: 'x' });
+    expect(c.objectives.map((m) => m.goal)).toEqual(['maximize', 'minimize', 'minimize']);
+    expect(c.objectives.map((m) => m.goal)).toEqual(
+      ['val_f1', 'val_loss', 'params'].map((name) => resolveObjective(name).direction),
+    );
   });
 
   it.each([

@@ -1,5 +1,6 @@
 import { InvalidArgumentError } from '../../errors';
 import { MODEL_METRICS } from '../../training/objective-metrics';
+import { firstRepeatedName, inferDirection } from '../../training/objective-spec';
 import type { StudyDirection } from '../../trial/state';
 import { checkKeys, isObj, optString } from './check';
 
@@ -37,7 +38,7 @@ export function parseObjectives(raw: unknown): MetricSpec[] {
     return parseOne(entry, path);
   });
   const names = list.map((m) => m.name);
-  const twice = names.find((n, i) => names.indexOf(n) !== i);
+  const twice = firstRepeatedName(names);
   if (twice !== undefined)
     throw new InvalidArgumentError('metric', raw, `each metric once ("${twice}" is listed twice)`);
   // The first one picks each trial's best epoch and is what the display and `evaluate` go by.
@@ -54,7 +55,7 @@ function parseOne(raw: Readonly<Record<string, unknown>>, path: string): MetricS
   checkKeys(raw, ['name', 'goal'], path);
   const name = optString(raw, 'name', `${path}.`) ?? 'val_acc';
   const goal = optString(raw, 'goal', `${path}.`, ['maximize', 'minimize']) as StudyDirection | undefined;
-  return { name, goal: goal ?? (/(acc|accuracy|auc)$/.test(name) ? 'maximize' : 'minimize') };
+  return { name, goal: goal ?? inferDirection(name) };
 }
 
 /** The names `metric` may take on this data (classification or regression); model metrics only in a list. */
