@@ -9,6 +9,7 @@ export { DominatedPruner } from '../pruners/dominated';
 export type { DominatedPrunerOptions } from '../pruners/dominated';
 export { PercentilePruner } from '../pruners/percentile';
 export type { PercentilePrunerOptions } from '../pruners/percentile';
+export type { StepGateOptions } from '../pruners/step-gate';
 export { MedianPruner } from '../pruners/median';
 export { PatientPruner } from '../pruners/patient';
 export type { PatientPrunerOptions } from '../pruners/patient';

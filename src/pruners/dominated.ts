@@ -3,28 +3,16 @@ import type { StudyView } from '../study/study-view';
 import { dominates } from '../trial/dominates';
 import type { FrozenTrial } from '../trial/frozen-trial';
 import type { Pruner } from './base';
+import { resolveStepGate, type StepGateOptions } from './step-gate';
 import { isFirstInIntervalStep } from './percentile-math';
 
-export interface DominatedPrunerOptions {
-  /** No pruning until this many trials have completed. Default 5. */
-  readonly nStartupTrials?: number;
-  /** No pruning before this step of a trial. Default 0. */
-  readonly nWarmupSteps?: number;
-  /** Judge a trial once every this many steps after the warm-up. Default 1. */
-  readonly intervalSteps?: number;
+export interface DominatedPrunerOptions extends StepGateOptions {
   /**
    * Prune when at least this fraction of the completed trials that reported the same step dominate
    * the trial's vector there. Default 0.5: dominated by half of them, the median rule's analogue
    * for several objectives. 1 prunes only trials every earlier one beats.
    */
   readonly minDominatedFraction?: number;
-  /** No pruning at a step fewer than this many completed trials reported. Default 1. */
-  readonly nMinTrials?: number;
-}
-
-function checkCount(field: string, value: number, min: number): number {
-  if (!Number.isInteger(value) || value < min) throw new InvalidArgumentError(field, value, `an integer >= ${min}`);
-  return value;
 }
 
 /**
@@ -50,10 +38,12 @@ export class DominatedPruner implements Pruner {
   readonly nMinTrials: number;
 
   constructor(options: DominatedPrunerOptions = {}) {
-    this.nStartupTrials = checkCount('nStartupTrials', options.nStartupTrials ?? 5, 0);
-    this.nWarmupSteps = checkCount('nWarmupSteps', options.nWarmupSteps ?? 0, 0);
-    this.intervalSteps = checkCount('intervalSteps', options.intervalSteps ?? 1, 1);
-    this.nMinTrials = checkCount('nMinTrials', options.nMinTrials ?? 1, 1);
+    ({
+      nStartupTrials: this.nStartupTrials,
+      nWarmupSteps: this.nWarmupSteps,
+      intervalSteps: this.intervalSteps,
+      nMinTrials: this.nMinTrials,
+    } = resolveStepGate(options));
     const fraction = options.minDominatedFraction ?? 0.5;
     if (!(fraction > 0 && fraction <= 1))
       throw new InvalidArgumentError('minDominatedFraction', fraction, 'a number in (0, 1]');

@@ -2,23 +2,10 @@ import { InvalidArgumentError, TfjsTuneError } from '../errors';
 import type { StudyView } from '../study/study-view';
 import type { FrozenTrial } from '../trial/frozen-trial';
 import type { Pruner } from './base';
+import { resolveStepGate, type StepGateOptions } from './step-gate';
 import { bestIntermediate, isFirstInIntervalStep, nanPercentile } from './percentile-math';
 
-export interface PercentilePrunerOptions {
-  /** No pruning until this many trials have completed. Default 5. */
-  readonly nStartupTrials?: number;
-  /** No pruning before this step of a trial. Default 0. */
-  readonly nWarmupSteps?: number;
-  /** Judge a trial once every this many steps after the warm-up. Default 1. */
-  readonly intervalSteps?: number;
-  /** No pruning at a step fewer than this many completed trials reported. Default 1. */
-  readonly nMinTrials?: number;
-}
-
-function checkCount(field: string, value: number, min: number): number {
-  if (!Number.isInteger(value) || value < min) throw new InvalidArgumentError(field, value, `an integer >= ${min}`);
-  return value;
-}
+export type PercentilePrunerOptions = StepGateOptions;
 
 /**
  * Prunes a trial whose best value so far is worse than the given percentile of the completed
@@ -41,10 +28,12 @@ export class PercentilePruner implements Pruner {
       throw new InvalidArgumentError('percentile', percentile, 'a number from 0 to 100');
     }
     this.percentile = percentile;
-    this.nStartupTrials = checkCount('nStartupTrials', options.nStartupTrials ?? 5, 0);
-    this.nWarmupSteps = checkCount('nWarmupSteps', options.nWarmupSteps ?? 0, 0);
-    this.intervalSteps = checkCount('intervalSteps', options.intervalSteps ?? 1, 1);
-    this.nMinTrials = checkCount('nMinTrials', options.nMinTrials ?? 1, 1);
+    ({
+      nStartupTrials: this.nStartupTrials,
+      nWarmupSteps: this.nWarmupSteps,
+      intervalSteps: this.intervalSteps,
+      nMinTrials: this.nMinTrials,
+    } = resolveStepGate(options));
   }
 
   prune(study: StudyView, trial: FrozenTrial): boolean {
