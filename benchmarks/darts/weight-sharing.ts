@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 
 import { toTensors } from '../../datasets/to-tensors';
 import { numSamples, type DatasetSplits } from '../../datasets/types';
-import { dartsModel, dartsNetworkOf } from '../../src/nas/darts-model';
+import { dartsNetworkOf, supernetFor } from '../../src/nas/darts-model';
 import type { DartsNetwork } from '../../src/nas/darts-layers';
 import type { Genotype } from '../../src/nas/genotype';
 import { gradientPass, supernetVariables, type Batch } from '../../src/nas/search/gradients';
@@ -39,15 +39,7 @@ export async function weightSharingSearch(
   candidates: number,
   seed: number,
 ): Promise<{ genotype: Genotype; sharedValAcc: number }> {
-  const [, h, w, c] = data.train.xShape;
-  const model = dartsModel({
-    inputShape: [h as number, w as number, c as number],
-    numClasses: data.train.numClasses,
-    channels: sizes.channels,
-    cells: sizes.cells,
-    genotype: null,
-    seed,
-  });
+  const model = supernetFor(data, { channels: sizes.channels, cells: sizes.cells, seed });
   const network = dartsNetworkOf(model);
   const vars = supernetVariables(network);
   const options = resolveBilevelOptions({ epochs: sizes.epochs, batchSize: sizes.batchSize });

@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 
+import type { DatasetSplits } from '../../datasets/types';
+import { InvalidArgumentError } from '../errors';
 import { DartsNetwork } from './darts-layers';
 import type { Genotype } from './genotype';
 
@@ -44,4 +46,26 @@ export function dartsNetworkOf(model: tf.LayersModel): DartsNetwork {
   const layer = model.getLayer(DARTS_NETWORK_LAYER);
   if (!(layer instanceof DartsNetwork)) throw new Error(`layer ${DARTS_NETWORK_LAYER} is not a DartsNetwork`);
   return layer;
+}
+
+/** The sizes of a supernet; its input and output come from the data it searches on. */
+export interface SupernetSizes {
+  readonly channels: number;
+  readonly cells: number;
+  readonly seed: number;
+}
+
+/** The supernet (every mixed op, α trainable) for images shaped like `data.train`, with its classes. */
+export function supernetFor(data: DatasetSplits, sizes: SupernetSizes): tf.LayersModel {
+  const [, h, w, c] = data.train.xShape;
+  if (h === undefined || w === undefined || c === undefined)
+    throw new InvalidArgumentError('data.train.xShape', data.train.xShape, '[n, height, width, channels] images');
+  return dartsModel({
+    inputShape: [h, w, c],
+    numClasses: data.train.numClasses,
+    channels: sizes.channels,
+    cells: sizes.cells,
+    genotype: null,
+    seed: sizes.seed,
+  });
 }

@@ -1,7 +1,7 @@
 import type { DatasetSplits } from '../../datasets/types';
 import { dartsHyperModel } from '../../models/darts';
 import { InvalidArgumentError, NoCompletedTrialsError } from '../errors';
-import { dartsModel } from '../nas/darts-model';
+import { supernetFor } from '../nas/darts-model';
 import { validateGenotype, type Genotype } from '../nas/genotype';
 import {
   BILEVEL_KEYS,
@@ -124,18 +124,10 @@ export class DartsSearch {
       ...(this.options.studyName !== undefined ? { studyName: this.options.studyName } : {}),
       ...(this.options.pruner !== undefined ? { pruner: this.options.pruner } : {}),
     });
-    const [, h, w, c] = data.train.xShape;
     await study.optimize(
       async (trial) => {
         const seed = trial.seed;
-        const model = dartsModel({
-          inputShape: [h as number, w as number, c as number],
-          numClasses: data.train.numClasses,
-          channels: this.channels,
-          cells: this.cells,
-          genotype: null,
-          seed,
-        });
+        const model = supernetFor(data, { channels: this.channels, cells: this.cells, seed });
         try {
           const result = await runBilevelSearch(model, data, { ...this.bilevel, seed }, { trial, logger: this.logger });
           trial.setUserAttr('stopped', result.stopped);

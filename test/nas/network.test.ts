@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 
 import { initBackend } from '../../src/training/backend';
 import { disposeModel } from '../../src/training/dispose-model';
-import { dartsModel, dartsNetworkOf } from '../../src/nas/darts-model';
+import { dartsModel, dartsNetworkOf, supernetFor } from '../../src/nas/darts-model';
 import { DARTS_V2 } from '../../src/nas/genotype';
 import { images, maxAbsDiff, saveAndLoad } from './helpers';
 
@@ -45,4 +45,25 @@ describe('DARTS networks as tfjs models (wasm backend)', () => {
       expect(tf.memory().numTensors).toBe(base);
     },
   );
+
+  it('supernetFor takes its input shape and classes from the data, and refuses data that are not images', () => {
+    const base = tf.memory().numTensors;
+    const part = (shape: number[]) => ({
+      x: new Float32Array(shape.reduce((a, b) => a * b, 1)),
+      xShape: shape,
+      y: new Int32Array(shape[0] as number),
+      numClasses: 5,
+    });
+    const model = supernetFor(
+      { train: part([2, 8, 8, 3]), val: part([2, 8, 8, 3]) },
+      { channels: 4, cells: 3, seed: 1 },
+    );
+    expect(model.inputs[0]?.shape).toEqual([null, 8, 8, 3]);
+    expect(model.outputs[0]?.shape).toEqual([null, 5]);
+    disposeModel(model);
+    expect(tf.memory().numTensors).toBe(base);
+    expect(() => supernetFor({ train: part([2, 12]), val: part([2, 12]) }, { channels: 4, cells: 3, seed: 1 })).toThrow(
+      /data\.train\.xShape: .*images/,
+    );
+  });
 });
