@@ -2,6 +2,7 @@ import { contourChart } from './charts/contour-chart';
 import { base, nested, type ChartSpec } from './charts/common';
 import { edfChart } from './charts/edf-chart';
 import { epochMetricsChart } from './charts/epoch-metrics-chart';
+import { epochSchedulesChart } from './charts/epoch-schedules-chart';
 import { historyChart } from './charts/history-chart';
 import { importanceChart } from './charts/importance-chart';
 import { intermediateChart } from './charts/intermediate-chart';
@@ -13,6 +14,7 @@ import { timelineChart } from './charts/timeline-chart';
 import { contourData, contourPairs } from './data/contour';
 import { edfData } from './data/edf';
 import { epochMetricsData } from './data/epoch-metrics';
+import { epochSchedulesData } from './data/epoch-schedules';
 import { historyData } from './data/history';
 import { importanceData } from './data/importance';
 import { intermediateData } from './data/intermediate';
@@ -106,12 +108,22 @@ export function studyPanels(study: StudySnapshot): PanelSpec[] {
       spec: pbtLineageChart(lineage),
     });
   }
-  if (lineage.params.length > 0) {
+  const scheduled = epochSchedulesData(study);
+  if (lineage.params.length > 0 || scheduled.params.length > 0) {
+    const charts = [
+      ...(lineage.params.length > 0 ? [pbtScheduleChart(lineage)] : []),
+      ...(scheduled.params.length > 0 ? [epochSchedulesChart(scheduled)] : []),
+    ];
     panels.push({
       id: 'schedules',
-      title: 'Parameter schedules',
-      note: 'each mutated hyperparameter per PBT member over epochs (learning rate among them when it is searched)',
-      spec: pbtScheduleChart(lineage),
+      title: 'Learning-rate and parameter schedules',
+      note: [
+        ...(lineage.params.length > 0 ? ['each mutated hyperparameter per PBT member over epochs'] : []),
+        ...(scheduled.params.length > 0
+          ? [`the value each epoch used, per trial, as its schedules logged it (${scheduled.params.join(', ')})`]
+          : []),
+      ].join('; '),
+      spec: charts.length === 1 ? (charts[0] as ChartSpec) : { ...base(), vconcat: charts.map(nested) },
     });
   }
   if (!anyComplete(0)) return withLater(panels, study);

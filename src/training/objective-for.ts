@@ -128,7 +128,6 @@ export function objectiveFor(
         verbose: 0,
         callbacks: [
           tensors.reshuffleEachEpoch(),
-          epochLog(trial),
           tracker,
           reporter,
           ...(options.earlyStopping
@@ -141,6 +140,8 @@ export function objectiveFor(
               ]
             : []),
           ...(options.callbacks?.(trial) ?? []),
+          // Last, as Keras's History: it sees what schedules among the callbacks logged.
+          epochLog(trial),
         ],
       });
       reporter.throwIfPruned();

@@ -80,9 +80,10 @@ export function slotTrainerFor(
         verbose: 0,
         callbacks: [
           tensors.reshuffleEachEpoch(),
-          epochLog(trial),
           reporter,
           ...(options.callbacks?.(trial, slot) ?? []),
+          // Last, as Keras's History: it sees what schedules among the callbacks logged.
+          epochLog(trial),
         ],
       });
       reporter.throwIfPruned();

@@ -6,7 +6,10 @@ import type { JsonValue } from './json';
  * `{ epoch, seconds, <every log fit computed> }` (null where a metric was not finite).
  */
 export const EPOCH_LOG_KEY = 'epoch_log';
-/** Trial system attribute: `{ backend, worker, peakTensorBytes }` of the run that trained the trial. */
+/**
+ * Trial system attribute: `{ backend, worker, peakTensorBytes, scheduled }` of the run that trained
+ * the trial (`scheduled`: the epoch-log keys that are scheduled hyperparameters, such as `lr`).
+ */
 export const RUN_INFO_KEY = 'run_info';
 
 export interface EpochEntry {
@@ -19,6 +22,8 @@ export interface RunInfo {
   readonly backend: string | null;
   readonly worker: string | null;
   readonly peakTensorBytes: number | null;
+  /** Epoch-log keys written by schedules (hyperparameters per epoch), not metrics; [] when none. */
+  readonly scheduled: readonly string[];
 }
 
 /** The trial's epoch log, epochs ascending; empty when the trial has none (or a malformed one). */
@@ -46,9 +51,11 @@ export function runInfoOf(trial: FrozenTrial): RunInfo | null {
   const r = raw as Record<string, JsonValue>;
   const str = (v: JsonValue | undefined): string | null => (typeof v === 'string' ? v : null);
   const peak = r['peakTensorBytes'];
+  const scheduled = r['scheduled'];
   return {
     backend: str(r['backend']),
     worker: str(r['worker']),
     peakTensorBytes: typeof peak === 'number' ? peak : null,
+    scheduled: Array.isArray(scheduled) ? scheduled.filter((k): k is string => typeof k === 'string') : [],
   };
 }

@@ -184,7 +184,8 @@ export class Hyperband extends Tuner {
         batchSize: typeof batch === 'number' ? batch : (args.batchSize ?? 32),
         verbose: args.verbose ?? 0,
         shuffle: args.shuffle ?? false, // tfjs shuffles with Math.random: opt in, at the cost of reproducibility
-        callbacks: [epochLog(trial), reporter, ...userCallbacks(args.callbacks)],
+        // The epoch log last, as Keras's History: it sees what schedules among the callbacks logged.
+        callbacks: [reporter, ...userCallbacks(args.callbacks), epochLog(trial)],
         ...(args.validationData ? { validationData: args.validationData } : {}),
         ...(args.validationSplit !== undefined ? { validationSplit: args.validationSplit } : {}),
       });

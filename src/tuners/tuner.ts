@@ -236,10 +236,11 @@ export abstract class Tuner {
           shuffle: args.shuffle ?? false, // tfjs shuffles with Math.random: opt in, at the cost of reproducibility
           // The first execution's epochs are the trial's log, as its reports are.
           callbacks: [
-            ...(execution === 0 ? [epochLog(trial)] : []),
             tracker,
             ...(reporter ? [reporter] : []),
             ...userCallbacks(args.callbacks),
+            // Last, as Keras's History: it sees what schedules among the callbacks logged.
+            ...(execution === 0 ? [epochLog(trial)] : []),
           ],
           ...(args.validationData ? { validationData: args.validationData } : {}),
           ...(args.validationSplit !== undefined ? { validationSplit: args.validationSplit } : {}),

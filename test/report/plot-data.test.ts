@@ -2,6 +2,8 @@ import { InvalidArgumentError } from '../../src/errors';
 import { contourData, contourPairs, idw } from '../../src/report/data/contour';
 import { edfData } from '../../src/report/data/edf';
 import { epochMetricsData } from '../../src/report/data/epoch-metrics';
+import { epochSchedulesData } from '../../src/report/data/epoch-schedules';
+import { studyPanels } from '../../src/report/panels';
 import { historyData } from '../../src/report/data/history';
 import { importanceData } from '../../src/report/data/importance';
 import { intermediateData } from '../../src/report/data/intermediate';
@@ -385,6 +387,55 @@ describe('epochMetricsData', () => {
     expect(t.rows[0]?.[col('worker')]?.text).toBe('pid 1 thread 2');
     expect(t.rows[0]?.[col('peak tensor MB')]?.sort).toBe(2);
     expect(t.rows[1]?.[col('backend')]?.text).toBe('');
+  });
+});
+
+describe('epochSchedulesData', () => {
+  // Trial 0 ran a cosine learning rate and a dropout schedule; trial 1 logged an `lr` metric of
+  // its own that no schedule wrote, so it is not a schedule.
+  const scheduled = study([
+    trial({
+      number: 0,
+      systemAttrs: {
+        epoch_log: [
+          { epoch: 0, loss: 0.9, lr: 0.1, dropout: 0.5, seconds: 1 },
+          { epoch: 1, loss: 0.7, lr: 0.05, dropout: 0.25, seconds: 1 },
+          { epoch: 2, loss: 0.6, lr: null, dropout: 0.25, seconds: 1 },
+        ],
+        run_info: { backend: 'cpu', worker: 'pid 1', peakTensorBytes: 1, scheduled: ['dropout', 'lr'] },
+      },
+    }),
+    trial({
+      number: 1,
+      systemAttrs: { epoch_log: [{ epoch: 0, loss: 0.8, lr: 3, seconds: 1 }], run_info: { backend: 'cpu' } },
+    }),
+  ]);
+
+  it('gives the value each epoch used, per scheduled key and trial, and leaves those keys out of the metrics', () => {
+    const d = epochSchedulesData(scheduled);
+    expect(d.params).toEqual(['dropout', 'lr']);
+    expect(d.series['lr']).toEqual([
+      {
+        number: 0,
+        state: 'COMPLETE',
+        points: [
+          { epoch: 0, value: 0.1 },
+          { epoch: 1, value: 0.05 },
+        ],
+      },
+    ]);
+    expect(d.series['dropout']?.[0]?.points.map((p) => p.value)).toEqual([0.5, 0.25, 0.25]);
+    const metrics = epochMetricsData(scheduled);
+    expect(metrics.metrics).toEqual(['loss', 'lr', 'seconds']);
+    expect(metrics.series['lr']?.map((s) => s.number)).toEqual([1]);
+  });
+
+  it('makes a schedules panel for a study without PBT, and none when nothing was scheduled', () => {
+    const panel = studyPanels(scheduled).find((p) => p.id === 'schedules');
+    expect(panel?.note).toMatch(/dropout, lr/);
+    expect(JSON.stringify(panel?.spec)).toContain('"title":"learning rate"');
+    const plain = study([trial({ number: 0, systemAttrs: { epoch_log: [{ epoch: 0, loss: 1, seconds: 1 }] } })]);
+    expect(studyPanels(plain).map((p) => p.id)).not.toContain('schedules');
   });
 });
 

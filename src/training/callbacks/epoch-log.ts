@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 
 import { EPOCH_LOG_KEY, RUN_INFO_KEY } from '../../trial/epoch-log';
 import type { JsonValue } from '../../trial/json';
-import { resolveLogs, type UnresolvedLogs } from './logs';
+import { resolveLogs, scheduledKeysOf, type UnresolvedLogs } from './logs';
 
 /** The part of a trial this callback needs (`Trial` has it). */
 export interface TrialRecorder {
@@ -21,12 +21,17 @@ export function workerName(): string {
  * loss and accuracy, whatever the model compiles) and the epoch's wall time go into the trial's
  * `epoch_log` system attribute, rewritten whole each epoch so a reader (the report, the
  * dashboard) sees the run as it goes. `run_info` holds the backend, the worker and the peak tensor
- * memory seen at batch ends. Non-finite metrics are stored as null (JSON has no NaN).
+ * memory seen at batch ends, and which logged keys came from schedules (`lr` from
+ * `learningRateSchedule`, a `parameterSchedule`'s `logKey`), so readers can show them as schedules.
+ * Put it after the callbacks whose logs it should see (schedules write theirs at epoch end, as
+ * Keras's History comes last). Non-finite metrics are stored as null (JSON has no NaN).
  */
 export class EpochLog extends tf.Callback {
   private readonly entries: Record<string, JsonValue>[] = [];
   private epochStart = 0;
   private peakBytes = 0;
+  /** Log keys a schedule wrote (learning rate, parameter schedules): hyperparameters, not metrics. */
+  private readonly scheduled = new Set<string>();
 
   constructor(private readonly trial: TrialRecorder) {
     super();
@@ -53,11 +58,13 @@ export class EpochLog extends tf.Callback {
       entry[k] = Number.isFinite(v) ? v : null;
     }
     this.entries.push(entry);
+    for (const k of scheduledKeysOf(logs)) this.scheduled.add(k);
     this.trial.setSystemAttr(EPOCH_LOG_KEY, this.entries.slice());
     this.trial.setSystemAttr(RUN_INFO_KEY, {
       backend: (tf.getBackend() as string | undefined) ?? null,
       worker: workerName(),
       peakTensorBytes: this.peakBytes,
+      scheduled: [...this.scheduled].sort(),
     });
   }
 }

@@ -35,3 +35,23 @@ export function monitorValue(logs: Record<string, number>, monitor: string, who:
   }
   return value;
 }
+
+/**
+ * Keys a schedule wrote into an epoch's logs, per logs object (tfjs hands every callback of a fit
+ * the same one). Kept apart from the values so the epoch log can tell a scheduled hyperparameter
+ * (`lr`, a dropout rate) from a metric `fit` computed.
+ */
+const scheduledKeys = new WeakMap<object, Set<string>>();
+
+/** Writes `value` under `key` and marks the key as a schedule's. */
+export function logScheduled(logs: UnresolvedLogs, key: string, value: number): void {
+  logs[key] = value;
+  const keys = scheduledKeys.get(logs) ?? new Set<string>();
+  keys.add(key);
+  scheduledKeys.set(logs, keys);
+}
+
+/** The keys schedules marked in these logs, sorted. */
+export function scheduledKeysOf(logs: UnresolvedLogs | undefined): string[] {
+  return logs === undefined ? [] : [...(scheduledKeys.get(logs) ?? [])].sort();
+}

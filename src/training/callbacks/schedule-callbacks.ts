@@ -4,7 +4,7 @@ import { InvalidArgumentError, TfjsTuneError } from '../../errors';
 import type { Logger } from '../../util/logger';
 import { stderrLogger } from '../../util/logger';
 import { getOptimizerLearningRate, setOptimizerLearningRate } from './optimizer-params';
-import type { UnresolvedLogs } from './logs';
+import { logScheduled, type UnresolvedLogs } from './logs';
 
 /** Next learning rate from the epoch and the rate in use (a plain `Schedule` fits too). */
 export type LearningRateFn = (epoch: number, currentLr: number) => number;
@@ -68,7 +68,7 @@ export class LearningRateScheduler extends tf.Callback {
 
   override async onEpochEnd(_epoch: number, logs?: UnresolvedLogs): Promise<void> {
     if (logs !== undefined)
-      logs['lr'] = getOptimizerLearningRate(compiledOptimizer(this.model, 'learningRateSchedule'));
+      logScheduled(logs, 'lr', getOptimizerLearningRate(compiledOptimizer(this.model, 'learningRateSchedule')));
   }
 }
 
@@ -131,7 +131,8 @@ export class ParameterScheduler extends tf.Callback {
   }
 
   override async onEpochEnd(_epoch: number, logs?: UnresolvedLogs): Promise<void> {
-    if (logs !== undefined && this.logKey !== null && this.current !== null) logs[this.logKey] = this.current;
+    if (logs !== undefined && this.logKey !== null && this.current !== null)
+      logScheduled(logs, this.logKey, this.current);
   }
 }
 
