@@ -15,6 +15,8 @@ export interface RefitOptions {
   readonly batchSize?: number;
   /** Draws the build's seed and the data order. */
   readonly rng: Rng;
+  /** Fit callbacks for the refit (a learning-rate schedule the trials ran with, so the refit runs it too). */
+  readonly callbacks?: (params: Params) => tf.Callback[];
 }
 
 /**
@@ -46,6 +48,7 @@ export async function refitModel(
       batchSize: typeof batch === 'number' ? batch : (options.batchSize ?? 32),
       shuffle: false,
       verbose: 0,
+      callbacks: options.callbacks?.(full) ?? [],
     });
     return model;
   } catch (e) {

@@ -3,6 +3,7 @@ import type { CategoricalChoice } from '../../space/distributions';
 import { CSV_EXTRA_KEYS, EXTRA_KEYS, NO_EXTRAS, parseDatasetExtras, type DatasetExtras } from './dataset-extras';
 import { checkKeys, isObj, optInt, optNumber, optString, type Obj } from './check';
 import { parseDartsBlock, type DartsBlock } from './darts-block';
+import { parseLrSchedule, type LrScheduleConfig } from './lr-schedule-block';
 import { parseDuration } from './duration';
 import { parseEnsemble, type EnsembleConfig } from './ensemble-block';
 import { MULTI_OBJECTIVE_METHODS, MULTI_OBJECTIVE_PRUNERS, parseObjectives, type MetricSpec } from './metric-block';
@@ -71,6 +72,8 @@ export interface RunConfig {
   readonly parameters: Readonly<Record<string, ParameterSpec>>;
   readonly epochs: number;
   readonly earlyStopping: { readonly patience: number; readonly minDelta: number } | null;
+  /** How each trial's learning rate moves over epochs, from its own `learning_rate`; null: constant. */
+  readonly lrSchedule: LrScheduleConfig | null;
   /** A stop-only pruner for trials that train to `epochs` on their own (`type: 'none'`: no pruner). */
   readonly pruner: PrunerConfig;
   /**
@@ -103,6 +106,7 @@ const TOP_KEYS = [
   'parameters',
   'epochs',
   'earlyStopping',
+  'lrSchedule',
   'pruner',
   'scheduler',
   'trials',
@@ -332,6 +336,14 @@ export function validateConfig(raw: unknown, defaults: { studyFromFile: string }
       'left out with scheduler pbt (its members mutate one architecture and end as one lineage)',
     );
   const objectives = parseObjectives(raw['metric']);
+  if (raw['lrSchedule'] !== undefined && (pbt !== null || raw['darts'] !== undefined))
+    throw new InvalidArgumentError(
+      'lrSchedule',
+      raw['lrSchedule'],
+      pbt !== null
+        ? 'left out with scheduler pbt (its members mutate the learning rate themselves)'
+        : 'left out with a darts block (the DARTS search runs its own cosine schedule)',
+    );
   const config: RunConfig = {
     study,
     model,
@@ -343,6 +355,7 @@ export function validateConfig(raw: unknown, defaults: { studyFromFile: string }
     parameters,
     epochs: optInt(raw, 'epochs', '', 1) ?? 3,
     earlyStopping: parseEarlyStopping(raw['earlyStopping']),
+    lrSchedule: parseLrSchedule(raw['lrSchedule']),
     pruner: parsePruner(raw['pruner']),
     // PBT's block is parsed whole with the config it depends on (pbt-block.ts); its loop is its own.
     scheduler: pbt === null ? parseScheduler(raw['scheduler']) : { type: 'none' },

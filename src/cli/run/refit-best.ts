@@ -13,6 +13,7 @@ import { saveCheckpoint } from '../../training/checkpoint/save-load';
 import { disposeModel } from '../../training/dispose-model';
 import { PREPROCESS_FILE } from '../../training/evaluate/trained-model';
 import { refitModel } from '../../training/refit';
+import { lrScheduleCallback, type LrScheduleConfig } from '../config/lr-schedule-block';
 import type { JsonValue } from '../../trial/json';
 import { configuredModel } from '../config/resolve';
 import { runBest } from './run-schedule';
@@ -52,6 +53,10 @@ export async function refitBest(
   const model = await refitModel(configuredModel(config, data), best.params, data, {
     epochs,
     rng: new Rng(config.seed).derive('refit', best.number),
+    // The trials' learning-rate schedule, over the epochs they were scheduled for.
+    ...(config.lrSchedule
+      ? { callbacks: (params) => [lrScheduleCallback(config.lrSchedule as LrScheduleConfig, config.epochs, params)] }
+      : {}),
   });
   const dir = join(options.checkpointDir, 'refit');
   try {

@@ -15,10 +15,12 @@ import { objectiveFor } from '../../training/objective-for';
 import { slotTrainerFor } from '../../training/slot-trainer';
 import { loadStudy } from '../../study/create-study';
 import type { Study } from '../../study/study';
+import type { Trial } from '../../study/trial';
 import type { FrozenTrial } from '../../trial/frozen-trial';
 import { slotOf } from '../../trial/hyperband-slot';
 import { silentLogger } from '../../util/logger';
 import { configuredModel, prunerFor, samplerFor } from '../config/resolve';
+import { lrScheduleCallback } from '../config/lr-schedule-block';
 import { configuredSpace } from '../config/space';
 import { intervalLine, pbtTrainerFor, type PBTRunConfig } from './pbt-job';
 import { quietTfjsWarnings } from './preflight';
@@ -112,7 +114,10 @@ async function runTrials(study: Study, job: WorkerJob): Promise<void> {
     checkpointDir: job.checkpointDir,
     ...(job.preprocessor !== undefined ? { preprocessor: job.preprocessor } : {}),
     earlyStopping: config.earlyStopping ?? false,
-    callbacks: (trial) => [new EpochProgress(trial.number, config.epochs, config.metric.name)],
+    callbacks: (trial) => [
+      new EpochProgress(trial.number, config.epochs, config.metric.name),
+      ...scheduleCallbacks(config, trial),
+    ],
   });
   const remaining = job.deadline === null ? undefined : (job.deadline - Date.now()) / 1000;
   if (remaining !== undefined && remaining <= 0) {
@@ -151,7 +156,10 @@ async function serveRounds(study: Study, job: WorkerJob): Promise<void> {
       monitor: config.metric.name,
       space: configuredSpace(model, config),
       checkpointDir: job.checkpointDir,
-      callbacks: (trial, slot) => [new EpochProgress(trial.number, slot.epochs, config.metric.name)],
+      callbacks: (trial, slot) => [
+        new EpochProgress(trial.number, slot.epochs, config.metric.name),
+        ...scheduleCallbacks(config, trial),
+      ],
     }),
   );
   await serveJobs(
@@ -190,3 +198,10 @@ main().then(
     process.exitCode = 1;
   },
 );
+
+/** The config's learning-rate schedule for this trial, over the run's epochs (none: constant). */
+function scheduleCallbacks(config: WorkerJob['config'], trial: Trial): tf.Callback[] {
+  // A record stored before `lrSchedule` existed has no such key: constant, as it was run.
+  const lr = config.lrSchedule ?? null;
+  return lr === null ? [] : [lrScheduleCallback(lr, config.epochs, trial.params)];
+}
