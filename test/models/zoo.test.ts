@@ -50,7 +50,7 @@ describe('model zoo on its synthetic data (wasm backend)', () => {
     expect(tf.memory().numTensors).toBe(base);
     expect(cnnAcc).toBeGreaterThan(0.5); // chance is 0.25
     expect(cnnAcc - mlpAcc).toBeGreaterThan(0.15);
-  });
+  }, 180_000); // 10 epochs of real training: seconds alone, longer on a busy machine
 
   it('an LSTM learns word-order sentiment that a bag of embeddings cannot', async () => {
     const data = syntheticImdb({ nTrain: 2000, nVal: 400, seed: 0, vocabSize: 300, maxLen: 24 });
@@ -58,7 +58,7 @@ describe('model zoo on its synthetic data (wasm backend)', () => {
     const bagAcc = await bestValAcc(bagOfEmbeddings, { ...bagOfEmbeddings.defaults, learning_rate: 1e-2 }, data, 6);
     expect(lstmAcc).toBeGreaterThan(0.75);
     expect(lstmAcc - bagAcc).toBeGreaterThan(0.15);
-  });
+  }, 180_000);
 
   it('an MLP learns the synthetic table', async () => {
     const data = trainValTestSplit(
