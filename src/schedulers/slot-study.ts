@@ -65,12 +65,14 @@ async function checkStoredSchedule(study: Study, key: string, wanted: Record<str
 
 /**
  * Before a scheduler (re)starts on a study: reloads the trials, refuses a study of the other
- * schedule or stored with other settings, and fails the trials a dead process left RUNNING.
+ * schedule or stored with other settings, and fails the trials a dead process left RUNNING
+ * (unless `failRunning` is false: another process may be running them).
  */
 export async function prepareSlotStudy(
   study: Study,
   key: typeof HYPERBAND_KEY | typeof ASHA_KEY,
   settings: { readonly maxEpochs: number; readonly factor: number; readonly minEpochs: number },
+  options: { readonly failRunning?: boolean } = {},
 ): Promise<void> {
   await study.refresh();
   refuseOtherSchedule(study, key === HYPERBAND_KEY ? ASHA_KEY : HYPERBAND_KEY);
@@ -79,7 +81,8 @@ export async function prepareSlotStudy(
     factor: settings.factor,
     minEpochs: settings.minEpochs,
   });
-  await failInterrupted(study);
+  // Where other processes run the study too, a RUNNING trial may be alive: heartbeats decide.
+  if (options.failRunning !== false) await failInterrupted(study);
 }
 
 /** One study, one schedule: Hyperband and ASHA both promote the slots they find, so they must not mix. */
