@@ -3,7 +3,6 @@ import { extname, join } from 'node:path';
 
 import { InvalidArgumentError, TfjsTuneError } from '../../errors';
 import { WorkerPool, type WorkerPoolOptions } from '../../execution/worker-pool';
-import { markInterrupted } from '../../schedulers/slot-study';
 import { redactStorageUrl } from '../../storage/postgres-url';
 import { loadStudy } from '../../study/create-study';
 import type { Study } from '../../study/study';
@@ -216,8 +215,8 @@ async function workSchedule(study: Study, record: RunRecord, options: WorkOption
   const onSigint = (): void => {
     interrupted = true;
     study.stop();
-    interruption = (pool?.interrupt('interrupted (Ctrl-C)') ?? Promise.resolve([])).then(async (failed) => {
-      await markInterrupted(study, failed);
+    // The reason marks the jobs as interrupted (`wasInterrupted`): they run again.
+    interruption = (pool?.interrupt('interrupted (Ctrl-C)') ?? Promise.resolve([])).then((failed) => {
       if (failed.length > 0)
         options.say(`\ninterrupted: trial(s) ${failed.join(', ')} marked FAIL; their jobs run again\n`);
     });

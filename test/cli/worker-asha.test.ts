@@ -1,0 +1,189 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import * as tune from '../../src';
+import { RUN_RECORD_KEY } from '../../src/cli/run/run-record';
+import { isSpent } from '../../src/schedulers/slot-claims';
+import { rankTrials, slotOf } from '../../src/trial/hyperband-slot';
+
+const hook = require.resolve('../helpers/register-ts.js');
+const bin = join(__dirname, '..', '..', 'src', 'cli', 'bin.ts');
+
+/** Starts `tfjs-tune ARGS` as its own process; resolves with its exit code and output. */
+function start(args: string[]): Promise<{ code: number | null; out: string; err: string }> {
+  const child = spawn(process.execPath, ['-r', hook, bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+  return new Promise((resolve) => child.on('exit', (code) => resolve({ code, out, err })));
+}
+
+/** The process (worker pool) that trained a trial: its owner tag is `<pool run id>/<thread>`. */
+const processOf = (t: tune.FrozenTrial): string => JSON.stringify(t.systemAttrs['owner']).split('/')[0] as string;
+
+describe('tfjs-tune worker on an ASHA study', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'tfjs-tune-worker-asha-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('a run and a worker process run one ASHA study to its budget: each promotion once, rungs kept', async () => {
+    const storage = `sqlite:${join(dir, 's.db')}`;
+    const cfg = join(dir, 'asha.json');
+    const config = {
+      model: 'mlp',
+      // Large enough that the run is still in its first rung when the worker has started (seconds).
+      dataset: { name: 'synthetic-tabular', n: 1200, nFeatures: 6, nInformative: 3, classes: 2 },
+      metric: { name: 'val_acc', goal: 'maximize' },
+      parameters: { num_layers: { value: 1 }, batch_size: { value: 16 } },
+      study: 'a',
+      seed: 4,
+      epochs: 9,
+      trials: 12,
+      scheduler: { type: 'asha', factor: 3 },
+    };
+    writeFileSync(cfg, JSON.stringify(config));
+    const ckpt = join(dir, 'shared');
+    const run = start(['run', cfg, '--storage', storage, '--checkpoints', ckpt, '--workers', '1', '--json']);
+    // The worker joins as soon as the run has recorded its config in the study.
+    let joined = false;
+    for (let i = 0; i < 1200 && !joined; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      if (!existsSync(join(dir, 's.db'))) continue;
+      const s = await tune
+        .loadStudy({ studyName: 'a', storage, logger: tune.logging.silentLogger, heartbeatInterval: 0 })
+        .catch(() => null);
+      joined = s !== null && s.systemAttrs[RUN_RECORD_KEY] !== undefined;
+      await s?.storage.close();
+    }
+    expect(joined).toBe(true);
+    const worker = start(['worker', '--storage', storage, '--study', 'a', '--workers', '1']);
+    const [ran, worked] = await Promise.all([run, worker]);
+    expect(ran.err).toBe('');
+    expect(ran.code).toBe(0);
+    expect(worked.code).toBe(0);
+    expect(worked.err).toMatch(/done: ASHA study "a"/);
+
+    const study = await tune.loadStudy({
+      studyName: 'a',
+      storage,
+      logger: tune.logging.silentLogger,
+      heartbeatInterval: 0,
+    });
+    const trials = study.trials;
+    expect(trials.filter((t) => t.state === 'WAITING' || t.state === 'RUNNING')).toEqual([]);
+    const kept = trials.filter((t) => !isSpent(t));
+    // Nothing failed but duplicates discarded untrained.
+    expect(kept.every((t) => t.state === 'COMPLETE')).toBe(true);
+    expect(trials.filter(isSpent).every((t) => t.intermediateValues.size === 0)).toBe(true);
+    // The budget: the 12 configurations; every promotion run exactly once.
+    const rung = (k: number): tune.FrozenTrial[] => kept.filter((t) => slotOf(t)?.round === k);
+    expect(rung(0)).toHaveLength(12);
+    const parents = kept.map((t) => slotOf(t)?.parent).filter((p) => p !== null);
+    expect(new Set(parents).size).toBe(parents.length);
+    // Rungs: 1, 3, 9 epochs; a promotion continues its parent from the parent's rung, with its params.
+    for (const [k, [from, to]] of [
+      [1, 3],
+      [3, 9],
+    ].entries()) {
+      const top = rankTrials(rung(k), 'maximize').slice(0, Math.floor(rung(k).length / 3));
+      const promoted = rung(k + 1).map((t) => slotOf(t)?.parent);
+      expect(top.every((t) => promoted.includes(t.number))).toBe(true);
+      for (const t of rung(k + 1)) {
+        const parent = trials[slotOf(t)?.parent ?? -1] as tune.FrozenTrial;
+        expect([slotOf(parent)?.epochs, slotOf(t)?.initialEpoch, slotOf(t)?.epochs]).toEqual([from, from, to]);
+        expect(t.params).toEqual(parent.params);
+        expect([...t.intermediateValues.keys()]).toEqual(Array.from({ length: to! - from! }, (_, i) => from! + i));
+      }
+    }
+    // Both processes trained (which continues whose checkpoint is up to timing: the next test forces it).
+    expect(new Set(kept.map(processOf)).size).toBe(2);
+    await study.storage.close();
+  }, 300_000);
+
+  it.each([
+    ['from the checkpoint the run wrote', true],
+    ['and fails, never training from scratch, when that checkpoint is gone', false],
+  ])(
+    'a promotion the run was interrupted in is run by a worker, %s',
+    async (_what, checkpointThere) => {
+      const storage = `sqlite:${join(dir, 's.db')}`;
+      const cfg = join(dir, 'asha.json');
+      const config = {
+        model: 'mlp',
+        dataset: { name: 'synthetic-tabular', n: 240, nFeatures: 6, nInformative: 3, classes: 2 },
+        metric: { name: 'val_acc', goal: 'maximize' },
+        parameters: { num_layers: { value: 1 }, batch_size: { value: 8 } },
+        study: 'a',
+        seed: 4,
+        epochs: 27,
+        trials: 3,
+        scheduler: { type: 'asha', factor: 3 },
+      };
+      writeFileSync(cfg, JSON.stringify(config));
+      const ckpt = join(dir, 'shared');
+      const child = spawn(
+        process.execPath,
+        ['-r', hook, bin, 'run', cfg, '--storage', storage, '--checkpoints', ckpt, '--workers', '1', '--quiet'],
+        { stdio: ['ignore', 'ignore', 'pipe'] },
+      );
+      let runErr = '';
+      child.stderr.on('data', (d: Buffer) => (runErr += d.toString()));
+      const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+      // Three configurations at 1 epoch, then the best one's promotion (to 3 epochs): Ctrl-C there.
+      let promotion: tune.FrozenTrial | undefined;
+      for (let i = 0; i < 1200 && promotion === undefined; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        if (!existsSync(join(dir, 's.db'))) continue;
+        const s = await tune
+          .loadStudy({ studyName: 'a', storage, logger: tune.logging.silentLogger, heartbeatInterval: 0 })
+          .catch(() => null);
+        promotion = s?.trials.find((t) => t.state === 'RUNNING' && slotOf(t)?.parent !== null && slotOf(t) !== null);
+        await s?.storage.close();
+      }
+      expect(promotion).toBeDefined();
+      child.kill('SIGINT');
+      const code = await exited;
+      if (code !== 130) console.log(runErr);
+      expect(code).toBe(130);
+      const parent = slotOf(promotion as tune.FrozenTrial)?.parent as number;
+      expect(existsSync(join(ckpt, 'a', `trial_${parent}`, 'model.json'))).toBe(true);
+      if (!checkpointThere) rmSync(join(ckpt, 'a', `trial_${parent}`), { recursive: true });
+
+      const worked = await start(['worker', '--storage', storage, '--study', 'a', '--workers', '1']);
+      expect(worked.code).toBe(0);
+      const study = await tune.loadStudy({
+        studyName: 'a',
+        storage,
+        logger: tune.logging.silentLogger,
+        heartbeatInterval: 0,
+      });
+      const trials = study.trials;
+      expect(trials[promotion?.number ?? -1]?.failReason).toMatch(/interrupted/);
+      const again = trials.filter((t) => slotOf(t)?.parent === parent && t.number !== promotion?.number);
+      expect(again).toHaveLength(1);
+      const continued = again[0] as tune.FrozenTrial;
+      // Trained by the worker, from the parent the run trained.
+      expect(processOf(continued)).not.toBe(processOf(trials[parent] as tune.FrozenTrial));
+      if (!checkpointThere) {
+        expect(continued.state).toBe('FAIL');
+        expect(continued.failReason).toContain(join(ckpt, 'a', `trial_${parent}`));
+        expect(continued.intermediateValues.size).toBe(0);
+        await study.storage.close();
+        return;
+      }
+      expect(continued.state).toBe('COMPLETE');
+      // From the run's checkpoint of the parent: epochs 2 and 3 only; the worker then released it.
+      expect([...continued.intermediateValues.keys()]).toEqual([1, 2]);
+      expect(existsSync(join(ckpt, 'a', `trial_${parent}`))).toBe(false);
+      expect(continued.userAttrs['checkpoint']).toBe(join(ckpt, 'a', `trial_${continued.number}`));
+      expect(trials.filter((t) => t.state === 'WAITING' || t.state === 'RUNNING')).toEqual([]);
+      await study.storage.close();
+    },
+    300_000,
+  );
+});
