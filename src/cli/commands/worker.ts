@@ -29,6 +29,10 @@ Heartbeats follow the run's --heartbeat: a trial of a machine that died is faile
 after 3 intervals without one, and made up.
 Ctrl-C stops cleanly: the trials running here are marked FAIL and re-queued with the same
 parameters, so another worker (or the next start of this one) runs them; nothing else is lost.
+ASHA studies (scheduler: { type: asha }): the worker runs the same scheduler as the run, deciding
+jobs from the stored trials and claiming each from storage (no job runs twice), and ends when the
+schedule is done; promotions reload checkpoints other machines wrote to the study's shared
+--checkpoints folder. Hyperband, BOHB and PBT studies take no outside workers yet.
 `;
 
 const POLL_MS = 1000;
