@@ -4,7 +4,7 @@ import type { FrozenTrial } from '../trial/frozen-trial';
 import { slotOf } from '../trial/hyperband-slot';
 import { wasInterrupted } from './slot-study';
 
-// When several processes run one ASHA study (`tfjs-tune run` and `tfjs-tune worker`s on other
+// When several processes run one ASHA or Hyperband study (`tfjs-tune run` and `tfjs-tune worker`s on other
 // machines), each decides its next job from the stored trials and creates that job's trial WAITING.
 // Two of them may decide the same job at once (both see trial 7 as the next promotion, or both see
 // room for one more new configuration) and create two trials for it. Which one stands is a pure
@@ -23,20 +23,25 @@ export function isSpent(t: FrozenTrial): boolean {
 
 /**
  * Whether this slot trial stands for its job: no lower-numbered trial that counts continues the
- * same parent, and (a new configuration) fewer than `maxConfigurations` counting new configurations
- * precede it. Only ever goes from false to true (a lower trial may end interrupted, never the other
- * way), so a trial handed out as standing still stands when a worker claims it.
+ * same parent, and (a new configuration) fewer than `newConfigurations` counting new
+ * configurations of its bracket (iteration and bracket; ASHA has one) precede it. Only ever goes
+ * from false to true (a lower trial may end interrupted, never the other way), so a trial handed
+ * out as standing still stands when a worker claims it.
  */
 export function standsForItsJob(
   trial: FrozenTrial,
   trials: readonly FrozenTrial[],
-  maxConfigurations: number,
+  newConfigurations: number,
 ): boolean {
   const slot = slotOf(trial);
   if (slot === null) return false;
   const before = trials.filter((t) => t.number < trial.number && !isSpent(t) && slotOf(t) !== null);
   if (slot.parent !== null) return !before.some((t) => slotOf(t)?.parent === slot.parent);
-  return before.filter((t) => slotOf(t)?.round === 0).length < maxConfigurations;
+  const sameBracket = before.filter((t) => {
+    const other = slotOf(t);
+    return other?.round === 0 && other.iteration === slot.iteration && other.bracket === slot.bracket;
+  });
+  return sameBracket.length < newConfigurations;
 }
 
 /**

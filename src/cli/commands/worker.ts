@@ -29,10 +29,10 @@ Heartbeats follow the run's --heartbeat: a trial of a machine that died is faile
 after 3 intervals without one, and made up.
 Ctrl-C stops cleanly: the trials running here are marked FAIL and re-queued with the same
 parameters, so another worker (or the next start of this one) runs them; nothing else is lost.
-ASHA studies (scheduler: { type: asha }): the worker runs the same scheduler as the run, deciding
-jobs from the stored trials and claiming each from storage (no job runs twice), and ends when the
+Hyperband, BOHB and ASHA studies: the worker runs the same scheduler as the run, deciding jobs
+from the stored trials and claiming each from storage (no job runs twice), and ends when the
 schedule is done; promotions reload checkpoints other machines wrote to the study's shared
---checkpoints folder. Hyperband, BOHB and PBT studies take no outside workers yet.
+--checkpoints folder. PBT and PB2 studies take no outside workers yet.
 `;
 
 const POLL_MS = 1000;
@@ -88,11 +88,11 @@ export async function workerCommand(argv: readonly string[], io: CliIo): Promise
   const study = await loadStudy({ studyName, storage: storageUrl, logger: silentLogger, heartbeatInterval: heartbeat });
   try {
     const config = { ...record.config, storage: storageUrl };
-    if (config.scheduler.type === 'hyperband' || config.pbt !== null) {
+    if (config.pbt !== null) {
       throw new InvalidArgumentError(
         '--study',
         studyName,
-        'a study run without a scheduler or with ASHA (Hyperband, BOHB and PBT studies are driven by the `tfjs-tune run` that created them and do not take outside workers yet)',
+        'a study run without a scheduler or with Hyperband, BOHB or ASHA (PBT and PB2 studies are driven by the `tfjs-tune run` that created them and do not take outside workers yet)',
       );
     }
     checkSharedCheckpoints(record, study);
@@ -104,7 +104,7 @@ export async function workerCommand(argv: readonly string[], io: CliIo): Promise
     };
     say(`worker: study "${studyName}" in ${redactStorageUrl(storageUrl)}, ${workers} thread(s)\n`);
     const options = { workers, heartbeat, prepared, say };
-    if (config.scheduler.type === 'asha') return await workSchedule(study, { ...record, config }, options);
+    if (config.scheduler.type !== 'none') return await workSchedule(study, { ...record, config }, options);
     return await work(study, { ...record, config }, options);
   } finally {
     await study.storage.close();
@@ -112,7 +112,7 @@ export async function workerCommand(argv: readonly string[], io: CliIo): Promise
 }
 
 /**
- * The study's checkpoint folder must be the shared one (`checkCheckpointDir`). Under ASHA it is also
+ * The study's checkpoint folder must be the shared one (`checkCheckpointDir`). Under a scheduler it is also
  * where a promotion finds its parent's model, trained on whichever machine: without it a worker could
  * only fail its promotions, so the refusal says so.
  */
@@ -120,9 +120,9 @@ function checkSharedCheckpoints(record: RunRecord, study: Study): void {
   try {
     checkCheckpointDir(record.checkpointDir, study);
   } catch (e) {
-    if (record.config.scheduler.type !== 'asha' || !(e instanceof TfjsTuneError)) throw e;
+    if (record.config.scheduler.type === 'none' || !(e instanceof TfjsTuneError)) throw e;
     throw new TfjsTuneError(
-      `${e.message} (an ASHA study's promotions continue the checkpoints that other machines wrote there)`,
+      `${e.message} (a ${record.config.scheduler.type === 'asha' ? 'ASHA' : 'Hyperband'} study's promotions continue the checkpoints that other machines wrote there)`,
     );
   }
 }
@@ -206,7 +206,7 @@ async function work(study: Study, record: RunRecord, options: WorkOptions): Prom
 }
 
 /**
- * An ASHA study: the same scheduler loop as the run's (`runSchedule`, joining), on this machine's
+ * A Hyperband, BOHB or ASHA study: the same scheduler loop as the run's (`runSchedule`, joining), on this machine's
  * worker threads. Jobs are decided from the stored trials and claimed from storage, so this worker,
  * the run and any other worker never train the same job twice; ends when the study's schedule is
  * done. Ctrl-C fails the jobs running here as interrupted, and their slots are run again (here on
@@ -263,7 +263,7 @@ async function workSchedule(study: Study, record: RunRecord, options: WorkOption
   await study.refresh();
   const c = count(study);
   options.say(
-    `${interrupted ? 'interrupted' : 'done'}: ASHA study "${study.studyName}" holds ${c.complete} COMPLETE trials (${c.total} trials)\n`,
+    `${interrupted ? 'interrupted' : 'done'}: ${record.config.scheduler.type === 'asha' ? 'ASHA' : 'Hyperband'} study "${study.studyName}" holds ${c.complete} COMPLETE trials (${c.total} trials)\n`,
   );
   return interrupted ? 130 : 0;
 }

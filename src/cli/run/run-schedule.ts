@@ -25,8 +25,8 @@ export function scheduledTrials(config: RunConfig): number | null {
 
 /**
  * The scheduler a config names, as the tuners build it (`epochs` is its maxEpochs). `joining`: for
- * `tfjs-tune worker`, which runs the study's ASHA jobs beside the run that created it (and keeps to
- * the limit of new configurations that run stored).
+ * `tfjs-tune worker`, which runs the study's Hyperband or ASHA jobs beside the run that created it
+ * (ASHA: keeping to the limit of new configurations that run stored).
  */
 export function schedulerFor(config: RunConfig, joining = false): Scheduler {
   const scheduler = config.scheduler;
@@ -42,11 +42,16 @@ export function schedulerFor(config: RunConfig, joining = false): Scheduler {
           // `--resume --trials N` adds N, as for other runs; by default, a first bracket's worth.
           addTrials: config.trials ?? factor ** (ashaRungs(config.epochs, factor, minEpochs).length - 1),
         });
-  if (joining) throw new TfjsTuneError('schedulerFor: only ASHA studies take workers that join');
-  return new HyperbandScheduler({ maxEpochs: config.epochs, factor, minEpochs, iterations: scheduler.iterations });
+  return new HyperbandScheduler({
+    maxEpochs: config.epochs,
+    factor,
+    minEpochs,
+    iterations: scheduler.iterations,
+    ...(joining ? { shared: true } : {}),
+  });
 }
 
-/** How often a process of a shared ASHA study looks for what the others' results made possible. */
+/** How often a process of a shared study looks for what the others' results made possible. */
 const SHARED_POLL_MS = 1000;
 
 /**
@@ -58,7 +63,7 @@ const SHARED_POLL_MS = 1000;
  * (the rest stay for `--resume`).
  *
  * The same loop runs in `tfjs-tune worker` (`joining`) on other machines: every process decides its
- * ASHA jobs from the stored trials and claims them from storage, and a promotion reloads its parent's
+ * Hyperband or ASHA jobs from the stored trials and claims them from storage, and a promotion reloads its parent's
  * checkpoint from the study's shared checkpoint folder, whichever machine trained the parent. Each
  * process polls for what the others' results made possible, and ends when the study's jobs are all
  * done (the run waits for the workers' last jobs).
@@ -81,7 +86,7 @@ export async function runSchedule(
     onPool: options.onPool,
     shouldStart: () => deadline === null || Date.now() < deadline,
     onRelease: (numbers) => dropCheckpoints(numbers, options.checkpointDir),
-    ...(config.scheduler.type === 'asha' ? { pollInterval: SHARED_POLL_MS } : {}),
+    pollInterval: SHARED_POLL_MS,
   });
 }
 

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import * as tune from '../../src';
 import { RUN_RECORD_KEY } from '../../src/cli/run/run-record';
 import { isSpent } from '../../src/schedulers/slot-claims';
+import { hyperbandSchedule } from '../../src/schedulers/hyperband-schedule';
 import { rankTrials, slotOf } from '../../src/trial/hyperband-slot';
 
 const hook = require.resolve('../helpers/register-ts.js');
@@ -24,7 +25,38 @@ function start(args: string[]): Promise<{ code: number | null; out: string; err:
 /** The process (worker pool) that trained a trial: its owner tag is `<pool run id>/<thread>`. */
 const processOf = (t: tune.FrozenTrial): string => JSON.stringify(t.systemAttrs['owner']).split('/')[0] as string;
 
-describe('tfjs-tune worker on an ASHA study', () => {
+/**
+ * Runs CONFIG in its own `tfjs-tune run` process and sends it Ctrl-C as soon as a promotion (a slot
+ * trial continuing a parent) is RUNNING; returns that trial (the run marks it FAIL, interrupted).
+ */
+async function interruptedInPromotion(cfg: string, storage: string, ckpt: string): Promise<tune.FrozenTrial> {
+  const child = spawn(
+    process.execPath,
+    ['-r', hook, bin, 'run', cfg, '--storage', storage, '--checkpoints', ckpt, '--workers', '1', '--quiet'],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  let runErr = '';
+  child.stderr.on('data', (d: Buffer) => (runErr += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  let promotion: tune.FrozenTrial | undefined;
+  const file = storage.slice('sqlite:'.length);
+  for (let i = 0; i < 1200 && promotion === undefined; i++) {
+    await new Promise((r) => setTimeout(r, 50));
+    if (!existsSync(file)) continue;
+    const s = await tune
+      .loadStudy({ studyName: 'a', storage, logger: tune.logging.silentLogger, heartbeatInterval: 0 })
+      .catch(() => null);
+    promotion = s?.trials.find((t) => t.state === 'RUNNING' && slotOf(t) !== null && slotOf(t)?.parent !== null);
+    await s?.storage.close();
+  }
+  expect(promotion).toBeDefined();
+  child.kill('SIGINT');
+  const code = await exited;
+  expect([code, runErr]).toEqual([130, '']);
+  return promotion as tune.FrozenTrial;
+}
+
+describe('tfjs-tune worker on an ASHA or Hyperband study', () => {
   let dir: string;
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'tfjs-tune-worker-asha-'));
@@ -126,30 +158,7 @@ describe('tfjs-tune worker on an ASHA study', () => {
       };
       writeFileSync(cfg, JSON.stringify(config));
       const ckpt = join(dir, 'shared');
-      const child = spawn(
-        process.execPath,
-        ['-r', hook, bin, 'run', cfg, '--storage', storage, '--checkpoints', ckpt, '--workers', '1', '--quiet'],
-        { stdio: ['ignore', 'ignore', 'pipe'] },
-      );
-      let runErr = '';
-      child.stderr.on('data', (d: Buffer) => (runErr += d.toString()));
-      const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-      // Three configurations at 1 epoch, then the best one's promotion (to 3 epochs): Ctrl-C there.
-      let promotion: tune.FrozenTrial | undefined;
-      for (let i = 0; i < 1200 && promotion === undefined; i++) {
-        await new Promise((r) => setTimeout(r, 50));
-        if (!existsSync(join(dir, 's.db'))) continue;
-        const s = await tune
-          .loadStudy({ studyName: 'a', storage, logger: tune.logging.silentLogger, heartbeatInterval: 0 })
-          .catch(() => null);
-        promotion = s?.trials.find((t) => t.state === 'RUNNING' && slotOf(t)?.parent !== null && slotOf(t) !== null);
-        await s?.storage.close();
-      }
-      expect(promotion).toBeDefined();
-      child.kill('SIGINT');
-      const code = await exited;
-      if (code !== 130) console.log(runErr);
-      expect(code).toBe(130);
+      const promotion = await interruptedInPromotion(cfg, storage, ckpt);
       const parent = slotOf(promotion as tune.FrozenTrial)?.parent as number;
       expect(existsSync(join(ckpt, 'a', `trial_${parent}`, 'model.json'))).toBe(true);
       if (!checkpointThere) rmSync(join(ckpt, 'a', `trial_${parent}`), { recursive: true });
@@ -186,4 +195,53 @@ describe('tfjs-tune worker on an ASHA study', () => {
     },
     300_000,
   );
+
+  it('BOHB (Hyperband): a worker finishes the schedule a run was interrupted in, exactly, continuing its checkpoints', async () => {
+    const storage = `sqlite:${join(dir, 's.db')}`;
+    const cfg = join(dir, 'bohb.json');
+    const config = {
+      model: 'mlp',
+      dataset: { name: 'synthetic-tabular', n: 240, nFeatures: 6, nInformative: 3, classes: 2 },
+      metric: { name: 'val_acc', goal: 'maximize' },
+      parameters: { num_layers: { value: 1 }, batch_size: { value: 8 } },
+      study: 'a',
+      seed: 4,
+      epochs: 9,
+      method: 'bohb',
+    };
+    writeFileSync(cfg, JSON.stringify(config));
+    const ckpt = join(dir, 'shared');
+    const promotion = await interruptedInPromotion(cfg, storage, ckpt);
+    const worked = await start(['worker', '--storage', storage, '--study', 'a', '--workers', '1']);
+    expect(worked.code).toBe(0);
+    expect(worked.err).toMatch(/done: Hyperband study "a"/);
+    const study = await tune.loadStudy({
+      studyName: 'a',
+      storage,
+      logger: tune.logging.silentLogger,
+      heartbeatInterval: 0,
+    });
+    const trials = study.trials;
+    expect(trials[promotion.number]?.failReason).toMatch(/interrupted/);
+    const kept = trials.filter((t) => !isSpent(t));
+    expect(kept.every((t) => t.state === 'COMPLETE')).toBe(true);
+    // The schedule exactly once, wherever each round ran.
+    for (const bracket of hyperbandSchedule(9, 3)) {
+      bracket.rounds.forEach((spec, r) => {
+        const round = kept.filter((t) => slotOf(t)?.bracket === bracket.s && slotOf(t)?.round === r);
+        expect(round.map((t) => slotOf(t)?.epochs)).toEqual(Array(spec.configs).fill(spec.epochs));
+        for (const t of round.filter(() => r > 0)) {
+          const parent = trials[slotOf(t)?.parent ?? -1] as tune.FrozenTrial;
+          expect([slotOf(parent)?.round, slotOf(t)?.initialEpoch]).toEqual([r - 1, slotOf(parent)?.epochs]);
+          expect(t.params).toEqual(parent.params);
+        }
+      });
+    }
+    // The interrupted promotion ran again on the worker, from the parent the run trained.
+    const parent = slotOf(promotion)?.parent as number;
+    const again = kept.filter((t) => slotOf(t)?.parent === parent);
+    expect(again).toHaveLength(1);
+    expect(processOf(again[0] as tune.FrozenTrial)).not.toBe(processOf(trials[parent] as tune.FrozenTrial));
+    await study.storage.close();
+  }, 300_000);
 });

@@ -1,5 +1,7 @@
 import { trainJob } from '../../src/execution/train-job';
 import { ASHAScheduler, ASHA_MAX_TRIALS_KEY } from '../../src/schedulers/asha';
+import { HyperbandScheduler } from '../../src/schedulers/hyperband';
+import { hyperbandSchedule } from '../../src/schedulers/hyperband-schedule';
 import type { JobOutcome } from '../../src/schedulers/scheduler';
 import { DISCARDED_KEY, isSpent } from '../../src/schedulers/slot-claims';
 import { slotJobTrainer } from '../../src/schedulers/slot-job-trainer';
@@ -14,7 +16,7 @@ import { silentLogger } from '../../src/util/logger';
 // Several processes on one ASHA study, in lock step: each asks its own scheduler for a job at the
 // same moment as the others (so they decide from the same stored trials and race for the same
 // promotion), claims it, trains it and tells it. The multi-process test with real processes and
-// SQLite is test/cli/worker-asha.test.ts; this one makes the races happen every round.
+// SQLite is test/cli/worker-schedulers.test.ts; this one makes the races happen every round.
 
 const loss = (q: number, epoch: number): number => q + 1 / epoch;
 
@@ -30,7 +32,18 @@ const fakeTrain: TrainSlot = async (trial, slot) => {
 
 interface Proc {
   readonly study: Study;
-  readonly scheduler: ASHAScheduler;
+  readonly scheduler: ASHAScheduler | HyperbandScheduler;
+}
+
+/** Steps every process at once until all say done; returns what each step did. */
+async function lockStep(procs: readonly Proc[]): Promise<string[]> {
+  const seen: string[] = [];
+  for (let round = 0; round < 300; round++) {
+    const steps = await Promise.all(procs.map(step));
+    seen.push(...steps);
+    if (steps.every((s) => s === 'done')) break;
+  }
+  return seen;
 }
 
 async function step(p: Proc): Promise<'done' | 'idle' | 'ran' | 'lost'> {
@@ -61,12 +74,7 @@ describe('ASHA shared by several processes', () => {
       await scheduler.prepare(study);
       procs.push({ study, scheduler });
     }
-    const seen: string[] = [];
-    for (let round = 0; round < 200; round++) {
-      const steps = await Promise.all(procs.map(step));
-      seen.push(...steps);
-      if (steps.every((s) => s === 'done')) break;
-    }
+    const seen = await lockStep(procs);
     await creator.refresh();
     const trials = creator.trials;
     expect(creator.systemAttrs[ASHA_MAX_TRIALS_KEY]).toBe(12);
@@ -137,5 +145,40 @@ describe('ASHA shared by several processes', () => {
       /an ASHA study whose creator stored its limit of new configurations \(system attribute asha_max_trials/,
     );
     expect(() => new ASHAScheduler({ maxEpochs: 9 })).toThrow(/maxTrials/);
+  });
+});
+
+describe('Hyperband shared by several processes', () => {
+  it('runs the schedule exactly: each round its configurations once, promoting the top of the round before', async () => {
+    const storage = new InMemoryStorage();
+    const creator = await createStudy({ studyName: 'h', storage, seed: 5, logger: silentLogger });
+    const procs: Proc[] = [];
+    for (let i = 0; i < 3; i++) {
+      const study = i === 0 ? creator : await loadStudy({ studyName: 'h', storage, logger: silentLogger });
+      const scheduler = new HyperbandScheduler({ maxEpochs: 9, factor: 3, shared: i > 0 });
+      await scheduler.prepare(study);
+      procs.push({ study, scheduler });
+    }
+    await lockStep(procs);
+    await creator.refresh();
+    const trials = creator.trials;
+    expect(trials.filter((t) => t.state === 'WAITING' || t.state === 'RUNNING')).toEqual([]);
+    const discarded = trials.filter((t) => t.systemAttrs[DISCARDED_KEY] === true);
+    expect(discarded.length).toBeGreaterThan(0);
+    const kept = counted(trials);
+    expect(kept.every((t) => t.state === 'COMPLETE')).toBe(true);
+    for (const bracket of hyperbandSchedule(9, 3)) {
+      bracket.rounds.forEach((spec, r) => {
+        const round = kept.filter((t) => slotOf(t)?.bracket === bracket.s && slotOf(t)?.round === r);
+        expect(round.map((t) => slotOf(t)?.epochs)).toEqual(Array(spec.configs).fill(spec.epochs));
+        if (r === 0) return;
+        const before = kept.filter((t) => slotOf(t)?.bracket === bracket.s && slotOf(t)?.round === r - 1);
+        const top = rankTrials(before, 'minimize')
+          .slice(0, spec.configs)
+          .map((t) => t.number);
+        expect(round.map((t) => slotOf(t)?.parent).sort()).toEqual(top.sort());
+      });
+    }
+    await storage.close();
   });
 });
