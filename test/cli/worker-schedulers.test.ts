@@ -4,26 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import * as tune from '../../src';
-import { RUN_RECORD_KEY } from '../../src/cli/run/run-record';
 import { isSpent } from '../../src/schedulers/slot-claims';
 import { hyperbandSchedule } from '../../src/schedulers/hyperband-schedule';
-import { rankTrials, slotOf } from '../../src/trial/hyperband-slot';
+import { slotOf } from '../../src/trial/hyperband-slot';
+import { processOf, runAndWorkerToBudget, start } from './worker-scenarios';
 
 const hook = require.resolve('../helpers/register-ts.js');
 const bin = join(__dirname, '..', '..', 'src', 'cli', 'bin.ts');
-
-/** Starts `tfjs-tune ARGS` as its own process; resolves with its exit code and output. */
-function start(args: string[]): Promise<{ code: number | null; out: string; err: string }> {
-  const child = spawn(process.execPath, ['-r', hook, bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-  return new Promise((resolve) => child.on('exit', (code) => resolve({ code, out, err })));
-}
-
-/** The process (worker pool) that trained a trial: its owner tag is `<pool run id>/<thread>`. */
-const processOf = (t: tune.FrozenTrial): string => JSON.stringify(t.systemAttrs['owner']).split('/')[0] as string;
 
 /**
  * Runs CONFIG in its own `tfjs-tune run` process and sends it Ctrl-C as soon as a promotion (a slot
@@ -64,77 +51,7 @@ describe('tfjs-tune worker on an ASHA or Hyperband study', () => {
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   it('a run and a worker process run one ASHA study to its budget: each promotion once, rungs kept', async () => {
-    const storage = `sqlite:${join(dir, 's.db')}`;
-    const cfg = join(dir, 'asha.json');
-    const config = {
-      model: 'mlp',
-      // Large enough that the run is still in its first rung when the worker has started (seconds).
-      dataset: { name: 'synthetic-tabular', n: 1200, nFeatures: 6, nInformative: 3, classes: 2 },
-      metric: { name: 'val_acc', goal: 'maximize' },
-      parameters: { num_layers: { value: 1 }, batch_size: { value: 16 } },
-      study: 'a',
-      seed: 4,
-      epochs: 9,
-      trials: 12,
-      scheduler: { type: 'asha', factor: 3 },
-    };
-    writeFileSync(cfg, JSON.stringify(config));
-    const ckpt = join(dir, 'shared');
-    const run = start(['run', cfg, '--storage', storage, '--checkpoints', ckpt, '--workers', '1', '--json']);
-    // The worker joins as soon as the run has recorded its config in the study.
-    let joined = false;
-    for (let i = 0; i < 1200 && !joined; i++) {
-      await new Promise((r) => setTimeout(r, 50));
-      if (!existsSync(join(dir, 's.db'))) continue;
-      const s = await tune
-        .loadStudy({ studyName: 'a', storage, logger: tune.logging.silentLogger, heartbeatInterval: 0 })
-        .catch(() => null);
-      joined = s !== null && s.systemAttrs[RUN_RECORD_KEY] !== undefined;
-      await s?.storage.close();
-    }
-    expect(joined).toBe(true);
-    const worker = start(['worker', '--storage', storage, '--study', 'a', '--workers', '1']);
-    const [ran, worked] = await Promise.all([run, worker]);
-    expect(ran.err).toBe('');
-    expect(ran.code).toBe(0);
-    expect(worked.code).toBe(0);
-    expect(worked.err).toMatch(/done: ASHA study "a"/);
-
-    const study = await tune.loadStudy({
-      studyName: 'a',
-      storage,
-      logger: tune.logging.silentLogger,
-      heartbeatInterval: 0,
-    });
-    const trials = study.trials;
-    expect(trials.filter((t) => t.state === 'WAITING' || t.state === 'RUNNING')).toEqual([]);
-    const kept = trials.filter((t) => !isSpent(t));
-    // Nothing failed but duplicates discarded untrained.
-    expect(kept.every((t) => t.state === 'COMPLETE')).toBe(true);
-    expect(trials.filter(isSpent).every((t) => t.intermediateValues.size === 0)).toBe(true);
-    // The budget: the 12 configurations; every promotion run exactly once.
-    const rung = (k: number): tune.FrozenTrial[] => kept.filter((t) => slotOf(t)?.round === k);
-    expect(rung(0)).toHaveLength(12);
-    const parents = kept.map((t) => slotOf(t)?.parent).filter((p) => p !== null);
-    expect(new Set(parents).size).toBe(parents.length);
-    // Rungs: 1, 3, 9 epochs; a promotion continues its parent from the parent's rung, with its params.
-    for (const [k, [from, to]] of [
-      [1, 3],
-      [3, 9],
-    ].entries()) {
-      const top = rankTrials(rung(k), 'maximize').slice(0, Math.floor(rung(k).length / 3));
-      const promoted = rung(k + 1).map((t) => slotOf(t)?.parent);
-      expect(top.every((t) => promoted.includes(t.number))).toBe(true);
-      for (const t of rung(k + 1)) {
-        const parent = trials[slotOf(t)?.parent ?? -1] as tune.FrozenTrial;
-        expect([slotOf(parent)?.epochs, slotOf(t)?.initialEpoch, slotOf(t)?.epochs]).toEqual([from, from, to]);
-        expect(t.params).toEqual(parent.params);
-        expect([...t.intermediateValues.keys()]).toEqual(Array.from({ length: to! - from! }, (_, i) => from! + i));
-      }
-    }
-    // Both processes trained (which continues whose checkpoint is up to timing: the next test forces it).
-    expect(new Set(kept.map(processOf)).size).toBe(2);
-    await study.storage.close();
+    await runAndWorkerToBudget(`sqlite:${join(dir, 's.db')}`, dir);
   }, 300_000);
 
   it.each([
