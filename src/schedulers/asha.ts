@@ -30,7 +30,7 @@ export interface ASHASchedulerOptions {
   /**
    * Other processes run this study's jobs too (`tfjs-tune worker` on other machines; Ray Tune's and
    * Optuna's many workers on one storage). `prepare` then leaves RUNNING trials alone (the study's
-   * heartbeats fail those of a dead process), `nextJob` fails stale trials first, and without
+   * heartbeats fail those of a dead process; `nextJob` fails stale ones first, shared or not), and without
    * `maxTrials` / `addTrials` the study's stored {@link ASHA_MAX_TRIALS_KEY} is the limit. The
    * process that created the study runs without it (its `prepare` fails what a killed run left).
    */
@@ -160,7 +160,8 @@ export class ASHAScheduler implements Scheduler {
   }
 
   async nextJob(study: Study): Promise<Job | null | 'done'> {
-    if (this.options.shared === true) await study.failStaleTrials();
+    // A dead process's RUNNING trial would hold a rung (and 'done') back for good: heartbeats decide.
+    await study.failStaleTrials();
     for (;;) {
       await study.refresh();
       const trials = study.getTrials();

@@ -18,7 +18,8 @@ export interface HyperbandSchedulerOptions {
   readonly iterations?: number;
   /**
    * Other processes run this study's jobs too (`tfjs-tune worker`): `prepare` leaves RUNNING trials
-   * to the study's heartbeats and `nextJob` fails stale ones first. See `ASHASchedulerOptions.shared`.
+   * to the study's heartbeats (`nextJob` fails stale ones first, shared or not). See
+   * `ASHASchedulerOptions.shared`.
    */
   readonly shared?: boolean;
 }
@@ -83,7 +84,8 @@ export class HyperbandScheduler implements Scheduler {
   }
 
   async nextJob(study: Study): Promise<Job | null | 'done'> {
-    if (this.shared) await study.failStaleTrials();
+    // A dead process's RUNNING trial would hold its round back for good: heartbeats decide.
+    await study.failStaleTrials();
     await study.refresh();
     for (let at = this.position(this.cursor); at !== null; at = this.position(this.cursor)) {
       const trials = await this.roundTrials(study, at);

@@ -3,6 +3,7 @@ import { extname, join } from 'node:path';
 
 import { InvalidArgumentError, TfjsTuneError } from '../../errors';
 import { WorkerPool, type WorkerPoolOptions } from '../../execution/worker-pool';
+import { ASHA_MAX_TRIALS_KEY } from '../../schedulers/asha';
 import { redactStorageUrl } from '../../storage/postgres-url';
 import { loadStudy } from '../../study/create-study';
 import type { Study } from '../../study/study';
@@ -104,7 +105,10 @@ export async function workerCommand(argv: readonly string[], io: CliIo): Promise
     };
     say(`worker: study "${studyName}" in ${redactStorageUrl(storageUrl)}, ${workers} thread(s)\n`);
     const options = { workers, heartbeat, prepared, say };
-    if (config.scheduler.type !== 'none') return await workSchedule(study, { ...record, config }, options);
+    if (config.scheduler.type !== 'none') {
+      if (config.scheduler.type === 'asha') await awaitASHALimit(study);
+      return await workSchedule(study, { ...record, config }, options);
+    }
     return await work(study, { ...record, config }, options);
   } finally {
     await study.storage.close();
@@ -203,6 +207,19 @@ async function work(study: Study, record: RunRecord, options: WorkOptions): Prom
     `${interrupted ? 'interrupted' : 'done'}: study "${study.studyName}" holds ${c.complete} COMPLETE of ${record.budget ?? 'no'} budget (${c.total} trials)\n`,
   );
   return interrupted ? 130 : 0;
+}
+
+/**
+ * The run stores its ASHA limit of new configurations as its scheduler starts, moments after it
+ * recorded the config this worker read: a worker started at once waits for it (up to 30 s; after
+ * that the scheduler refuses the study, naming the attribute).
+ */
+async function awaitASHALimit(study: Study): Promise<void> {
+  for (let waited = 0; waited < 30_000; waited += 200) {
+    const attrs = (await study.storage.getStudy(study.studyId)).systemAttrs;
+    if (attrs[ASHA_MAX_TRIALS_KEY] !== undefined) return;
+    await sleep(200);
+  }
 }
 
 /**
