@@ -54,6 +54,10 @@ describe('tfjs-tune worker on an ASHA or Hyperband study', () => {
     await runAndWorkerToBudget(`sqlite:${join(dir, 's.db')}`, dir);
   }, 300_000);
 
+  it('a worker SIGKILLed in a job: the run fails it by the heartbeats, makes it up and finishes the study alone', async () => {
+    await runAndWorkerToBudget(`sqlite:${join(dir, 's.db')}`, dir, true);
+  }, 300_000);
+
   it.each([
     ['from the checkpoint the run wrote', true],
     ['and fails, never training from scratch, when that checkpoint is gone', false],
