@@ -216,7 +216,7 @@ export class WorkerPool {
     if (!slot.done || code !== 0) {
       const reason = `worker crashed (exit code ${code})${lastError ? `: ${lastError}` : ''}`;
       await this.failRunningTrials((owner) => owner === slot.ownerTag, reason);
-      if (slot.job !== null) await this.failJob(slot.job, reason);
+      if (slot.job !== null) await this.failJob(slot.job, slot.ownerTag, reason);
       this.crashesInRow++;
       if (this.crashesInRow >= MAX_CONSECUTIVE_CRASHES) {
         this.failure = `${MAX_CONSECUTIVE_CRASHES} workers crashed in a row; last: ${reason}`;
@@ -227,7 +227,7 @@ export class WorkerPool {
         return;
       }
     } else if (slot.job !== null) {
-      await this.failJob(slot.job, 'its worker ended before the job did');
+      await this.failJob(slot.job, slot.ownerTag, 'its worker ended before the job did');
     }
     if (this.slots.size === 0) {
       this.drainQueue('not started: no worker left');
@@ -235,13 +235,19 @@ export class WorkerPool {
     }
   }
 
-  /** A job whose worker died: its trial FAIL (claimed or still WAITING), the job ended FAIL. */
-  private async failJob(pending: PendingJob, reason: string): Promise<void> {
+  /**
+   * A job whose worker died: its trial FAIL (claimed by that worker, or still WAITING), the job
+   * ended FAIL. A trial RUNNING under another owner was claimed by another process of a shared
+   * study (this worker lost the claim): it is that process's, and stays alone.
+   */
+  private async failJob(pending: PendingJob, ownerTag: string, reason: string): Promise<void> {
     const trials = await this.options.storage.getAllTrials(this.options.studyId, {
       fromNumber: pending.job.trialNumber,
     });
     const trial = trials.find((t) => t.number === pending.job.trialNumber);
-    if (trial !== undefined && (trial.state === 'WAITING' || trial.state === 'RUNNING')) {
+    const ours =
+      trial?.state === 'WAITING' || (trial?.state === 'RUNNING' && trial.systemAttrs[OWNER_KEY] === ownerTag);
+    if (trial !== undefined && ours) {
       try {
         await this.options.storage.setTrialSystemAttr(trial.trialId, FAIL_REASON_KEY, reason);
         await this.options.storage.setTrialState(trial.trialId, 'FAIL');

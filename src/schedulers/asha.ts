@@ -5,7 +5,11 @@ import { rankTrials, slotOf, type HyperbandSlot } from '../trial/hyperband-slot'
 import type { StudyDirection } from '../trial/state';
 import { hyperbandSchedule } from './hyperband-schedule';
 import type { Decision, Job, JobOutcome, Scheduler } from './scheduler';
-import { ASHA_KEY, createSlotTrial, jobOfSlot, prepareSlotStudy, wasInterrupted } from './slot-study';
+import { discardSlotTrial, isSpent, standsForItsJob } from './slot-claims';
+import { ASHA_KEY, createSlotTrial, jobOfSlot, prepareSlotStudy } from './slot-study';
+
+/** Study system attribute: the new configurations an ASHA study may hold, for processes that join it. */
+export const ASHA_MAX_TRIALS_KEY = 'asha_max_trials';
 
 export interface ASHASchedulerOptions {
   readonly maxEpochs: number;
@@ -23,6 +27,14 @@ export interface ASHASchedulerOptions {
    * runs (after failing the ones a dead process left RUNNING, whose jobs run again).
    */
   readonly addTrials?: number;
+  /**
+   * Other processes run this study's jobs too (`tfjs-tune worker` on other machines; Ray Tune's and
+   * Optuna's many workers on one storage). `prepare` then leaves RUNNING trials alone (the study's
+   * heartbeats fail those of a dead process; `nextJob` fails stale ones first, shared or not), and without
+   * `maxTrials` / `addTrials` the study's stored {@link ASHA_MAX_TRIALS_KEY} is the limit. The
+   * process that created the study runs without it (its `prepare` fails what a killed run left).
+   */
+  readonly shared?: boolean;
 }
 
 /**
@@ -53,7 +65,7 @@ export function nextASHAJob(
   settings: { readonly rungs: readonly number[]; readonly factor: number; readonly maxTrials: number },
   direction: StudyDirection,
 ): ASHAJob | null {
-  const counted = trials.filter((t) => slotOf(t) !== null && !wasInterrupted(t));
+  const counted = trials.filter((t) => slotOf(t) !== null && !isSpent(t));
   const promoted = new Set<number>();
   for (const t of counted) {
     const parent = slotOf(t)?.parent;
@@ -71,9 +83,9 @@ export function nextASHAJob(
   return startedConfigurations(counted) < settings.maxTrials ? { rung: 0, parent: null } : null;
 }
 
-/** New configurations started so far (interrupted ones do not count: their jobs run again). */
+/** New configurations started so far (interrupted ones do not count: their jobs run again; nor do discarded duplicates). */
 function startedConfigurations(trials: readonly FrozenTrial[]): number {
-  return trials.filter((t) => slotOf(t)?.round === 0 && !wasInterrupted(t)).length;
+  return trials.filter((t) => slotOf(t)?.round === 0 && !isSpent(t)).length;
 }
 
 /**
@@ -83,14 +95,20 @@ function startedConfigurations(trials: readonly FrozenTrial[]): number {
  * (BOHB's included) and resumes work for both. A promotion is a new WAITING trial with its parent's
  * params that continues the parent's state from `fromEpoch`.
  *
- * A job handed out counts as promoted at once, so two workers never continue the same
- * configuration. With one job at a time a seed repeats a search exactly; with several, promotions
+ * Every decision is taken from the stored trials (`nextASHAJob`), so any number of processes may
+ * run one study (`shared`): each takes a WAITING slot trial nobody has claimed (a dead process's, or
+ * one another process has not claimed yet: the claim is atomic, the loser's job ends without
+ * touching the trial), else creates the next job's trial; two processes deciding the same job at
+ * once create two trials, of which the lower-numbered stands and the other is discarded
+ * (`slot-claims.ts`). A job handed out counts as promoted at once, so no configuration is continued
+ * twice. With one job at a time a seed repeats a search exactly; with several, promotions
  * depend on which results arrive first (as in any asynchronous ASHA), though every configuration's
- * values still come from the seed and its trial number. `nextJob` says null while jobs of its own run
- * and nothing can start (a result may allow a promotion), 'done' once nothing is running and nothing
- * is left to start. Never stops or pauses a running job. Releases the parents of completed
- * promotions trained to fewer than `maxEpochs` (their own trial now holds the configuration); a
- * promotion that failed or was interrupted leaves its parent, which a resumed run continues from.
+ * values still come from the seed and its trial number. `nextJob` says null while slot trials run
+ * (here or elsewhere) or wait and nothing can start (a result may allow a promotion), 'done' once
+ * none runs or waits and nothing is left to start. Never stops or pauses a running job. Releases the
+ * parents of completed promotions trained to fewer than `maxEpochs` (their own trial now holds the
+ * configuration); a promotion that failed or was interrupted leaves its parent, which a resumed run
+ * continues from.
  */
 export class ASHAScheduler implements Scheduler {
   readonly name = 'asha';
@@ -101,7 +119,8 @@ export class ASHAScheduler implements Scheduler {
   readonly rungs: readonly number[];
   private readonly options: ASHASchedulerOptions;
   private maxTrials = 0;
-  private leftOver: number[] = [];
+  /** Trials handed out by this object (a WAITING one among them is about to be claimed here). */
+  private readonly handedOut = new Set<number>();
   private readonly running = new Set<number>();
   private readonly released: number[] = [];
 
@@ -112,9 +131,14 @@ export class ASHAScheduler implements Scheduler {
     this.minEpochs = options.minEpochs ?? 1;
     this.rungs = ashaRungs(this.maxEpochs, this.factor, this.minEpochs);
     const limit = options.maxTrials ?? options.addTrials;
-    if ((options.maxTrials === undefined) === (options.addTrials === undefined))
-      throw new InvalidArgumentError('maxTrials', options.maxTrials, 'given, or addTrials instead (exactly one)');
-    if (!(limit !== undefined && limit >= 1 && (Number.isInteger(limit) || limit === Infinity)))
+    const given = (options.maxTrials === undefined ? 0 : 1) + (options.addTrials === undefined ? 0 : 1);
+    if (given > 1 || (given === 0 && options.shared !== true))
+      throw new InvalidArgumentError(
+        'maxTrials',
+        options.maxTrials,
+        "given, or addTrials instead (exactly one; neither only when shared: the study's stored limit)",
+      );
+    if (limit !== undefined && !(limit >= 1 && (Number.isInteger(limit) || limit === Infinity)))
       throw new InvalidArgumentError(
         options.maxTrials !== undefined ? 'maxTrials' : 'addTrials',
         limit,
@@ -123,35 +147,53 @@ export class ASHAScheduler implements Scheduler {
   }
 
   async prepare(study: Study): Promise<void> {
-    await prepareSlotStudy(study, ASHA_KEY, this);
-    this.maxTrials =
-      this.options.maxTrials ?? startedConfigurations(study.getTrials()) + (this.options.addTrials as number);
-    this.leftOver = study
-      .getTrials({ states: ['WAITING'] })
-      .filter((t) => slotOf(t) !== null)
-      .map((t) => t.number);
+    const shared = this.options.shared === true;
+    await prepareSlotStudy(study, ASHA_KEY, this, { failRunning: !shared });
+    this.maxTrials = this.options.maxTrials ?? this.addedLimit(study) ?? (await storedLimit(study));
+    // Infinity is no JSON number: a study without a limit stores none, and joining processes refuse it.
+    if (this.options.maxTrials !== undefined || this.options.addTrials !== undefined)
+      if (Number.isFinite(this.maxTrials) && study.systemAttrs[ASHA_MAX_TRIALS_KEY] !== this.maxTrials)
+        await study.setSystemAttr(ASHA_MAX_TRIALS_KEY, this.maxTrials);
+    this.handedOut.clear();
     this.running.clear();
     this.released.length = 0;
   }
 
   async nextJob(study: Study): Promise<Job | null | 'done'> {
-    await study.refresh();
-    const left = this.leftOver.shift();
-    if (left !== undefined) return this.handOut(study.trials[left] as FrozenTrial);
-    const settings = { rungs: this.rungs, factor: this.factor, maxTrials: this.maxTrials };
-    const job = nextASHAJob(study.getTrials(), settings, study.direction);
-    if (job === null) return this.running.size > 0 ? null : 'done';
-    const slot: HyperbandSlot = {
-      iteration: 0,
-      bracket: this.rungs.length - 1,
-      round: job.rung,
-      initialEpoch: job.parent === null ? 0 : (slotOf(job.parent) as HyperbandSlot).epochs,
-      epochs: this.rungs[job.rung] as number,
-      parent: job.parent?.number ?? null,
-    };
-    const number = await createSlotTrial(study, slot, job.parent);
-    await study.refresh(); // so the next call sees the job as taken
-    return this.handOut(study.trials[number] as FrozenTrial);
+    // A dead process's RUNNING trial would hold a rung (and 'done') back for good: heartbeats decide.
+    await study.failStaleTrials();
+    for (;;) {
+      await study.refresh();
+      const trials = study.getTrials();
+      const free = trials.filter((t) => t.state === 'WAITING' && slotOf(t) !== null && !this.handedOut.has(t.number));
+      const standing = free.find((t) => standsForItsJob(t, trials, this.maxTrials));
+      const duplicate = free.find((t) => !standsForItsJob(t, trials, this.maxTrials));
+      if (duplicate !== undefined) {
+        await discardSlotTrial(study, duplicate, 'another trial stands for the same ASHA job');
+        continue;
+      }
+      if (standing !== undefined) return this.handOut(standing);
+      const settings = { rungs: this.rungs, factor: this.factor, maxTrials: this.maxTrials };
+      const job = nextASHAJob(trials, settings, study.direction);
+      if (job === null) {
+        const active = trials.some((t) => (t.state === 'RUNNING' || t.state === 'WAITING') && slotOf(t) !== null);
+        return this.running.size > 0 || active ? null : 'done';
+      }
+      const slot: HyperbandSlot = {
+        iteration: 0,
+        bracket: this.rungs.length - 1,
+        round: job.rung,
+        initialEpoch: job.parent === null ? 0 : (slotOf(job.parent) as HyperbandSlot).epochs,
+        epochs: this.rungs[job.rung] as number,
+        parent: job.parent?.number ?? null,
+      };
+      const number = await createSlotTrial(study, slot, job.parent);
+      await study.refresh(); // so the next call sees the job as taken, and so does the check below
+      const created = study.trials[number] as FrozenTrial;
+      if (standsForItsJob(created, study.getTrials(), this.maxTrials)) return this.handOut(created);
+      // Another process made the same job first: this trial is the duplicate.
+      await discardSlotTrial(study, created, 'another process made the same ASHA job first');
+    }
   }
 
   onResult(_job: Job, _result: unknown): Decision {
@@ -169,8 +211,27 @@ export class ASHAScheduler implements Scheduler {
     return this.released;
   }
 
+  /** `addTrials` beyond the configurations the study holds now, or undefined without it. */
+  private addedLimit(study: Study): number | undefined {
+    const add = this.options.addTrials;
+    return add === undefined ? undefined : startedConfigurations(study.getTrials()) + add;
+  }
+
   private handOut(trial: FrozenTrial): Job {
+    this.handedOut.add(trial.number);
     this.running.add(trial.number);
     return jobOfSlot(trial.number, slotOf(trial) as HyperbandSlot);
   }
+}
+
+/** A joining process's limit: the one the study's creator stored (read from storage: it may have come after this study was loaded). */
+async function storedLimit(study: Study): Promise<number> {
+  const stored = (await study.storage.getStudy(study.studyId)).systemAttrs[ASHA_MAX_TRIALS_KEY];
+  if (typeof stored !== 'number' || !(stored >= 1))
+    throw new InvalidArgumentError(
+      'study',
+      study.studyName,
+      `an ASHA study whose creator stored its limit of new configurations (system attribute ${ASHA_MAX_TRIALS_KEY}; start \`tfjs-tune run\` first)`,
+    );
+  return stored;
 }

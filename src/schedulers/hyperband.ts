@@ -4,7 +4,8 @@ import type { FrozenTrial } from '../trial/frozen-trial';
 import { HYPERBAND_KEY, rankTrials, slotOf, type HyperbandSlot } from '../trial/hyperband-slot';
 import { hyperbandSchedule, type HyperbandBracket } from './hyperband-schedule';
 import type { Decision, Job, JobOutcome, Scheduler } from './scheduler';
-import { BRACKETS_DONE_KEY, createSlotTrial, jobOfSlot, prepareSlotStudy, wasInterrupted } from './slot-study';
+import { discardSlotTrial, isSpent, standsForItsJob } from './slot-claims';
+import { BRACKETS_DONE_KEY, createSlotTrial, jobOfSlot, prepareSlotStudy } from './slot-study';
 
 export interface HyperbandSchedulerOptions {
   /** Epochs of a fully trained model (R in the paper): the last round of every bracket trains to it. */
@@ -15,6 +16,12 @@ export interface HyperbandSchedulerOptions {
   readonly minEpochs?: number;
   /** How many times the whole set of brackets runs. Default 1. */
   readonly iterations?: number;
+  /**
+   * Other processes run this study's jobs too (`tfjs-tune worker`): `prepare` leaves RUNNING trials
+   * to the study's heartbeats (`nextJob` fails stale ones first, shared or not). See
+   * `ASHASchedulerOptions.shared`.
+   */
+  readonly shared?: boolean;
 }
 
 /** Where the search stands: the round in progress, counted over every iteration and bracket. */
@@ -56,8 +63,10 @@ export class HyperbandScheduler implements Scheduler {
   private readonly handedOut = new Set<number>();
   private readonly released = new Set<number>();
   private cursor = 0;
+  private readonly shared: boolean;
 
   constructor(options: HyperbandSchedulerOptions) {
+    this.shared = options.shared === true;
     this.maxEpochs = options.maxEpochs;
     this.factor = options.factor ?? 3;
     this.minEpochs = options.minEpochs ?? 1;
@@ -68,16 +77,27 @@ export class HyperbandScheduler implements Scheduler {
   }
 
   async prepare(study: Study): Promise<void> {
-    await prepareSlotStudy(study, HYPERBAND_KEY, this);
+    await prepareSlotStudy(study, HYPERBAND_KEY, this, { failRunning: !this.shared });
     this.handedOut.clear();
     this.released.clear();
     this.cursor = 0;
   }
 
   async nextJob(study: Study): Promise<Job | null | 'done'> {
+    // A dead process's RUNNING trial would hold its round back for good: heartbeats decide.
+    await study.failStaleTrials();
     await study.refresh();
     for (let at = this.position(this.cursor); at !== null; at = this.position(this.cursor)) {
       const trials = await this.roundTrials(study, at);
+      // Several processes may have made the round's trials at once: the lower-numbered ones stand.
+      const configs = at.bracket.rounds[0]?.configs ?? 0;
+      const all = study.getTrials();
+      const duplicates = trials.filter((t) => t.state === 'WAITING' && !standsForItsJob(t, all, configs));
+      if (duplicates.length > 0) {
+        for (const t of duplicates) await discardSlotTrial(study, t, 'another trial stands for the same Hyperband job');
+        await study.refresh();
+        continue;
+      }
       const free = trials.find((t) => t.state === 'WAITING' && !this.handedOut.has(t.number));
       if (free !== undefined) {
         this.handedOut.add(free.number);
@@ -163,7 +183,7 @@ export class HyperbandScheduler implements Scheduler {
   }
 }
 
-/** The slot's trials that count (interrupted ones do not), in number order; `round` null: all rounds. */
+/** The slot's trials that count (interrupted and discarded ones do not), in number order; `round` null: all rounds. */
 function slotTrials(study: Study, iteration: number, bracket: number, round: number | null): FrozenTrial[] {
   return study.getTrials().filter((t) => {
     const slot = slotOf(t);
@@ -172,7 +192,7 @@ function slotTrials(study: Study, iteration: number, bracket: number, round: num
       slot.iteration === iteration &&
       slot.bracket === bracket &&
       (round === null || slot.round === round) &&
-      !wasInterrupted(t)
+      !isSpent(t)
     );
   });
 }

@@ -10,7 +10,16 @@ export interface RunSchedulerOptions {
    * trial per run, as the scheduler lists them (`releasable`); the executor frees its own states.
    */
   readonly onRelease?: (trialNumbers: readonly number[]) => void | Promise<void>;
+  /**
+   * Milliseconds: other processes run this study's jobs too (`tfjs-tune worker`). When the
+   * scheduler has nothing to start, their results may change that, so the loop asks again after
+   * this long even when no job of its own ended (and waits instead of refusing a scheduler that
+   * says null with nothing running here). Unset: only a job ending here can unblock the scheduler.
+   */
+  readonly pollInterval?: number;
 }
+
+const sleep = (ms: number): Promise<'poll'> => new Promise((resolve) => setTimeout(() => resolve('poll'), ms));
 
 /**
  * The one loop of every epoch-budget search: rebuilds the scheduler's state from the study
@@ -20,7 +29,8 @@ export interface RunSchedulerOptions {
  * scheduler how each job ended. Returns when the scheduler says 'done' and no job is running, or,
  * after the jobs in flight, once `study.stop()` was called or `shouldStart` says false (a resumed run
  * goes on from storage). With one slot, jobs run one at a time in the order the scheduler hands them
- * out, so a seed repeats a search exactly.
+ * out, so a seed repeats a search exactly. With `pollInterval`, the same loop serves one of many
+ * processes on a shared study: it also looks again every so often for what the others made possible.
  */
 export async function runScheduler(
   study: Study,
@@ -62,20 +72,30 @@ export async function runScheduler(
       await release();
       if (next === null) break;
     }
+    const poll = waitingForRunning && canStart() ? options.pollInterval : undefined;
     if (inFlight.size === 0) {
+      if (poll !== undefined) {
+        await sleep(poll);
+        continue;
+      }
       if (waitingForRunning && canStart())
         throw new TfjsTuneError(
           `scheduler "${scheduler.name}" has no job to start and none running, but did not say it is done`,
         );
       break;
     }
-    let ended: { job: Job; outcome: JobOutcome };
+    let ended: { job: Job; outcome: JobOutcome } | 'poll';
     try {
-      ended = await Promise.race(inFlight.values());
+      const waits = [
+        ...inFlight.values(),
+        ...(poll !== undefined && inFlight.size < executor.slots ? [sleep(poll)] : []),
+      ];
+      ended = await Promise.race(waits);
     } catch (e) {
       await Promise.allSettled(inFlight.values()); // the executor cannot go on: let the others end first
       throw e;
     }
+    if (ended === 'poll') continue;
     const { job, outcome } = ended;
     inFlight.delete(job.trialNumber);
     await scheduler.onJobEnd(job, outcome);

@@ -15,15 +15,20 @@ import type { Job } from './scheduler';
 export const BRACKETS_DONE_KEY = 'hyperband_brackets_done';
 /** Study system attribute of an ASHA search, whose trials carry the same slots. */
 export const ASHA_KEY = 'asha';
-/** Set on trials left RUNNING by a process that died (or failed by Ctrl-C); their slot is run again. */
+/** Set on trials left RUNNING by a process that died; their slot is run again. */
 export const INTERRUPTED_KEY = 'hyperband_interrupted';
 
 /**
- * Left RUNNING by a dead process: marked by `prepare`, by Ctrl-C, or failed by the study's heartbeat
- * check first (storages word that reason "no heartbeat ..."). Such a slot runs again.
+ * Left RUNNING by a dead process: marked by `prepare`, failed by the study's heartbeat check
+ * (storages word that reason "no heartbeat ..."), or by a Ctrl-C (the worker pool's `interrupt`,
+ * whose reason starts "interrupted": the trial is FAIL by then, so it takes no further mark). Such a
+ * slot runs again.
  */
 export function wasInterrupted(t: FrozenTrial): boolean {
-  return t.systemAttrs[INTERRUPTED_KEY] === true || (t.state === 'FAIL' && /^no heartbeat/.test(t.failReason ?? ''));
+  return (
+    t.systemAttrs[INTERRUPTED_KEY] === true ||
+    (t.state === 'FAIL' && /^(no heartbeat|interrupted)/.test(t.failReason ?? ''))
+  );
 }
 
 /** Creates the slot's trial WAITING, in one storage write with its slot (and a promoted one's params). */
@@ -65,12 +70,14 @@ async function checkStoredSchedule(study: Study, key: string, wanted: Record<str
 
 /**
  * Before a scheduler (re)starts on a study: reloads the trials, refuses a study of the other
- * schedule or stored with other settings, and fails the trials a dead process left RUNNING.
+ * schedule or stored with other settings, and fails the trials a dead process left RUNNING
+ * (unless `failRunning` is false: another process may be running them).
  */
 export async function prepareSlotStudy(
   study: Study,
   key: typeof HYPERBAND_KEY | typeof ASHA_KEY,
   settings: { readonly maxEpochs: number; readonly factor: number; readonly minEpochs: number },
+  options: { readonly failRunning?: boolean } = {},
 ): Promise<void> {
   await study.refresh();
   refuseOtherSchedule(study, key === HYPERBAND_KEY ? ASHA_KEY : HYPERBAND_KEY);
@@ -79,7 +86,8 @@ export async function prepareSlotStudy(
     factor: settings.factor,
     minEpochs: settings.minEpochs,
   });
-  await failInterrupted(study);
+  // Where other processes run the study too, a RUNNING trial may be alive: heartbeats decide.
+  if (options.failRunning !== false) await failInterrupted(study);
 }
 
 /** One study, one schedule: Hyperband and ASHA both promote the slots they find, so they must not mix. */
@@ -102,14 +110,6 @@ async function failInterrupted(study: Study): Promise<void> {
     await study.storage.setTrialState(t.trialId, 'FAIL');
   }
   if (orphans.length > 0) await study.refresh();
-}
-
-/** Ctrl-C: the trials it failed run again on resume (their slots are not spent). */
-export async function markInterrupted(study: Study, numbers: readonly number[]): Promise<void> {
-  await study.refresh();
-  for (const t of study.trials) {
-    if (numbers.includes(t.number)) await study.storage.setTrialSystemAttr(t.trialId, INTERRUPTED_KEY, true);
-  }
 }
 
 /** Deletes the checkpoints (`<checkpointDir>/trial_<n>`) of these trials: nothing will continue them. */

@@ -46,9 +46,9 @@ describe('tfjs-tune worker and run on a shared storage: refusals', () => {
     expect(r.err).toMatch(/created by `tfjs-tune run CONFIG --storage URL`/);
   });
 
-  it('refuses Hyperband, ASHA and PBT studies, which take no outside workers', async () => {
+  it('refuses PBT studies, which take no outside workers yet', async () => {
     const study = await studyWithRecord({
-      config: { ...plainConfig, scheduler: { type: 'asha' } },
+      config: { ...plainConfig, pbt: { type: 'pbt' } },
       budget: null,
       checkpointDir: dir,
       heartbeatInterval: 20,
@@ -56,7 +56,22 @@ describe('tfjs-tune worker and run on a shared storage: refusals', () => {
     await study.storage.close();
     const r = await cli(['worker', '--storage', storage, '--study', 's']);
     expect(r.code).toBe(2);
-    expect(r.err).toMatch(/Hyperband, ASHA and PBT/);
+    expect(r.err).toMatch(/without a scheduler or with Hyperband, BOHB or ASHA \(PBT and PB2 studies/);
+  });
+
+  it('refuses an ASHA study whose checkpoint folder this machine cannot reach, naming the folder and why it matters', async () => {
+    const ckpt = join(dir, 'not-mounted');
+    const study = await studyWithRecord({
+      config: { ...plainConfig, scheduler: { type: 'asha', factor: 3, minEpochs: 1 } },
+      budget: null,
+      checkpointDir: ckpt,
+      heartbeatInterval: 20,
+    });
+    await study.storage.close();
+    const r = await cli(['worker', '--storage', storage, '--study', 's']);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain(`the study's checkpoint folder "${ckpt}" is not readable and writable from this machine`);
+    expect(r.err).toMatch(/ASHA study's promotions continue the checkpoints that other machines wrote there/);
   });
 
   it("refuses a checkpoint folder that is not the study's shared one", async () => {

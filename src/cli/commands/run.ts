@@ -6,7 +6,6 @@ import { AUTO_FAMILIES, dataKindOf } from '../../../models/auto';
 import { InvalidArgumentError } from '../../errors';
 import { WorkerPool, type WorkerPoolOptions } from '../../execution/worker-pool';
 import { ashaRungs } from '../../schedulers/asha';
-import { markInterrupted } from '../../schedulers/slot-study';
 import { existingStorageFromUrl, storageFromUrl } from '../../storage/from-url';
 import { isPostgresUrl, redactStorageUrl } from '../../storage/postgres-url';
 import { createStudy } from '../../study/create-study';
@@ -261,8 +260,8 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<nu
   const onSigint = (): void => {
     interrupted = true;
     if (scheduled) study.stop();
-    interruption = (pool?.interrupt('interrupted (Ctrl-C)') ?? Promise.resolve([])).then(async (failed) => {
-      if (scheduled) await markInterrupted(study, failed);
+    // Under a scheduler the reason marks the jobs as interrupted (`wasInterrupted`): they run again.
+    interruption = (pool?.interrupt('interrupted (Ctrl-C)') ?? Promise.resolve([])).then((failed) => {
       if (!quiet && failed.length > 0) io.stderr(`\ninterrupted: trial(s) ${failed.join(', ')} marked FAIL\n`);
     });
   };

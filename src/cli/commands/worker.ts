@@ -1,8 +1,9 @@
 import { cpus } from 'node:os';
 import { extname, join } from 'node:path';
 
-import { InvalidArgumentError } from '../../errors';
-import { WorkerPool } from '../../execution/worker-pool';
+import { InvalidArgumentError, TfjsTuneError } from '../../errors';
+import { WorkerPool, type WorkerPoolOptions } from '../../execution/worker-pool';
+import { ASHA_MAX_TRIALS_KEY } from '../../schedulers/asha';
 import { redactStorageUrl } from '../../storage/postgres-url';
 import { loadStudy } from '../../study/create-study';
 import type { Study } from '../../study/study';
@@ -12,6 +13,7 @@ import { prepareConfiguredData, type PreparedData } from '../config/resolve';
 import type { CliIo } from '../io';
 import type { WorkerMessage } from '../run/protocol';
 import { checkCheckpointDir, readRunRecord, type RunRecord } from '../run/run-record';
+import { runSchedule } from '../run/run-schedule';
 
 const TRIAL_WORKER = join(__dirname, '..', 'run', `trial-worker${extname(__filename)}`);
 
@@ -28,6 +30,10 @@ Heartbeats follow the run's --heartbeat: a trial of a machine that died is faile
 after 3 intervals without one, and made up.
 Ctrl-C stops cleanly: the trials running here are marked FAIL and re-queued with the same
 parameters, so another worker (or the next start of this one) runs them; nothing else is lost.
+Hyperband, BOHB and ASHA studies: the worker runs the same scheduler as the run, deciding jobs
+from the stored trials and claiming each from storage (no job runs twice), and ends when the
+schedule is done; promotions reload checkpoints other machines wrote to the study's shared
+--checkpoints folder. PBT and PB2 studies take no outside workers yet.
 `;
 
 const POLL_MS = 1000;
@@ -83,14 +89,14 @@ export async function workerCommand(argv: readonly string[], io: CliIo): Promise
   const study = await loadStudy({ studyName, storage: storageUrl, logger: silentLogger, heartbeatInterval: heartbeat });
   try {
     const config = { ...record.config, storage: storageUrl };
-    if (config.scheduler.type !== 'none' || config.pbt !== null) {
+    if (config.pbt !== null) {
       throw new InvalidArgumentError(
         '--study',
         studyName,
-        'a study run without a scheduler or PBT (Hyperband, ASHA and PBT are driven by the `tfjs-tune run` that created them and do not take outside workers yet)',
+        'a study run without a scheduler or with Hyperband, BOHB or ASHA (PBT and PB2 studies are driven by the `tfjs-tune run` that created them and do not take outside workers yet)',
       );
     }
-    checkCheckpointDir(record.checkpointDir, study);
+    checkSharedCheckpoints(record, study);
     const workers = flagInt(args, 'workers', 1) ?? Math.max(1, cpus().length);
     // The same parts and the same encoding as the run's: both are deterministic in the config and its seed.
     const prepared = await prepareConfiguredData(config.dataset, config.seed, quiet ? silentLogger : undefined);
@@ -98,9 +104,30 @@ export async function workerCommand(argv: readonly string[], io: CliIo): Promise
       if (!quiet) io.stderr(text);
     };
     say(`worker: study "${studyName}" in ${redactStorageUrl(storageUrl)}, ${workers} thread(s)\n`);
-    return await work(study, { ...record, config }, { workers, heartbeat, prepared, say });
+    const options = { workers, heartbeat, prepared, say };
+    if (config.scheduler.type !== 'none') {
+      if (config.scheduler.type === 'asha') await awaitASHALimit(study);
+      return await workSchedule(study, { ...record, config }, options);
+    }
+    return await work(study, { ...record, config }, options);
   } finally {
     await study.storage.close();
+  }
+}
+
+/**
+ * The study's checkpoint folder must be the shared one (`checkCheckpointDir`). Under a scheduler it is also
+ * where a promotion finds its parent's model, trained on whichever machine: without it a worker could
+ * only fail its promotions, so the refusal says so.
+ */
+function checkSharedCheckpoints(record: RunRecord, study: Study): void {
+  try {
+    checkCheckpointDir(record.checkpointDir, study);
+  } catch (e) {
+    if (record.config.scheduler.type === 'none' || !(e instanceof TfjsTuneError)) throw e;
+    throw new TfjsTuneError(
+      `${e.message} (a ${record.config.scheduler.type === 'asha' ? 'ASHA' : 'Hyperband'} study's promotions continue the checkpoints that other machines wrote there)`,
+    );
   }
 }
 
@@ -178,6 +205,82 @@ async function work(study: Study, record: RunRecord, options: WorkOptions): Prom
   const c = count(study);
   options.say(
     `${interrupted ? 'interrupted' : 'done'}: study "${study.studyName}" holds ${c.complete} COMPLETE of ${record.budget ?? 'no'} budget (${c.total} trials)\n`,
+  );
+  return interrupted ? 130 : 0;
+}
+
+/**
+ * The run stores its ASHA limit of new configurations as its scheduler starts, moments after it
+ * recorded the config this worker read: a worker started at once waits for it (up to 30 s; after
+ * that the scheduler refuses the study, naming the attribute).
+ */
+async function awaitASHALimit(study: Study): Promise<void> {
+  for (let waited = 0; waited < 30_000; waited += 200) {
+    const attrs = (await study.storage.getStudy(study.studyId)).systemAttrs;
+    if (attrs[ASHA_MAX_TRIALS_KEY] !== undefined) return;
+    await sleep(200);
+  }
+}
+
+/**
+ * A Hyperband, BOHB or ASHA study: the same scheduler loop as the run's (`runSchedule`, joining), on this machine's
+ * worker threads. Jobs are decided from the stored trials and claimed from storage, so this worker,
+ * the run and any other worker never train the same job twice; ends when the study's schedule is
+ * done. Ctrl-C fails the jobs running here as interrupted, and their slots are run again (here on
+ * the next start, or by another process).
+ */
+async function workSchedule(study: Study, record: RunRecord, options: WorkOptions): Promise<number> {
+  let pool: WorkerPool | null = null;
+  let interrupted = false;
+  let interruption: Promise<void> = Promise.resolve();
+  const onSigint = (): void => {
+    interrupted = true;
+    study.stop();
+    // The reason marks the jobs as interrupted (`wasInterrupted`): they run again.
+    interruption = (pool?.interrupt('interrupted (Ctrl-C)') ?? Promise.resolve([])).then((failed) => {
+      if (failed.length > 0)
+        options.say(`\ninterrupted: trial(s) ${failed.join(', ')} marked FAIL; their jobs run again\n`);
+    });
+  };
+  const poolOptions: WorkerPoolOptions = {
+    entry: TRIAL_WORKER,
+    workerData: {
+      config: record.config,
+      data: options.prepared.data,
+      preprocessor: options.prepared.preprocessor,
+      maxTrialsInStudy: null,
+      deadline: null,
+      checkpointDir: record.checkpointDir,
+      heartbeatInterval: options.heartbeat,
+    },
+    storage: study.storage,
+    studyId: study.studyId,
+    onMessage: (m) => {
+      const message = m as WorkerMessage;
+      if (message.type === 'trial-end')
+        options.say(
+          `trial ${message.number} ${message.state}${message.epochs === undefined ? '' : ` (${message.epochs} epochs)`}${message.value === null ? '' : ` ${message.value}`}\n`,
+        );
+    },
+  };
+  process.once('SIGINT', onSigint);
+  try {
+    await runSchedule(study, record.config, {
+      workers: options.workers,
+      deadline: null,
+      checkpointDir: record.checkpointDir,
+      pool: poolOptions,
+      onPool: (p) => (pool = p),
+      joining: true,
+    });
+  } finally {
+    process.removeListener('SIGINT', onSigint);
+  }
+  await interruption;
+  await study.refresh();
+  const c = count(study);
+  options.say(
+    `${interrupted ? 'interrupted' : 'done'}: ${record.config.scheduler.type === 'asha' ? 'ASHA' : 'Hyperband'} study "${study.studyName}" holds ${c.complete} COMPLETE trials (${c.total} trials)\n`,
   );
   return interrupted ? 130 : 0;
 }

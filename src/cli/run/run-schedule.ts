@@ -23,21 +23,36 @@ export function scheduledTrials(config: RunConfig): number | null {
   return perIteration * iterations;
 }
 
-/** The scheduler a config names, as the tuners build it (`epochs` is its maxEpochs). */
-export function schedulerFor(config: RunConfig): Scheduler {
+/**
+ * The scheduler a config names, as the tuners build it (`epochs` is its maxEpochs). `joining`: for
+ * `tfjs-tune worker`, which runs the study's Hyperband or ASHA jobs beside the run that created it
+ * (ASHA: keeping to the limit of new configurations that run stored).
+ */
+export function schedulerFor(config: RunConfig, joining = false): Scheduler {
   const scheduler = config.scheduler;
   if (scheduler.type === 'none') throw new TfjsTuneError('schedulerFor: the config names no scheduler');
   const { factor, minEpochs } = scheduler;
   if (scheduler.type === 'asha')
-    return new ASHAScheduler({
-      maxEpochs: config.epochs,
-      factor,
-      minEpochs,
-      // `--resume --trials N` adds N, as for other runs; by default, a first bracket's worth.
-      addTrials: config.trials ?? factor ** (ashaRungs(config.epochs, factor, minEpochs).length - 1),
-    });
-  return new HyperbandScheduler({ maxEpochs: config.epochs, factor, minEpochs, iterations: scheduler.iterations });
+    return joining
+      ? new ASHAScheduler({ maxEpochs: config.epochs, factor, minEpochs, shared: true })
+      : new ASHAScheduler({
+          maxEpochs: config.epochs,
+          factor,
+          minEpochs,
+          // `--resume --trials N` adds N, as for other runs; by default, a first bracket's worth.
+          addTrials: config.trials ?? factor ** (ashaRungs(config.epochs, factor, minEpochs).length - 1),
+        });
+  return new HyperbandScheduler({
+    maxEpochs: config.epochs,
+    factor,
+    minEpochs,
+    iterations: scheduler.iterations,
+    ...(joining ? { shared: true } : {}),
+  });
 }
+
+/** How often a process of a shared study looks for what the others' results made possible. */
+const SHARED_POLL_MS = 1000;
 
 /**
  * `scheduler: { type: hyperband | asha }` (and `method: bohb`) in `tfjs-tune run`: this process runs
@@ -46,6 +61,12 @@ export function schedulerFor(config: RunConfig): Scheduler {
  * whenever a worker is idle, so none waits for the others. Checkpoints below `epochs` are deleted
  * once nothing will continue them (the scheduler releases them). Stops starting jobs at the deadline
  * (the rest stay for `--resume`).
+ *
+ * The same loop runs in `tfjs-tune worker` (`joining`) on other machines: every process decides its
+ * Hyperband or ASHA jobs from the stored trials and claims them from storage, and a promotion reloads its parent's
+ * checkpoint from the study's shared checkpoint folder, whichever machine trained the parent. Each
+ * process polls for what the others' results made possible, and ends when the study's jobs are all
+ * done (the run waits for the workers' last jobs).
  */
 export async function runSchedule(
   study: Study,
@@ -56,14 +77,16 @@ export async function runSchedule(
     readonly checkpointDir: string;
     readonly pool: WorkerPoolOptions;
     readonly onPool: (pool: WorkerPool) => void;
+    readonly joining?: boolean;
   },
 ): Promise<void> {
   const { deadline } = options;
-  await runSchedulerOnWorkers(study, schedulerFor(config), options.pool, {
+  await runSchedulerOnWorkers(study, schedulerFor(config, options.joining === true), options.pool, {
     workers: options.workers,
     onPool: options.onPool,
     shouldStart: () => deadline === null || Date.now() < deadline,
     onRelease: (numbers) => dropCheckpoints(numbers, options.checkpointDir),
+    pollInterval: SHARED_POLL_MS,
   });
 }
 
