@@ -138,6 +138,36 @@ interface WorkOptions {
   say: (text: string) => void;
 }
 
+/** The worker threads' pool: the run's config, data and checkpoints; a line per finished trial. */
+function poolOptionsFor(
+  study: Study,
+  record: RunRecord,
+  options: WorkOptions,
+  maxTrialsInStudy: number | null,
+): WorkerPoolOptions {
+  return {
+    entry: TRIAL_WORKER,
+    workerData: {
+      config: record.config,
+      data: options.prepared.data,
+      preprocessor: options.prepared.preprocessor,
+      maxTrialsInStudy,
+      deadline: null,
+      checkpointDir: record.checkpointDir,
+      heartbeatInterval: options.heartbeat,
+    },
+    storage: study.storage,
+    studyId: study.studyId,
+    onMessage: (m) => {
+      const message = m as WorkerMessage;
+      if (message.type === 'trial-end')
+        options.say(
+          `trial ${message.number} ${message.state}${message.epochs === undefined ? '' : ` (${message.epochs} epochs)`}${message.value === null ? '' : ` ${message.value}`}\n`,
+        );
+    },
+  };
+}
+
 /**
  * Rounds of the worker pool until the budget is met. A round may add trials up to
  * `budget + failed` (failed trials do not count toward the budget), which the storage enforces
@@ -171,28 +201,7 @@ async function work(study: Study, record: RunRecord, options: WorkOptions): Prom
         continue;
       }
       const room = cap === null ? options.workers : Math.max(1, cap - c.total);
-      pool = new WorkerPool({
-        entry: TRIAL_WORKER,
-        workerData: {
-          config: record.config,
-          data: options.prepared.data,
-          preprocessor: options.prepared.preprocessor,
-          maxTrialsInStudy: cap,
-          deadline: null,
-          checkpointDir: record.checkpointDir,
-          heartbeatInterval: options.heartbeat,
-        },
-        storage: study.storage,
-        studyId: study.studyId,
-        onMessage: (m) => {
-          const message = m as WorkerMessage;
-          if (message.type === 'trial-end') {
-            options.say(
-              `trial ${message.number} ${message.state}${message.value === null ? '' : ` ${message.value}`}\n`,
-            );
-          }
-        },
-      });
+      pool = new WorkerPool(poolOptionsFor(study, record, options, cap));
       await pool.run(Math.min(options.workers, room));
       pool = null;
       if (record.budget === null && !interrupted) break;
@@ -242,27 +251,7 @@ async function workSchedule(study: Study, record: RunRecord, options: WorkOption
         options.say(`\ninterrupted: trial(s) ${failed.join(', ')} marked FAIL; their jobs run again\n`);
     });
   };
-  const poolOptions: WorkerPoolOptions = {
-    entry: TRIAL_WORKER,
-    workerData: {
-      config: record.config,
-      data: options.prepared.data,
-      preprocessor: options.prepared.preprocessor,
-      maxTrialsInStudy: null,
-      deadline: null,
-      checkpointDir: record.checkpointDir,
-      heartbeatInterval: options.heartbeat,
-    },
-    storage: study.storage,
-    studyId: study.studyId,
-    onMessage: (m) => {
-      const message = m as WorkerMessage;
-      if (message.type === 'trial-end')
-        options.say(
-          `trial ${message.number} ${message.state}${message.epochs === undefined ? '' : ` (${message.epochs} epochs)`}${message.value === null ? '' : ` ${message.value}`}\n`,
-        );
-    },
-  };
+  const poolOptions = poolOptionsFor(study, record, options, null);
   process.once('SIGINT', onSigint);
   try {
     await runSchedule(study, record.config, {

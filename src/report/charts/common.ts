@@ -45,3 +45,10 @@ export function nested(spec: ChartSpec): ChartSpec {
   const { $schema: _schema, config: _config, background: _background, ...rest } = spec;
   return rest;
 }
+
+/** A log y-scale when a positive range spans more than 10x (learning rates usually do), else linear from the data. */
+export function valueScale(values: readonly number[]): Record<string, unknown> {
+  const lo = Math.min(...values);
+  const hi = Math.max(...values);
+  return lo > 0 && hi / lo > 10 ? { type: 'log' } : { zero: false };
+}

@@ -1,5 +1,5 @@
 import type { EpochSchedulesData } from '../data/epoch-schedules';
-import { base, r4, SMALL, STATE_SCALE, WIDTH, type ChartSpec } from './common';
+import { base, r4, SMALL, STATE_SCALE, WIDTH, type ChartSpec, valueScale } from './common';
 
 /**
  * Each scheduled hyperparameter over epochs, a step line per trial (the value holds for the whole
@@ -13,10 +13,6 @@ export function epochSchedulesChart(d: EpochSchedulesData): ChartSpec {
       const rows = (d.series[param] ?? []).flatMap((s) =>
         s.points.map((p) => ({ trial: s.number, state: s.state, epoch: p.epoch, value: r4(p.value) })),
       );
-      const values = rows.map((r) => r.value);
-      const lo = Math.min(...values);
-      const hi = Math.max(...values);
-      const log = lo > 0 && hi / lo > 10;
       return {
         width: d.params.length === 1 ? WIDTH : SMALL,
         height: SMALL,
@@ -25,7 +21,7 @@ export function epochSchedulesChart(d: EpochSchedulesData): ChartSpec {
         mark: { type: 'line', interpolate: 'step-after', opacity: 0.7, point: { filled: true, size: 12 } },
         encoding: {
           x: { field: 'epoch', type: 'quantitative', title: 'epoch' },
-          y: { field: 'value', type: 'quantitative', title: param, scale: log ? { type: 'log' } : { zero: false } },
+          y: { field: 'value', type: 'quantitative', title: param, scale: valueScale(rows.map((r) => r.value)) },
           color: { field: 'state', type: 'nominal', scale: STATE_SCALE, title: 'state' },
           detail: { field: 'trial', type: 'nominal' },
           tooltip: [{ field: 'trial' }, { field: 'epoch' }, { field: 'value', title: param }],

@@ -1,5 +1,5 @@
 import type { PBTLineageData } from '../data/pbt-lineage';
-import { base, HEIGHT, r4, SMALL, WIDTH, type ChartSpec } from './common';
+import { base, HEIGHT, r4, SMALL, WIDTH, type ChartSpec, valueScale } from './common';
 
 /**
  * PBT's lineage as a tree over epochs: one lane per member, a bar per job coloured by its score,
@@ -66,10 +66,6 @@ export function pbtScheduleChart(d: PBTLineageData): ChartSpec {
     columns: 2,
     concat: d.params.map((param) => {
       const steps = d.schedules.filter((s) => s.param === param);
-      const values = steps.map((s) => s.value);
-      const lo = Math.min(...values);
-      const hi = Math.max(...values);
-      const log = lo > 0 && hi / lo > 10;
       return {
         width: d.params.length === 1 ? WIDTH : SMALL,
         height: SMALL,
@@ -78,7 +74,7 @@ export function pbtScheduleChart(d: PBTLineageData): ChartSpec {
         mark: { type: 'line', interpolate: 'step-after', point: { filled: true, size: 16 } },
         encoding: {
           x: { field: 'epoch', type: 'quantitative', title: 'epoch' },
-          y: { field: 'value', type: 'quantitative', title: param, scale: log ? { type: 'log' } : { zero: false } },
+          y: { field: 'value', type: 'quantitative', title: param, scale: valueScale(steps.map((s) => s.value)) },
           color: { field: 'member', type: 'nominal', title: 'member' },
           detail: { field: 'member', type: 'nominal' },
           tooltip: [{ field: 'member' }, { field: 'epoch' }, { field: 'value' }],
