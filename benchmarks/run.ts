@@ -64,7 +64,12 @@ const BENCHMARKS: Readonly<Record<string, () => Promise<BenchResult>>> = {
   'storage-load': storageLoad,
   // The README's main job beside Optuna + PyTorch (#20); MAIN_JOB_QUICK=1, MAIN_JOB_SEEDS, MAIN_JOB_VARIANTS,
   // MAIN_JOB_WORKERS size it (main-job.ts).
-  'main-job': () => mainJobBenchmark(mainJobOptions(process.env, (m) => process.stderr.write(`main-job: ${m}\n`))),
+  // Saves its table after every run, so a run cut short leaves the rows it has.
+  'main-job': () =>
+    mainJobBenchmark({
+      ...mainJobOptions(process.env, (m) => process.stderr.write(`main-job: ${m}\n`)),
+      onProgress: saveResult,
+    }),
   // Its per-trial overheads as shares of a trial (#20 item 3); the same MAIN_JOB_QUICK / MAIN_JOB_VARIANTS.
   'main-job-overheads': () => {
     const o = mainJobOptions(process.env, (m) => process.stderr.write(`main-job-overheads: ${m}\n`));

@@ -23,6 +23,8 @@ export interface MainJobOptions {
   readonly variants: readonly Variant[];
   readonly workers: readonly number[];
   readonly log: (message: string) => void;
+  /** Called with the table so far after each run (the bench saves it, so a run cut short leaves its rows). */
+  readonly onProgress?: (partial: BenchResult) => void;
 }
 
 function list(env: NodeJS.ProcessEnv, name: string, fallback: string): string[] {
@@ -82,6 +84,8 @@ export async function mainJobBenchmark(options: MainJobOptions): Promise<BenchRe
   if (missing !== undefined) options.log(`Optuna + PyTorch will not run: ${missing}`);
   const dir = mkdtempSync(join(tmpdir(), 'tfjs-tune-main-job-'));
   const runs: RunRecord[] = [];
+  const planned =
+    options.seeds.length * options.variants.length * options.workers.length * (missing === undefined ? 2 : 1);
   try {
     for (const seed of options.seeds) {
       for (const variant of options.variants) {
@@ -95,15 +99,27 @@ export async function mainJobBenchmark(options: MainJobOptions): Promise<BenchRe
           const meta = { variant, workers, seed };
           options.log(`ours ${variant}, ${workers} worker(s), seed ${seed}`);
           runs.push(await runOurs(raw, meta, dir));
+          options.onProgress?.(resultOf(options, runs, missing, planned));
           if (missing !== undefined) continue;
           options.log(`theirs ${variant}, ${workers} worker(s), seed ${seed}`);
           runs.push(await runTheirs(job, dataFile, size.trials, meta, dir));
+          options.onProgress?.(resultOf(options, runs, missing, planned));
         }
       }
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+  return resultOf(options, runs, missing, null);
+}
+
+function resultOf(
+  options: MainJobOptions,
+  runs: readonly RunRecord[],
+  missing: string | undefined,
+  planned: number | null,
+): BenchResult {
+  const size = options.quick ? QUICK_JOB : FULL_JOB;
   const rows = runs.map((run) =>
     rowOf(run, commonThreshold(runs.filter((r) => r.variant === run.variant && r.seed === run.seed))),
   );
@@ -119,6 +135,7 @@ export async function mainJobBenchmark(options: MainJobOptions): Promise<BenchRe
       `best val_acc of the runs of that variant and seed, so every run reaches it; s to threshold: from`,
       `launch to the first trial completing at or above it. Ratios are medians over seeds.`,
       missing === undefined ? '' : `Optuna + PyTorch did not run here: ${missing}.`,
+      planned === null ? '' : `Partial: ${runs.length} of ${planned} runs so far.`,
     ]
       .filter((l) => l !== '')
       .join(' '),
