@@ -6,7 +6,7 @@
  * MAIN_JOB_VARIANTS=default,batch-norm, MAIN_JOB_WORKERS=1,2.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { prepareConfiguredData } from '../../src/cli/config/resolve';
@@ -84,6 +84,7 @@ export async function mainJobBenchmark(options: MainJobOptions): Promise<BenchRe
   if (missing !== undefined) options.log(`Optuna + PyTorch will not run: ${missing}`);
   const dir = mkdtempSync(join(tmpdir(), 'tfjs-tune-main-job-'));
   const runs: RunRecord[] = [];
+  const machine = { started: new Date().toISOString(), cores: cpus().length, load: loadavg()[0] ?? Number.NaN };
   const planned =
     options.seeds.length * options.variants.length * options.workers.length * (missing === undefined ? 2 : 1);
   try {
@@ -99,26 +100,29 @@ export async function mainJobBenchmark(options: MainJobOptions): Promise<BenchRe
           const meta = { variant, workers, seed };
           options.log(`ours ${variant}, ${workers} worker(s), seed ${seed}`);
           runs.push(await runOurs(raw, meta, dir));
-          options.onProgress?.(resultOf(options, runs, missing, planned));
+          options.onProgress?.(resultOf(options, runs, missing, machine, planned));
           if (missing !== undefined) continue;
           options.log(`theirs ${variant}, ${workers} worker(s), seed ${seed}`);
           runs.push(await runTheirs(job, dataFile, size.trials, meta, dir));
-          options.onProgress?.(resultOf(options, runs, missing, planned));
+          options.onProgress?.(resultOf(options, runs, missing, machine, planned));
         }
       }
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  return resultOf(options, runs, missing, null);
+  return resultOf(options, runs, missing, machine, null);
 }
 
 function resultOf(
   options: MainJobOptions,
   runs: readonly RunRecord[],
   missing: string | undefined,
+  machine: { started: string; cores: number; load: number },
   planned: number | null,
 ): BenchResult {
+  const loadNow = loadavg()[0] ?? Number.NaN;
+  const shared = Math.max(machine.load, loadNow) > machine.cores;
   const size = options.quick ? QUICK_JOB : FULL_JOB;
   const rows = runs.map((run) =>
     rowOf(run, commonThreshold(runs.filter((r) => r.variant === run.variant && r.seed === run.seed))),
@@ -134,6 +138,8 @@ function resultOf(
       `${options.seeds.join(', ')}. ms / epoch: training and validation of one epoch. Threshold: the lowest`,
       `best val_acc of the runs of that variant and seed, so every run reaches it; s to threshold: from`,
       `launch to the first trial completing at or above it. Ratios are medians over seeds.`,
+      `Started ${machine.started} on ${machine.cores} cores; 1-minute load average ${machine.load.toFixed(1)} at the`,
+      `start and ${loadNow.toFixed(1)} when this table was written${shared ? ' (the cores were shared with other work)' : ''}.`,
       missing === undefined ? '' : `Optuna + PyTorch did not run here: ${missing}.`,
       planned === null ? '' : `Partial: ${runs.length} of ${planned} runs so far.`,
     ]
