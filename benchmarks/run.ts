@@ -25,6 +25,8 @@ import { storageLoad } from './storage/storage-load';
 import { saveResult, toMarkdown, type BenchResult } from './result';
 import { tabularBenchmark } from './tabular/tabular';
 import { dartsBenchmark } from './darts/darts-bench';
+import { mainJobBenchmark, mainJobOptions } from './main-job/main-job';
+import { mainJobOverheads } from './main-job/overheads';
 
 const BENCHMARKS: Readonly<Record<string, () => Promise<BenchResult>>> = {
   'ask-tell-overhead': askTellOverhead,
@@ -60,6 +62,19 @@ const BENCHMARKS: Readonly<Record<string, () => Promise<BenchResult>>> = {
   'auto-ensemble-tabular': () => autoEnsembleBenchmark('tabular'),
   'auto-ensemble-cifar': () => autoEnsembleBenchmark('cifar'),
   'storage-load': storageLoad,
+  // The README's main job beside Optuna + PyTorch (#20); MAIN_JOB_QUICK=1, MAIN_JOB_SEEDS, MAIN_JOB_VARIANTS,
+  // MAIN_JOB_WORKERS size it (main-job.ts).
+  // Saves its table after every run, so a run cut short leaves the rows it has.
+  'main-job': () =>
+    mainJobBenchmark({
+      ...mainJobOptions(process.env, (m) => process.stderr.write(`main-job: ${m}\n`)),
+      onProgress: saveResult,
+    }),
+  // Its per-trial overheads as shares of a trial (#20 item 3); the same MAIN_JOB_QUICK / MAIN_JOB_VARIANTS.
+  'main-job-overheads': () => {
+    const o = mainJobOptions(process.env, (m) => process.stderr.write(`main-job-overheads: ${m}\n`));
+    return mainJobOverheads(o);
+  },
   // DARTS_BENCH_SEEDS, DARTS_BENCH_RANDOM, DARTS_BENCH_N, DARTS_BENCH_EPOCHS size it.
   darts: () => dartsBenchmark((m) => process.stderr.write(`darts: ${m}\n`)),
   // Ten splits by default; TABULAR_SEEDS=0,1,2 for others.

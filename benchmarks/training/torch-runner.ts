@@ -9,8 +9,9 @@ import { join } from 'node:path';
 
 import type { CaseName } from './zoo-cases';
 
-const PYTHON = '/usr/bin/python3';
-const ONE_THREAD = { OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1', MKL_NUM_THREADS: '1' };
+export const PYTHON = '/usr/bin/python3';
+/** One thread per process, set before Python imports torch or numpy. */
+export const ONE_THREAD = { OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1', MKL_NUM_THREADS: '1' };
 
 export interface TorchTiming {
   readonly torch: string;
@@ -21,19 +22,35 @@ export interface TorchTiming {
   readonly samplesPerSec: number;
 }
 
-/** The script's path, whether this runs from the sources or from dist/ (where no .py is copied). */
+/**
+ * A benchmark's Python script by its path under benchmarks/, whether this runs from the sources or
+ * from dist/ (where no .py is copied): looked up beside the sources from the working directory.
+ */
+export function benchScript(relative: string): string | undefined {
+  return [join(__dirname, '..', relative), join(process.cwd(), 'benchmarks', relative)].find((p) => existsSync(p));
+}
+
 function scriptPath(): string | undefined {
-  return [join(__dirname, 'torch_anchor.py'), join(process.cwd(), 'benchmarks', 'training', 'torch_anchor.py')].find(
-    (p) => existsSync(p),
-  );
+  return benchScript(join('training', 'torch_anchor.py'));
 }
 
 /** Why torch cannot run here, or undefined when it can. */
 export function torchUnavailable(): string | undefined {
-  if (!existsSync(PYTHON)) return `${PYTHON} not found`;
   if (scriptPath() === undefined) return 'torch_anchor.py not found';
-  const probe = spawnSync(PYTHON, ['-c', 'import torch'], { encoding: 'utf8', env: { ...process.env, ...ONE_THREAD } });
-  return probe.status === 0 ? undefined : `${PYTHON} cannot import torch (apt-get install -y python3-torch)`;
+  return pythonLacks({ torch: 'python3-torch' });
+}
+
+/** Why `/usr/bin/python3` cannot import these modules (module → Debian package), or undefined. */
+export function pythonLacks(modules: Readonly<Record<string, string>>): string | undefined {
+  if (!existsSync(PYTHON)) return `${PYTHON} not found`;
+  for (const [module, pkg] of Object.entries(modules)) {
+    const probe = spawnSync(PYTHON, ['-c', `import ${module}`], {
+      encoding: 'utf8',
+      env: { ...process.env, ...ONE_THREAD },
+    });
+    if (probe.status !== 0) return `${PYTHON} cannot import ${module} (apt-get install -y ${pkg})`;
+  }
+  return undefined;
 }
 
 /** Times `steps` Adam steps (after `warmup` more) of the torch twin of `model`; a string says why not. */

@@ -55,26 +55,68 @@ class Mlp(nn.Module):
         return [self.d0.weight, self.d1.weight]
 
 
-class Cnn(nn.Module):
-    """models/cnn.ts defaults: 2 × (conv 3×3 same, relu, L2 → max-pool 2) with 16, 32 filters,
-    global average pooling, dense 64 relu, dropout 0.1, dense 10."""
+CNN_DEFAULTS = {
+    "filters": 16,
+    "num_blocks": 2,
+    "kernel_size": 3,
+    "activation": "relu",
+    "pooling": "max",
+    "batch_norm": False,
+    "dense_units": 64,
+    "dropout": 0.1,
+    "l2": L2,
+}
 
-    def __init__(self, classes=10):
+
+class ZooCnn(nn.Module):
+    """models/cnn.ts for any of its parameters: `num_blocks` × (conv k×k same (→ batch norm) →
+    activation → pool 2), doubling the filters per block, global average pooling, dense
+    `dense_units` with the activation, dropout, dense `classes`. Initialised as tfjs does (He normal
+    convs and hidden dense, Glorot uniform output, zero biases); batch norm with Keras's momentum
+    0.99 and epsilon 1e-3; the L2 penalty on the conv kernels. Also the main-job benchmark's model."""
+
+    def __init__(self, params=None, in_channels=3, classes=10):
         super().__init__()
-        self.c0 = nn.Conv2d(3, 16, 3, padding=1)
-        self.c1 = nn.Conv2d(16, 32, 3, padding=1)
-        self.dense = nn.Linear(32, 64)
-        self.out = nn.Linear(64, classes)
-        self.drop = nn.Dropout(0.1)
+        p = {**CNN_DEFAULTS, **(params or {})}
+        self.act = F.relu if p["activation"] == "relu" else F.elu
+        self.pool = F.max_pool2d if p["pooling"] == "max" else F.avg_pool2d
+        self.l2 = p["l2"]
+        k = p["kernel_size"]
+        convs, norms = [], []
+        channels, filters = in_channels, p["filters"]
+        for _ in range(p["num_blocks"]):
+            convs.append(nn.Conv2d(channels, filters, k, padding=k // 2))
+            if p["batch_norm"]:
+                norms.append(nn.BatchNorm2d(filters, eps=1e-3, momentum=0.01))
+            channels, filters = filters, filters * 2
+        self.convs = nn.ModuleList(convs)
+        self.norms = nn.ModuleList(norms)
+        self.dense = nn.Linear(channels, p["dense_units"])
+        self.out = nn.Linear(p["dense_units"], classes)
+        self.drop = nn.Dropout(p["dropout"])
+        for layer in [*convs, self.dense]:
+            nn.init.kaiming_normal_(layer.weight, nonlinearity="relu")
+            nn.init.zeros_(layer.bias)
+        nn.init.xavier_uniform_(self.out.weight)
+        nn.init.zeros_(self.out.bias)
 
     def forward(self, x):
-        x = F.max_pool2d(F.relu(self.c0(x)), 2)
-        x = F.max_pool2d(F.relu(self.c1(x)), 2)
+        for i, conv in enumerate(self.convs):
+            x = conv(x)
+            if self.norms:
+                x = self.norms[i](x)
+            x = self.pool(self.act(x), 2)
         x = x.mean(dim=(2, 3))
-        return self.out(self.drop(F.relu(self.dense(x))))
+        return self.out(self.drop(self.act(self.dense(x))))
 
     def regularised(self):
-        return [self.c0.weight, self.c1.weight]
+        return [c.weight for c in self.convs]
+
+
+def Cnn(classes=10):
+    """models/cnn.ts defaults: 2 × (conv 3×3 same, relu, L2 → max-pool 2) with 16, 32 filters,
+    global average pooling, dense 64 relu, dropout 0.1, dense 10."""
+    return ZooCnn(CNN_DEFAULTS, 3, classes)
 
 
 class Lstm(nn.Module):
@@ -146,8 +188,9 @@ def train_step(model, opt, x, y):
     opt.zero_grad(set_to_none=True)
     logits = model(x)
     loss = F.cross_entropy(logits, y)
+    l2 = getattr(model, "l2", L2)
     for w in model.regularised():
-        loss = loss + L2 * (w * w).sum()
+        loss = loss + l2 * (w * w).sum()
     loss.backward()
     opt.step()
     # tfjs's trainOnBatch also returns the accuracy metric and reads the loss back.

@@ -1,57 +1,103 @@
 import { InvalidArgumentError } from '../errors';
-import { dashboardCommand, dashboardHelp } from './commands/dashboard';
-import { evaluateCommand, evaluateHelp } from './commands/evaluate';
-import { exportCommand, exportHelp } from './commands/export';
-import { exportModelCommand, exportModelHelp } from './commands/export-model';
-import { predictCommand, predictHelp } from './commands/predict';
-import { importCommand, importHelp } from './commands/import';
-import { initCommand, initHelp } from './commands/init';
-import { reportCommand, reportHelp } from './commands/report';
-import { runCommand, runHelp } from './commands/run';
-import { studiesCommand, studiesHelp } from './commands/studies';
-import { trialsCommand, trialsHelp } from './commands/trials';
-import { workerCommand, workerHelp } from './commands/worker';
 import { processIo, type CliIo } from './io';
 
 type Handler = (argv: readonly string[], io: CliIo) => Promise<number>;
 
-/** The command table: each verb is a small handler with its own help text. */
-const COMMANDS: Readonly<Record<string, { summary: string; help: string; run: Handler }>> = {
+/** A command's module, loaded only when the command runs or its help is asked for. */
+interface CommandModule {
+  readonly run: Handler;
+  readonly help: string;
+}
+
+/**
+ * The command table: each verb is a small handler with its own help text. Its module is loaded
+ * when the verb runs, so `tfjs-tune --help` or `tfjs-tune studies` does not pay for tfjs, vega or
+ * the worker pool (loading every command took about a second of each launch).
+ */
+const COMMANDS: Readonly<Record<string, { summary: string; load: () => Promise<CommandModule> }>> = {
   init: {
     summary: 'write an example config (cifar-cnn, tabular-mlp, ...) to start from',
-    help: initHelp,
-    run: initCommand,
+    load: async () => {
+      const m = await import('./commands/init');
+      return { run: m.initCommand, help: m.initHelp };
+    },
   },
-  run: { summary: 'tune a zoo model on a dataset from a config file', help: runHelp, run: runCommand },
+  run: {
+    summary: 'tune a zoo model on a dataset from a config file',
+    load: async () => {
+      const m = await import('./commands/run');
+      return { run: m.runCommand, help: m.runHelp };
+    },
+  },
   worker: {
     summary: 'join a study on a shared storage and train its trials here',
-    help: workerHelp,
-    run: workerCommand,
+    load: async () => {
+      const m = await import('./commands/worker');
+      return { run: m.workerCommand, help: m.workerHelp };
+    },
   },
   evaluate: {
     summary: "score a study's model on held-out data (metrics, per-class scores, confusion matrix)",
-    help: evaluateHelp,
-    run: evaluateCommand,
+    load: async () => {
+      const m = await import('./commands/evaluate');
+      return { run: m.evaluateCommand, help: m.evaluateHelp };
+    },
   },
-  predict: { summary: "write a study's predictions for a CSV file", help: predictHelp, run: predictCommand },
+  predict: {
+    summary: "write a study's predictions for a CSV file",
+    load: async () => {
+      const m = await import('./commands/predict');
+      return { run: m.predictCommand, help: m.predictHelp };
+    },
+  },
   'export-model': {
     summary: "write a study's model as a tfjs layers model (+ preprocess.json) for tf.loadLayersModel",
-    help: exportModelHelp,
-    run: exportModelCommand,
+    load: async () => {
+      const m = await import('./commands/export-model');
+      return { run: m.exportModelCommand, help: m.exportModelHelp };
+    },
   },
-  studies: { summary: 'list the studies in a storage', help: studiesHelp, run: studiesCommand },
-  trials: { summary: 'print the trials of a study (table, csv, json)', help: trialsHelp, run: trialsCommand },
-  report: { summary: "write a study's charts and trial table as one HTML file", help: reportHelp, run: reportCommand },
+  studies: {
+    summary: 'list the studies in a storage',
+    load: async () => {
+      const m = await import('./commands/studies');
+      return { run: m.studiesCommand, help: m.studiesHelp };
+    },
+  },
+  trials: {
+    summary: 'print the trials of a study (table, csv, json)',
+    load: async () => {
+      const m = await import('./commands/trials');
+      return { run: m.trialsCommand, help: m.trialsHelp };
+    },
+  },
+  report: {
+    summary: "write a study's charts and trial table as one HTML file",
+    load: async () => {
+      const m = await import('./commands/report');
+      return { run: m.reportCommand, help: m.reportHelp };
+    },
+  },
   export: {
     summary: 'write studies as an Optuna journal file (optuna-dashboard opens it)',
-    help: exportHelp,
-    run: exportCommand,
+    load: async () => {
+      const m = await import('./commands/export');
+      return { run: m.exportCommand, help: m.exportHelp };
+    },
   },
-  import: { summary: 'add the studies of an Optuna journal file to a storage', help: importHelp, run: importCommand },
+  import: {
+    summary: 'add the studies of an Optuna journal file to a storage',
+    load: async () => {
+      const m = await import('./commands/import');
+      return { run: m.importCommand, help: m.importHelp };
+    },
+  },
   dashboard: {
     summary: 'serve a live local web app over a storage (127.0.0.1)',
-    help: dashboardHelp,
-    run: dashboardCommand,
+    load: async () => {
+      const m = await import('./commands/dashboard');
+      return { run: m.dashboardCommand, help: m.dashboardHelp };
+    },
   },
 };
 
@@ -89,7 +135,8 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
   const [verb, ...rest] = argv;
   if (verb === undefined || verb === '--help' || verb === '-h' || verb === 'help') {
     const topic = verb === 'help' ? rest[0] : undefined;
-    io.stdout(topic !== undefined && COMMANDS[topic] ? COMMANDS[topic].help : mainHelp());
+    const known = topic !== undefined ? COMMANDS[topic] : undefined;
+    io.stdout(known !== undefined ? (await known.load()).help : mainHelp());
     return 0;
   }
   if (verb === '--version' || verb === '-v') {
@@ -101,13 +148,14 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
     io.stderr(`tfjs-tune: error: unknown command "${verb}"; expected one of ${Object.keys(COMMANDS).join(', ')}\n`);
     return 2;
   }
-  if (rest.includes('--help') || rest.includes('-h')) {
-    io.stdout(command.help);
-    return 0;
-  }
   try {
+    const loaded = await command.load();
+    if (rest.includes('--help') || rest.includes('-h')) {
+      io.stdout(loaded.help);
+      return 0;
+    }
     // --verbose is global (the main help lists it): every command accepts it, the new ones too.
-    return await command.run(
+    return await loaded.run(
       rest.filter((a) => a !== '--verbose'),
       io,
     );

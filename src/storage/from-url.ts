@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { InvalidArgumentError, StudyNotFoundError } from '../errors';
 import type { Storage } from './base';
 import { InMemoryStorage } from './memory';
-import { PostgresStorage } from './postgres';
+import type { PostgresStorage } from './postgres';
 import { isPostgresUrl, redactStorageUrl } from './postgres-url';
 import { SqliteStorage } from './sqlite';
 
@@ -49,6 +49,15 @@ export function storageFromUrl(url: string | Storage | undefined): Storage {
     return new SqliteStorage(sqlite[1] as string, sync === undefined ? {} : { synchronous: sync });
   }
   if (/\.(db|sqlite3?)$/.test(url) && !url.includes('://')) return new SqliteStorage(url);
-  if (isPostgresUrl(url)) return new PostgresStorage(url);
+  if (isPostgresUrl(url)) return new (postgresStorageClass())(url);
   throw new InvalidArgumentError('storage', redactStorageUrl(url), STORAGE_URL_FORMS);
+}
+
+/**
+ * `pg` and its type parsers are loaded for a PostgreSQL URL only: every other launch of the CLI
+ * and every trial worker thread would pay for them and never use them.
+ */
+function postgresStorageClass(): typeof PostgresStorage {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use, see above
+  return (require('./postgres') as { PostgresStorage: typeof PostgresStorage }).PostgresStorage;
 }

@@ -106,6 +106,33 @@ describe('tfjs-tune CLI', () => {
     expect((await cli(['trials', '--help'])).out).toMatch(/--format/);
   });
 
+  it("help <cmd> and <cmd> --help print that command's help; unknown topics the main help", async () => {
+    for (const verb of ['run', 'studies', 'trials', 'report', 'worker', 'import', 'export', 'init']) {
+      const viaHelp = await cli(['help', verb]);
+      expect(viaHelp.code).toBe(0);
+      expect(viaHelp.out).toMatch(new RegExp(`Usage: tfjs-tune ${verb}\\b`));
+      expect((await cli([verb, '--help'])).out).toBe(viaHelp.out);
+    }
+    expect((await cli(['help', 'nope'])).out).toMatch(/^tfjs-tune — hyperparameter tuning/);
+  });
+
+  it('--help and a light command load neither tfjs nor pg (command modules load when they run)', async () => {
+    await jest.isolateModulesAsync(async () => {
+      jest.doMock('@tensorflow/tfjs', () => {
+        throw new Error('tfjs was loaded');
+      });
+      jest.doMock('pg', () => {
+        throw new Error('pg was loaded');
+      });
+      const isolated = await import('../../src/cli/main');
+      let out = '';
+      const io = { stdout: (t: string) => (out += t), stderr: (t: string) => (out += t) };
+      expect(await isolated.main(['--help'], io)).toBe(0);
+      expect(await isolated.main(['studies', '--storage', storage], io)).toBe(0);
+      expect(out).toMatch(/alpha/);
+    });
+  });
+
   it('the built bin runs (npm ci builds it through prepare)', () => {
     const bin = join(__dirname, '..', '..', 'dist', 'src', 'cli', 'bin.js');
     expect(existsSync(bin)).toBe(true);
