@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 
-import { fusedDense, registerTrainingOps } from '../src/training/backend';
+import { fusedBatchNormalization, fusedDense, registerTrainingOps } from '../src/training/backend';
 import type { BuildContext, HyperModel, Params, SuggestApi } from '../src/training/hyper-model';
 import { OPTIMIZERS, bool, compileModel, l2, num, outputLayer, seedStream, str } from './common';
 import { seededDropout } from './seeded-dropout';
@@ -70,7 +70,7 @@ export const mlp: HyperModel = {
         // PyTorch's running-statistics rate (Keras' momentum 0.9, not its 0.99): a table of a few
         // hundred rows gives a few steps per epoch, and at 0.99 the inference-mode statistics are
         // still mostly their initial values after a whole trial, so validation scores are noise.
-        model.add(tf.layers.batchNormalization({ momentum: 0.9 }));
+        model.add(fusedBatchNormalization({ momentum: 0.9 }));
         model.add(tf.layers.activation({ activation }));
       }
       if (dropout > 0) model.add(seededDropout({ rate: dropout, seed: nextSeed() }));
