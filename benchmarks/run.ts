@@ -10,6 +10,7 @@ import { samplerBenchmark } from './samplers/run-samplers';
 import { multiObjectiveBenchmark } from './multi-objective/run-multi-objective';
 import { workerScaling } from './workers';
 import { gpScaling } from './gp-scaling';
+import { gpSideBySide } from './gp/gp-side-by-side';
 import { trainingThroughput } from './training/throughput';
 import { tunerOverhead } from './training/tuner-overhead';
 import { trainingStepProfile } from './training/step-profile';
@@ -48,6 +49,8 @@ const BENCHMARKS: Readonly<Record<string, () => Promise<BenchResult>>> = {
   'multi-objective': () => multiObjectiveBenchmark(),
   'worker-scaling': () => workerScaling(),
   'gp-scaling': gpScaling,
+  // Ours and current Optuna's GPSampler on a few problems (GP_SIDE_PROBLEMS, GP_SIDE_SEEDS, OPTUNA_CURRENT).
+  'gp-side-by-side': gpSideBySide,
   'training-throughput': () => trainingThroughput(),
   'tuner-overhead': () => tunerOverhead(),
   'training-step-profile': () => trainingStepProfile(),

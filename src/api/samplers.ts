@@ -16,7 +16,7 @@ export type { TPESamplerOptions } from '../samplers/tpe/options';
 export { QMCSampler } from '../samplers/qmc';
 export type { QMCSamplerOptions, QMCType } from '../samplers/qmc';
 export { GPSampler } from '../samplers/gp';
-export type { GPSamplerOptions } from '../samplers/gp';
+export type { GPSamplerOptions, GPStartup } from '../samplers/gp';
 export type { AcquisitionName } from '../gp/acquisition';
 export type { KernelName } from '../gp/kernels';
 export type { BatchStrategy } from '../gp/suggest';

@@ -30,15 +30,16 @@ export interface LBFGSResult {
 }
 
 /**
- * Minimises a smooth function of a few variables (the kernel hyperparameters) by limited-memory BFGS
- * with an Armijo backtracking line search, projecting onto box bounds. Plain float64 JS: the
- * dimension is small and the cost is in `f`, which does its work as tensor ops.
+ * The iterations of L-BFGS as a generator: it yields each point it needs evaluated and takes that
+ * point's value and gradient back through `next`, and returns the result. Written this way so that
+ * one driver evaluates a single search ({@link minimizeLBFGS}) and another runs many in lockstep,
+ * each round's points in one batched call ({@link minimizeLBFGSBatched}). A yielded point must not
+ * be modified by the caller.
  */
-export function minimizeLBFGS(
-  f: (x: Float64Array) => ValueAndGradient,
+export function* lbfgsSteps(
   x0: Float64Array,
   options: LBFGSOptions,
-): LBFGSResult {
+): Generator<Float64Array, LBFGSResult, ValueAndGradient> {
   const n = x0.length;
   const gtol = options.gtol ?? 1e-5;
   const ftol = options.ftol ?? 1e-10;
@@ -54,7 +55,7 @@ export function minimizeLBFGS(
     return x;
   };
   let x = project(x0.slice());
-  let cur = f(x);
+  let cur: ValueAndGradient = yield x;
   let evaluations = 1;
   let iterations = 0;
   if (!Number.isFinite(cur.value)) return { x, value: Infinity, iterations, evaluations };
@@ -91,13 +92,14 @@ export function minimizeLBFGS(
     // A float32 objective is noisy at ~1e-6 relative: past a few halvings the step is lost in that
     // noise, and the right answer is to stop rather than to keep shrinking it.
     for (let tries = 0; tries <= maxBacktracks && evaluations < maxEvaluations; tries++) {
-      xn = project(x.map((xi, i) => xi + t * (d[i] as number)));
-      const trial = f(xn);
+      const xt = project(x.map((xi, i) => xi + t * (d[i] as number)));
+      const trial: ValueAndGradient = yield xt;
       evaluations++;
       let decrease = 0;
-      for (let i = 0; i < n; i++) decrease += (g[i] as number) * ((xn[i] as number) - (x[i] as number));
+      for (let i = 0; i < n; i++) decrease += (g[i] as number) * ((xt[i] as number) - (x[i] as number));
       if (Number.isFinite(trial.value) && trial.value <= cur.value + 1e-4 * decrease) {
         next = trial;
+        xn = xt;
         break;
       }
       t *= 0.5;
@@ -120,6 +122,58 @@ export function minimizeLBFGS(
     if (improvement <= ftol * Math.max(1, Math.abs(cur.value))) break;
   }
   return { x, value: cur.value, iterations, evaluations };
+}
+
+/**
+ * Minimises a smooth function of a few variables (the kernel hyperparameters) by limited-memory BFGS
+ * with an Armijo backtracking line search, projecting onto box bounds. Plain float64 JS: the
+ * dimension is small and the cost is in `f`, which does its work as tensor ops.
+ */
+export function minimizeLBFGS(
+  f: (x: Float64Array) => ValueAndGradient,
+  x0: Float64Array,
+  options: LBFGSOptions,
+): LBFGSResult {
+  const steps = lbfgsSteps(x0, options);
+  let request = steps.next();
+  while (request.done !== true) request = steps.next(f(request.value));
+  return request.value;
+}
+
+/**
+ * Many independent L-BFGS searches run in lockstep: each round, the point every unfinished search
+ * asks for goes to `f` in one call, with the indices of the searches asking (one batched tensor op
+ * for an acquisition function), so k
+ * searches cost about as many calls as the longest of them rather than their sum.
+ */
+export function minimizeLBFGSBatched(
+  f: (xs: readonly Float64Array[], searches: readonly number[]) => readonly ValueAndGradient[],
+  x0s: readonly Float64Array[],
+  options: LBFGSOptions,
+): LBFGSResult[] {
+  const searches = x0s.map((x0) => lbfgsSteps(x0, options));
+  const results: (LBFGSResult | null)[] = x0s.map(() => null);
+  let requests = searches.map((s) => s.next());
+  for (;;) {
+    const open = requests.flatMap((r, i) => (r.done === true ? [] : [i]));
+    requests.forEach((r, i) => {
+      if (r.done === true) results[i] = r.value;
+    });
+    if (open.length === 0) break;
+    const answers = f(
+      open.map((i) => (requests[i] as IteratorYieldResult<Float64Array>).value),
+      open,
+    );
+    const nextRequests = requests.slice();
+    open.forEach(
+      (i, k) =>
+        (nextRequests[i] = (searches[i] as Generator<Float64Array, LBFGSResult, ValueAndGradient>).next(
+          answers[k] as ValueAndGradient,
+        )),
+    );
+    requests = nextRequests;
+  }
+  return results as LBFGSResult[];
 }
 
 /** -H g by the two-loop recursion, H the L-BFGS inverse-Hessian estimate. */

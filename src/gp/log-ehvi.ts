@@ -24,7 +24,7 @@ export class LogEHVI {
   /**
    * @param front observed standardised objective vectors (any, dominated ones included; larger better)
    * @param samples S fixed standard-normal vectors, one per sample, each of length m
-   * @param reference the loss-space reference point (default: 10 % beyond the worst observed value of each objective)
+   * @param reference the loss-space reference point (default {@link referencePoint}'s, as Optuna's)
    */
   constructor(
     front: readonly ArrayLike<number>[],
@@ -123,20 +123,17 @@ export class LogEHVI {
 }
 
 /**
- * 10 % of each objective's observed range beyond its worst loss (a constant objective: 10 % of its
- * magnitude, at least 1e-6), so the front's extreme points still improve something.
+ * Optuna's reference point (`_get_reference_point` in optuna/_gp/acqf.py): each objective's worst
+ * loss w (standardised, so about 1 to 2), moved away by 10 % of |w| — 1.1 w when positive, 0.9 w
+ * when negative — and, where w is 0, by a hair, so every observed point lies strictly inside.
  */
 export function referencePoint(losses: readonly Float64Array[], m: number): Float64Array {
   const ref = new Float64Array(m);
   for (let j = 0; j < m; j++) {
     let worst = -Infinity;
-    let best = Infinity;
-    for (const l of losses) {
-      worst = Math.max(worst, l[j] as number);
-      best = Math.min(best, l[j] as number);
-    }
-    if (!Number.isFinite(worst)) worst = best = 0;
-    ref[j] = worst + Math.max(0.1 * (worst - best), 0.1 * Math.abs(worst), 1e-6);
+    for (const l of losses) worst = Math.max(worst, l[j] as number);
+    if (!Number.isFinite(worst)) worst = 0;
+    ref[j] = Math.max(1.1 * worst, 0.9 * worst, worst + 1e-9);
   }
   return ref;
 }

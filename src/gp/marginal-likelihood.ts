@@ -105,12 +105,26 @@ export interface HyperparameterFitOptions {
 }
 
 /**
- * The matrix that expands one lengthscale per parameter to one per encoded column (a matMul: the
- * gather's gradient needs UnsortedSegmentSum, which the wasm backend lacks). Callers dispose it.
+ * Per column, the factor between its inverse squared lengthscale and its parameter's: 1/2 on the
+ * columns of a categorical with several choices, 1 elsewhere. Two different one-hot vectors are at
+ * squared distance 2, so halving makes a change of choice count w, the Hamming distance Optuna's
+ * kernel uses, and Optuna's prior on w means the same thing here.
+ */
+export function columnFactors(columnParam: ArrayLike<number>): Float64Array {
+  const width = new Map<number, number>();
+  Array.from(columnParam).forEach((p) => width.set(p, (width.get(p) ?? 0) + 1));
+  return Float64Array.from(columnParam, (p) => ((width.get(p) ?? 1) > 1 ? 0.5 : 1));
+}
+
+/**
+ * The matrix that expands one inverse squared lengthscale per parameter to one per encoded column
+ * (times {@link columnFactors}; a matMul: the gather's gradient needs UnsortedSegmentSum, which the
+ * wasm backend lacks). Callers dispose it.
  */
 export function lengthscaleExpansion(columnParam: ArrayLike<number>, params: number): tf.Tensor2D {
+  const factors = columnFactors(columnParam);
   const ones = new Float32Array(params * columnParam.length);
-  Array.from(columnParam).forEach((p, c) => (ones[p * columnParam.length + c] = 1));
+  Array.from(columnParam).forEach((p, c) => (ones[p * columnParam.length + c] = factors[c] as number));
   return tf.tensor2d(ones, [params, columnParam.length]);
 }
 
@@ -204,10 +218,13 @@ export function fitHyperparameters(
   }
 }
 
-/** lengthscale 1 on every parameter, unit signal variance, noise 1e-2 (Optuna's default start). */
+/**
+ * Optuna's default start (`fit_kernel_params`: every kernel parameter 1): inverse squared
+ * lengthscale 1 on every parameter, unit signal variance, noise variance 1 (raw log(1 - MIN_NOISE)).
+ */
 function defaultStart(params: number, dim: number): Float64Array {
   const s = new Float64Array(dim);
-  if (dim > params + 1) s[params + 1] = Math.log(1e-2);
+  if (dim > params + 1) s[params + 1] = Math.log(1 - MIN_NOISE);
   return s;
 }
 
@@ -217,8 +234,9 @@ function toHyperparameters(
   params: number,
   deterministic: boolean,
 ): GPHyperparameters {
+  const factors = columnFactors(columnParam);
   const isl = new Float64Array(columnParam.length);
-  columnParam.forEach((p, c) => (isl[c] = Math.exp(raw[p] as number)));
+  columnParam.forEach((p, c) => (isl[c] = Math.exp(raw[p] as number) * (factors[c] as number)));
   return {
     inverseSquaredLengthscales: isl,
     scale: Math.exp(raw[params] as number),

@@ -24,8 +24,11 @@ export class SearchSpaceEncoding {
   readonly dims: number;
   /** Column -> index into `params` (for the lengthscales). */
   readonly columnParam: Int32Array;
-  /** 1 for the columns that gradient steps may move (numeric ones). */
+  /** 1 for the numeric columns (ints and stepped floats included). */
   readonly numericColumns: Uint8Array;
+  /** 1 for the columns of continuous floats (no step), the ones gradient steps move. */
+  readonly continuousColumns: Uint8Array;
+  private readonly grids = new Map<string, Float64Array>();
 
   constructor(space: Readonly<Record<string, Distribution>>) {
     const params: EncodedParam[] = [];
@@ -41,10 +44,29 @@ export class SearchSpaceEncoding {
     this.dims = start;
     this.columnParam = new Int32Array(start);
     this.numericColumns = new Uint8Array(start);
+    this.continuousColumns = new Uint8Array(start);
     params.forEach((p, i) => {
       this.columnParam.fill(i, p.start, p.start + p.size);
       if (p.distribution.type !== 'categorical') this.numericColumns[p.start] = 1;
+      if (p.distribution.type === 'float' && p.distribution.step === null) this.continuousColumns[p.start] = 1;
     });
+  }
+
+  /**
+   * The encoded positions of an int's or a stepped float's values, ascending (its column can hold
+   * only these); null for a continuous float or a categorical.
+   */
+  grid(p: EncodedParam): Float64Array | null {
+    const d = p.distribution;
+    if (d.type === 'categorical' || (d.type === 'float' && d.step === null)) return null;
+    const cached = this.grids.get(p.name);
+    if (cached !== undefined) return cached;
+    const step = d.step as number;
+    const count = Math.round((d.high - d.low) / step) + 1;
+    const out = new Float64Array(count);
+    for (let i = 0; i < count; i++) out[i] = numericToUnit(d, Math.min(d.high, d.low + i * step));
+    this.grids.set(p.name, out);
+    return out;
   }
 
   /** The encoded point of a trial's values; null when one is missing or not in its distribution. */

@@ -4,7 +4,8 @@ import { InvalidArgumentError } from '../errors';
 import { acquisitionValue, logNormalCdf } from './acquisition';
 import { localCandidates } from './local-candidates';
 import { LogEHVI } from './log-ehvi';
-import { optimizeAcquisition, type AcquisitionEvaluator } from './optimize-acquisition';
+import { lengthscalesOf, optimizeAcquisition, type AcquisitionEvaluator } from './optimize-acquisition';
+import type { Rng } from '../random/rng';
 import { fitModel, type FittedModel, type SuggestInput, type SuggestOutput } from './suggest';
 
 export interface ConstrainedSuggestInput extends Omit<SuggestInput, 'values'> {
@@ -95,7 +96,11 @@ export function suggestConstrained(input: ConstrainedSuggestInput): ConstrainedS
       encoding: input.encoding,
       candidates: input.candidates,
       localCandidates: localCandidates(input.encoding, input.observed, score, input.rng.derive('local')),
-      extraStarts: bestRows(score, m === 1 ? 1 : 5).map((i) => input.observed[i] as Float64Array),
+      extraStarts: warmStarts(score, feasible, m, input.rng.derive('pareto-starts')).map(
+        (i) => input.observed[i] as Float64Array,
+      ),
+      rng: input.rng.derive('starts'),
+      lengthscales: meanLengthscales(objectiveModels),
     });
     return optimum === null ? null : { ...optimum, anyFeasible };
   } finally {
@@ -175,6 +180,27 @@ function dominatesRow(ys: readonly Float64Array[], a: number, b: number): boolea
     if (ya > yb) strictly = true;
   }
   return strictly;
+}
+
+/**
+ * The observed points every local search set includes (Optuna's `best_params`): the best feasible
+ * one for one objective; for several, min(5, front size) points of the feasible front drawn at
+ * random (Optuna draws n_local_search / 2 of them), so the searches start across the front rather
+ * than at its first few points. Before any feasible point: the least violating one (Optuna has none
+ * then; starting where feasibility is nearest costs one of ten starts).
+ */
+function warmStarts(score: Float64Array, feasible: readonly boolean[], m: number, rng: Rng): number[] {
+  if (m === 1 || !feasible.some((f) => f)) return bestRows(score, 1);
+  const front = Array.from(score.keys()).filter((i) => feasible[i] === true && score[i] === 0);
+  return rng.shuffle(front).slice(0, 5);
+}
+
+/** Each column's lengthscale averaged over the objectives' GPs (as Optuna's LogEHVI), to precondition the search. */
+function meanLengthscales(models: readonly FittedModel[]): Float64Array {
+  const per = models.map((model) => lengthscalesOf(model.hyperparameters.inverseSquaredLengthscales));
+  const out = new Float64Array((per[0] as Float64Array).length);
+  for (const l of per) l.forEach((v, c) => (out[c] = (out[c] as number) + v / per.length));
+  return out;
 }
 
 /** The `k` best rows by score (lowest index first among ties). */

@@ -7,7 +7,7 @@ import type { CholeskyOptions } from './cholesky';
 import type { KernelName } from './kernels';
 import { localCandidates } from './local-candidates';
 import { fitHyperparameters } from './marginal-likelihood';
-import { optimizeAcquisition, type AcquisitionOptimum } from './optimize-acquisition';
+import { lengthscalesOf, optimizeAcquisition, type AcquisitionOptimum } from './optimize-acquisition';
 import { GPPosterior, standardize, type GPHyperparameters, type Standardized } from './posterior';
 import { warpOutputs } from './output-warping';
 import type { SearchSpaceEncoding } from './search-space-encoding';
@@ -36,7 +36,7 @@ export interface SuggestInput {
   readonly batchStrategy: BatchStrategy;
   /** Encoded quasi-random candidates for the acquisition search. */
   readonly candidates: readonly Float64Array[];
-  /** Draws the hyperparameter restarts (and, through a derived stream, the local candidates). */
+  /** Draws the hyperparameter restarts (and, through derived streams, the local candidates and the search's starts). */
   readonly rng: Rng;
   readonly restarts?: number;
   readonly cholesky?: CholeskyOptions;
@@ -78,6 +78,8 @@ export function suggestPoint(input: SuggestInput): SuggestOutput | null {
       candidates: input.candidates,
       localCandidates: localCandidates(input.encoding, input.observed, y.values, input.rng.derive('local')),
       extraStarts: [input.observed[incumbent] as Float64Array],
+      rng: input.rng.derive('starts'),
+      lengthscales: lengthscalesOf(hp.inverseSquaredLengthscales),
     });
     return optimum === null ? null : { ...optimum, hyperparameters: hp };
   } finally {

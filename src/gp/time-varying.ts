@@ -7,6 +7,7 @@ import { type KernelName, trainingKernel } from './kernels';
 import { minimizeLBFGS, type LBFGSResult } from './lbfgs';
 import {
   gaussianNegLogLikelihood,
+  columnFactors,
   lengthscaleExpansion,
   logPrior,
   lossEvaluator,
@@ -187,8 +188,9 @@ export function fitTimeVaryingHyperparameters(
     const maxIterations = options.maxIterations ?? 30;
     const final = minimizeLBFGS(evaluate, chosen.x, { ...bounds, maxIterations, maxEvaluations: maxIterations + 10 });
     const raw = final.value <= chosen.value ? final.x : chosen.x;
+    const factors = columnFactors(options.columnParam);
     const isl = new Float64Array(options.columnParam.length);
-    options.columnParam.forEach((p, c) => (isl[c] = Math.exp(raw[p] as number)));
+    options.columnParam.forEach((p, c) => (isl[c] = Math.exp(raw[p] as number) * (factors[c] as number)));
     return {
       inverseSquaredLengthscales: isl,
       scale: Math.exp(raw[lengthscales] as number),

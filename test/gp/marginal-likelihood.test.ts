@@ -1,7 +1,14 @@
 import * as tf from '@tensorflow/tfjs';
 import { CholeskyDecomposition, Matrix } from 'ml-matrix';
 
-import { fitHyperparameters, gaussianNegLogLikelihood, logPrior, MIN_NOISE } from '../../src/gp/marginal-likelihood';
+import {
+  columnFactors,
+  fitHyperparameters,
+  gaussianNegLogLikelihood,
+  lengthscaleExpansion,
+  logPrior,
+  MIN_NOISE,
+} from '../../src/gp/marginal-likelihood';
 import { minimizeLBFGS } from '../../src/gp/lbfgs';
 import { standardize } from '../../src/gp/posterior';
 import { Rng } from '../../src/random/rng';
@@ -147,5 +154,23 @@ describe('gaussianNegLogLikelihood on a hopeless matrix', () => {
     expect(value).toBe(Infinity);
     expect(grad).toEqual([0, 0, 0, 0]);
     k.dispose();
+  });
+});
+
+describe('columnFactors', () => {
+  it("halves a categorical's columns, so a change of choice is at squared distance w (Hamming, as Optuna)", () => {
+    // Columns: a 3-choice categorical, a number, a 2-choice categorical, a 1-choice categorical.
+    const columnParam = Int32Array.from([0, 0, 0, 1, 2, 2, 3]);
+    expect(Array.from(columnFactors(columnParam))).toEqual([0.5, 0.5, 0.5, 1, 0.5, 0.5, 1]);
+    const expand = lengthscaleExpansion(columnParam, 4);
+    const w = tf.tensor2d([[2, 3, 4, 5]]);
+    const perColumn = tf.matMul(w, expand);
+    const a = Float64Array.from([1, 0, 0]);
+    const b = Float64Array.from([0, 1, 0]);
+    const weights = perColumn.dataSync().slice(0, 3);
+    let distance = 0;
+    a.forEach((v, c) => (distance += (weights[c] as number) * (v - (b[c] as number)) ** 2));
+    expect(distance).toBeCloseTo(2, 6);
+    tf.dispose([expand, w, perColumn]);
   });
 });

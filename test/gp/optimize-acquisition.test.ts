@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import { optimizeAcquisition } from '../../src/gp/optimize-acquisition';
 import { GPPosterior, standardize } from '../../src/gp/posterior';
 import { SearchSpaceEncoding } from '../../src/gp/search-space-encoding';
+import { Rng } from '../../src/random/rng';
 import { CategoricalDistribution, FloatDistribution } from '../../src/space/distributions';
 import { expectNoLeak, lcg, useBackend } from './helpers';
 
@@ -20,14 +21,20 @@ describe.each(['cpu', 'wasm'] as const)('optimizeAcquisition on %s', (backend) =
   const points = Array.from({ length: 40 }, () => encoding.fromUnit([next(), next(), next()]));
   const values = standardize(points.map((p) => f(p.indexOf(1), p[3] as number, p[4] as number))).values;
 
-  it('refines the best candidates by gradient steps and picks the right choice; leaks nothing', () => {
+  it('refines the roulette starts by L-BFGS and picks the right choice; leaks nothing', () => {
     const x = tf.tensor2d(points.map((p) => Array.from(p)));
     const hp = { inverseSquaredLengthscales: Float64Array.from([1, 1, 1, 8, 8]), scale: 1, noise: 1e-4 };
     const posterior = GPPosterior.fit('matern52', x, values, hp);
     // UCB with the mean alone (beta 0) is maximised at the model's optimum.
     const candidates = Array.from({ length: 64 }, () => encoding.fromUnit([next(), next(), next()]));
     const result = expectNoLeak(() =>
-      optimizeAcquisition({ posterior, acquisition: { name: 'ucb', best: 0, ucbBeta: 0 }, encoding, candidates }),
+      optimizeAcquisition({
+        posterior,
+        acquisition: { name: 'ucb', best: 0, ucbBeta: 0 },
+        encoding,
+        candidates,
+        rng: new Rng(1),
+      }),
     );
     expect(result).not.toBeNull();
     const decoded = encoding.decode(result?.x as Float64Array);
@@ -53,6 +60,7 @@ describe.each(['cpu', 'wasm'] as const)('optimizeAcquisition on %s', (backend) =
         candidates,
         localCandidates,
         localStarts: 2,
+        rng: new Rng(1),
       }),
     );
     const decoded = encoding.decode(result?.x as Float64Array);
@@ -74,6 +82,7 @@ describe.each(['cpu', 'wasm'] as const)('optimizeAcquisition on %s', (backend) =
         acquisition: { name: 'logEI', best: NaN },
         encoding,
         candidates: points.slice(0, 4),
+        rng: new Rng(1),
       }),
     ).toBeNull();
     posterior.dispose();

@@ -107,8 +107,14 @@ describe('GPSampler behaviour', () => {
     expect(await params()).toEqual(await params());
   });
 
-  it('starts from a scrambled Sobol design: the startup points are stratified, not random', async () => {
-    const s = await study(new GPSampler({ seed: 2, nStartupTrials: 32 }), braninObjective, 16);
+  it('draws its startup points as its RandomSampler does (as Optuna), by default', async () => {
+    const gp = await study(new GPSampler({ seed: 3, nStartupTrials: 8 }), braninObjective, 6);
+    const random = await study(new tune.samplers.RandomSampler({ seed: 3 }), braninObjective, 6);
+    expect(gp.trials.map((t) => t.params)).toEqual(random.trials.map((t) => t.params));
+  });
+
+  it("with startup: 'sobol', starts from a scrambled Sobol design: stratified, not random", async () => {
+    const s = await study(new GPSampler({ seed: 2, nStartupTrials: 32, startup: 'sobol' }), braninObjective, 16);
     // Trial i takes Sobol point i (trial 0 is random: no joint space is known yet). Points 0..15
     // put exactly 4 in each quarter of x1's range, so points 1..15 put 3 or 4 there.
     const x1 = s.trials.slice(1).map((t) => t.params['x1'] as number);
@@ -179,6 +185,7 @@ describe('GPSampler behaviour', () => {
     expect(() => new GPSampler({ constraintsFunc: 3 as never })).toThrow(/constraintsFunc/);
     expect(() => new GPSampler({ acquisition: 'ei' as never })).toThrow(/acquisition/);
     expect(() => new GPSampler({ nStartupTrials: 0 })).toThrow(/nStartupTrials/);
+    expect(() => new GPSampler({ startup: 'lhs' as never })).toThrow(/startup.*"random", "sobol"/);
     expect(() => new GPSampler({ kernel: 'linear' as never })).toThrow(/kernel/);
     expect(() => new GPSampler({ seeed: 1 } as never)).toThrow(/seeed/);
   });
@@ -194,7 +201,7 @@ describe('GPSampler behaviour', () => {
     const logger = { info: () => undefined, warn: (m: string) => warnings.push(m) };
     await useBackend('wasm');
     try {
-      const s = await study(new GPSampler({ seed: 7, nStartupTrials: 5, logger }), braninObjective, 12);
+      const s = await study(new GPSampler({ seed: 7, nStartupTrials: 5, logger }), braninObjective, 16);
       expect(warnings).toEqual([]);
       expect(s.bestValue).toBeLessThan(5);
     } finally {

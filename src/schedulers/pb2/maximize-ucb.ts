@@ -19,7 +19,7 @@ export interface UCBSearch {
 /** Local searches per combination (the explored-from point's comes on top). */
 const LOCAL_STARTS = 2;
 /**
- * Gradient steps per local search: the space is a handful of dimensions and the candidates already
+ * L-BFGS iterations per local search: the space is a handful of dimensions and the candidates already
  * lie close to the optimum; each step is a round of tensor-op dispatches, the explore step's main cost.
  */
 const STEPS = 10;
@@ -27,9 +27,9 @@ const STEPS = 10;
 /**
  * argmax of UCB over the encoded space. With few combinations of categorical choices, each
  * combination gets its own search over the numeric columns (random candidates with those choices,
- * the best few refined by projected Adam) and the best of all wins, so a categorical is chosen by
+ * the best few refined by bounded L-BFGS) and the best of all wins, so a categorical is chosen by
  * comparing the continuous optimum under each choice. With many, one search over random candidates
- * and greedy switches of single choices (`optimizeAcquisition`'s). Null when nothing scored finitely.
+ * and exact searches over single choices (`optimizeAcquisition`'s). Null when nothing scored finitely.
  */
 export function maximizeUCB(search: UCBSearch): Float64Array | null {
   const { encoding } = search;
@@ -47,8 +47,9 @@ export function maximizeUCB(search: UCBSearch): Float64Array | null {
       encoding,
       candidates,
       extraStarts: search.starts.map(fix),
-      localStarts: LOCAL_STARTS,
-      steps: STEPS,
+      localStarts: LOCAL_STARTS + search.starts.length,
+      maxIterations: STEPS,
+      rng: rng.derive('starts'),
     });
     if (optimum !== null && (best === null || optimum.value > best.value)) best = optimum;
   }
