@@ -6,7 +6,7 @@ import { validateExploreOptions, type ExploreOptions } from './explore';
 import { perturbExplorer, type Explorer, type IntervalRecord } from './explorer';
 import { ScheduleBook } from './lineage';
 import type { ExploitEvent, PBTMember, PBTParams, ScheduleSegment } from './member';
-import { validateQuantileFraction } from './quantiles';
+import { readyOrder, validateQuantileFraction } from './quantiles';
 import { decideAtReady, type ReadySettings } from './ready';
 
 /** Options of a population-based training run, with Ray Tune's meaning and defaults, camelCased. */
@@ -203,13 +203,14 @@ export async function runPBT<S>(options: PBTOptions<S>): Promise<PBTResult<S>> {
     }
   } else {
     for (;;) {
-      // The member furthest behind (lowest id on ties) goes next: a single-process stand-in for
-      // members that report whenever they are ready.
+      // The member furthest behind goes next: a single-process stand-in for members that report
+      // whenever they are ready. Ties go by a seeded order drawn afresh at each step (`readyOrder`).
+      const behind = Math.min(...steps.filter((s) => s < options.totalSteps));
+      if (!Number.isFinite(behind)) break;
+      const rank = readyOrder(rng, n, behind);
       let id = -1;
       for (let i = 0; i < n; i++)
-        if ((steps[i] as number) < options.totalSteps && (id < 0 || (steps[i] as number) < (steps[id] as number)))
-          id = i;
-      if (id < 0) break;
+        if (steps[i] === behind && (id < 0 || (rank[i] as number) < (rank[id] as number))) id = i;
       await trainInterval(id);
       await ready(id, scoresAt(steps[id] as number));
     }
