@@ -18,7 +18,7 @@ import { pbtLrScheduleBenchmark, pbtToyBenchmark } from './pbt/pbt-benchmarks';
 import { optunaInterop } from './interop/optuna-interop';
 import { reportRender } from './report/report-render';
 import { importanceBenchmark } from './importance/importance-bench';
-import { pbtRealTrainingBenchmark } from './pbt/real-training';
+import { mergePBTRealTraining, pbtRealTrainingBenchmark } from './pbt/real-training';
 import { pb2LrScheduleBenchmark } from './pbt/pb2-benchmark';
 import { autoEnsembleBenchmark } from './training/auto-ensemble';
 import { storageLoad } from './storage/storage-load';
@@ -58,6 +58,8 @@ const BENCHMARKS: Readonly<Record<string, () => Promise<BenchResult>>> = {
   // MF_SEEDS=0,1,2; PBT_REAL_EPOCHS, PBT_REAL_INTERVAL, PBT_REAL_POPULATION size it (32, 4, 8);
   // PBT_REAL_SYNCH=false runs asynchronous PBT.
   'pbt-real-training': () => pbtRealTrainingBenchmark({ ...realTrainingFlags(), ...pbtRealFlags() }),
+  // One table over every seed kept in benchmarks/results/pbt-real-training-seeds (seeds run as separate processes).
+  'pbt-real-training-all-seeds': () => Promise.resolve(mergePBTRealTraining()),
   'pb2-lr-schedule': () => pb2LrScheduleBenchmark(),
   'auto-ensemble-tabular': () => autoEnsembleBenchmark('tabular'),
   'auto-ensemble-cifar': () => autoEnsembleBenchmark('cifar'),

@@ -16,7 +16,7 @@
  * method tried; for PBT its exploits, how many recipients ended above their donor, and the gap
  * between its best member and a fresh model replaying that member's schedule.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -189,6 +189,20 @@ async function runASHATuner(
   return { best, epochs: spent, configs };
 }
 
+/** One seed's figures, kept as a file so that seeds run as separate processes merge into one table. */
+export interface PBTRealSeed {
+  readonly seed: number;
+  readonly backend: string;
+  readonly settings: Settings;
+  readonly pbt: Awaited<ReturnType<typeof runPopulation>>;
+  readonly random: number;
+  readonly asha: Awaited<ReturnType<typeof runASHATuner>>;
+  readonly seconds: { readonly pbt: number; readonly random: number; readonly asha: number };
+}
+
+/** Where each seed's figures are kept (`npm run bench -- pbt-real-training-all-seeds` merges them). */
+export const PBT_REAL_SEEDS_DIR = join('benchmarks', 'results', 'pbt-real-training-seeds');
+
 export async function pbtRealTrainingBenchmark(options: PBTRealTrainingOptions = {}): Promise<BenchResult> {
   const seeds = options.seeds ?? [0, 1, 2];
   const o: Settings = {
@@ -200,12 +214,7 @@ export async function pbtRealTrainingBenchmark(options: PBTRealTrainingOptions =
   const log = options.log ?? (() => undefined);
   const backend = await initBackend();
   const budget = o.populationSize * o.epochs;
-  const perSeed: {
-    seed: number;
-    pbt: Awaited<ReturnType<typeof runPopulation>>;
-    random: number;
-    asha: Awaited<ReturnType<typeof runASHATuner>>;
-  }[] = [];
+  const perSeed: PBTRealSeed[] = [];
   for (const seed of seeds) {
     const data = makeData(seed);
     const baseline = tf.memory().numTensors;
@@ -217,25 +226,50 @@ export async function pbtRealTrainingBenchmark(options: PBTRealTrainingOptions =
     const asha = await runASHATuner(data, seed, o.epochs, budget);
     const t3 = Date.now();
     if (tf.memory().numTensors !== baseline) throw new Error(`tensors leaked: ${tf.memory().numTensors - baseline}`);
-    const secs = (a: number, b: number) => `${((b - a) / 1000).toFixed(0)} s`;
+    const seconds = { pbt: (t1 - t0) / 1000, random: (t2 - t1) / 1000, asha: (t3 - t2) / 1000 };
     log(
       `seed ${seed}: PBT ${pbt.best.toFixed(3)} (replay ${pbt.replayed.toFixed(3)}, ${pbt.configs} configs, ` +
-        `${pbt.exploits} exploits, ${pbt.passed} passed their donor, ${pbt.trained} epochs, ${secs(t0, t1)}), ` +
-        `random ${random.toFixed(3)} (${secs(t1, t2)}), ASHA ${asha.best.toFixed(3)} (${asha.configs} configs, ` +
-        `${asha.epochs} epochs, ${secs(t2, t3)})`,
+        `${pbt.exploits} exploits, ${pbt.passed} passed their donor, ${pbt.trained} epochs, ${seconds.pbt.toFixed(0)} s), ` +
+        `random ${random.toFixed(3)} (${seconds.random.toFixed(0)} s), ASHA ${asha.best.toFixed(3)} (${asha.configs} configs, ` +
+        `${asha.epochs} epochs, ${seconds.asha.toFixed(0)} s)`,
     );
-    perSeed.push({ seed, pbt, random, asha });
+    const record: PBTRealSeed = { seed, backend: backend.name, settings: o, pbt, random, asha, seconds };
+    mkdirSync(PBT_REAL_SEEDS_DIR, { recursive: true });
+    writeFileSync(join(PBT_REAL_SEEDS_DIR, `seed-${seed}.json`), `${JSON.stringify(record, null, 2)}\n`);
+    perSeed.push(record);
   }
-  const col = <T>(f: (r: (typeof perSeed)[number]) => T) => perSeed.map(f);
+  return pbtRealTable(perSeed);
+}
+
+/** The table over the seed files in `dir` (all run with the same settings). */
+export function mergePBTRealTraining(dir = PBT_REAL_SEEDS_DIR): BenchResult {
+  const records = readdirSync(dir)
+    .filter((f) => /^seed-\d+\.json$/.test(f))
+    .map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as PBTRealSeed)
+    .sort((a, b) => a.seed - b.seed);
+  if (records.length === 0) throw new Error(`no seed-*.json in ${dir}: run the pbt-real-training benchmark first`);
+  const settings = JSON.stringify(records[0]?.settings);
+  const mixed = records.find((r) => JSON.stringify(r.settings) !== settings);
+  if (mixed !== undefined)
+    throw new Error(`${dir}: seed ${mixed.seed} ran with ${JSON.stringify(mixed.settings)}, others with ${settings}`);
+  return pbtRealTable(records);
+}
+
+function pbtRealTable(perSeed: readonly PBTRealSeed[]): BenchResult {
+  const first = perSeed[0];
+  if (first === undefined) throw new Error('pbt-real-training: no seeds');
+  const o = first.settings;
+  const budget = o.populationSize * o.epochs;
+  const col = <T>(f: (r: PBTRealSeed) => T) => perSeed.map(f);
   const fmt = (xs: number[]) => xs.map((x) => x.toFixed(3)).join(' / ');
-  const join = (xs: (number | string)[]) => xs.join(' / ');
+  const slash = (xs: (number | string)[]) => xs.join(' / ');
   const replayGap = col((r) => Math.abs(r.pbt.replayed - r.pbt.best));
   const rows = [
     {
       method: 'pbt',
-      epochs: join(col((r) => r.pbt.trained)),
-      configs: join(col((r) => r.pbt.configs)),
-      'exploits (recipient ended above donor)': join(col((r) => `${r.pbt.exploits} (${r.pbt.passed})`)),
+      epochs: slash(col((r) => r.pbt.trained)),
+      configs: slash(col((r) => r.pbt.configs)),
+      'exploits (recipient ended above donor)': slash(col((r) => `${r.pbt.exploits} (${r.pbt.passed})`)),
       bestFinalValAccBySeed: fmt(col((r) => r.pbt.best)),
       median: median(col((r) => r.pbt.best)),
     },
@@ -249,8 +283,8 @@ export async function pbtRealTrainingBenchmark(options: PBTRealTrainingOptions =
     },
     {
       method: 'asha-tuner',
-      epochs: join(col((r) => r.asha.epochs)),
-      configs: join(col((r) => r.asha.configs)),
+      epochs: slash(col((r) => r.asha.epochs)),
+      configs: slash(col((r) => r.asha.configs)),
       'exploits (recipient ended above donor)': '-',
       bestFinalValAccBySeed: fmt(col((r) => r.asha.best)),
       median: median(col((r) => r.asha.best)),
@@ -269,11 +303,11 @@ export async function pbtRealTrainingBenchmark(options: PBTRealTrainingOptions =
   return {
     name: 'pbt-real-training',
     description:
-      `Real training on ${backend.name}: the zoo cnn on synthetic CIFAR (16 px, 4 classes, 1200/800 images), learning rate ` +
+      `Real training on ${first.backend}: the zoo cnn on synthetic CIFAR (16 px, 4 classes, 1200/800 images), learning rate ` +
       `[${LR.low}, ${LR.high}] and weight decay [${WD.low}, ${WD.high}] (log, decoupled) searched; PBT population ${o.populationSize}, ` +
       `${o.epochs} epochs a member, ready every ${o.perturbationInterval}, ${o.synch ? 'synchronous' : 'asynchronous'}, Ray Tune's defaults; ` +
       `random search over PBT's ${o.populationSize} starting configurations, fixed, for ${o.epochs} epochs; the ASHA tuner ` +
-      `(factor 2, promotions) until ${budget} epochs are spent. Seeds ${seeds.join(', ')}; best val_acc of a model trained ` +
+      `(factor 2, promotions) until ${budget} epochs are spent. Seeds ${col((r) => r.seed).join(', ')}; best val_acc of a model trained ` +
       `to ${o.epochs} epochs. configs: distinct configurations trained (PBT: its starts and every explored one). ` +
       `pbt-replay: a fresh model trained on the best member's schedule.`,
     rows,
