@@ -40,12 +40,14 @@ const OTHER_SCHEDULES = ['hyperband', 'asha'];
  *
  * Asynchronous by default (Ray Tune's): a member decides as soon as its interval ends, against the
  * members that have reached its epoch (their scores at that epoch), and the member furthest behind
- * starts next; a donor is never behind its recipient, so each member trains exactly `totalEpochs`.
+ * starts next (ties in a seeded order drawn per epoch); a donor is never behind its recipient, so
+ * none retrains an interval (on several workers one ahead makes it skip some, as Ray's restore does).
  * With `synch`, every member finishes an interval before any decides, all against the scores at that
  * epoch (exactly `runPBT`'s decisions for the same seed).
  *
  * Nothing lives only in memory: before every decision the population is rebuilt from the trials
- * (`rebuildPopulation`), so `prepare` on a study reloaded from storage goes on where it was.
+ * (`rebuildPopulation`), and each decision is kept as a study attribute until its job starts, so
+ * `prepare` on a study reloaded from storage goes on where it was, as the run would have.
  * A failed interval (the trainer threw, or scored NaN) is recorded FAIL and the member takes another
  * member's state, or retries, up to `maxConsecutiveFailures` times.
  */
