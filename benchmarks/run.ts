@@ -19,7 +19,7 @@ import { pbtLrScheduleBenchmark, pbtToyBenchmark } from './pbt/pbt-benchmarks';
 import { optunaInterop } from './interop/optuna-interop';
 import { reportRender } from './report/report-render';
 import { importanceBenchmark } from './importance/importance-bench';
-import { pbtRealTrainingBenchmark } from './pbt/real-training';
+import { mergePBTRealTraining, pbtRealTrainingBenchmark } from './pbt/real-training';
 import { pb2LrScheduleBenchmark } from './pbt/pb2-benchmark';
 import { autoEnsembleBenchmark } from './training/auto-ensemble';
 import { storageLoad } from './storage/storage-load';
@@ -60,7 +60,11 @@ const BENCHMARKS: Readonly<Record<string, () => Promise<BenchResult>>> = {
   'report-render': reportRender,
   importance: importanceBenchmark,
   'optuna-interop': optunaInterop,
-  'pbt-real-training': () => pbtRealTrainingBenchmark(realTrainingFlags()),
+  // MF_SEEDS=0,1,2; PBT_REAL_EPOCHS, PBT_REAL_INTERVAL, PBT_REAL_POPULATION size it (32, 4, 8);
+  // PBT_REAL_SYNCH=false runs asynchronous PBT.
+  'pbt-real-training': () => pbtRealTrainingBenchmark({ ...realTrainingFlags(), ...pbtRealFlags() }),
+  // One table over every seed kept in benchmarks/results/pbt-real-training-seeds (seeds run as separate processes).
+  'pbt-real-training-all-seeds': () => Promise.resolve(mergePBTRealTraining()),
   'pb2-lr-schedule': () => pb2LrScheduleBenchmark(),
   'auto-ensemble-tabular': () => autoEnsembleBenchmark('tabular'),
   'auto-ensemble-cifar': () => autoEnsembleBenchmark('cifar'),
@@ -121,6 +125,29 @@ function realTrainingFlags(): { seeds?: number[]; log: (message: string) => void
   return {
     ...(parsed !== undefined ? { seeds: parsed } : {}),
     log: (m) => process.stderr.write(`multifidelity-real: ${m}\n`),
+  };
+}
+
+function pbtRealFlags(): { epochs?: number; perturbationInterval?: number; populationSize?: number; synch?: boolean } {
+  const env = process.env;
+  const count = (name: string): number | undefined => {
+    const v = env[name];
+    if (v === undefined) return undefined;
+    const n = Number(v);
+    if (!(Number.isInteger(n) && n >= 1)) throw new Error(`${name}: got "${v}"; expected a positive integer`);
+    return n;
+  };
+  const synch = env['PBT_REAL_SYNCH'];
+  if (synch !== undefined && synch !== 'true' && synch !== 'false')
+    throw new Error(`PBT_REAL_SYNCH: got "${synch}"; expected true or false`);
+  const epochs = count('PBT_REAL_EPOCHS');
+  const perturbationInterval = count('PBT_REAL_INTERVAL');
+  const populationSize = count('PBT_REAL_POPULATION');
+  return {
+    ...(epochs !== undefined ? { epochs } : {}),
+    ...(perturbationInterval !== undefined ? { perturbationInterval } : {}),
+    ...(populationSize !== undefined ? { populationSize } : {}),
+    ...(synch !== undefined ? { synch: synch === 'true' } : {}),
   };
 }
 

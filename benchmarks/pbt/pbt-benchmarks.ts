@@ -60,6 +60,7 @@ export async function pbtToyBenchmark(seeds = 100): Promise<BenchResult> {
 interface LrVariant {
   readonly populationSize: number;
   readonly pbt: boolean;
+  readonly synch?: boolean;
 }
 
 /** Ray Tune's pbt_function: the share of seeds in which some member reaches accuracy 200 within 300 steps. */
@@ -70,6 +71,11 @@ export async function pbtLrScheduleBenchmark(seeds = 50): Promise<BenchResult> {
     'PBT, population 8': { populationSize: 8, pbt: true },
     'fixed learning rates, population 8': { populationSize: 8, pbt: false },
     'PBT, population 4': { populationSize: 4, pbt: true },
+    // One process trains members one after another: asynchronously, the member ready first at a step
+    // has no other there to be compared with; synchronous rounds compare all of them, as members
+    // running side by side (Ray Tune's trials) are.
+    'PBT, population 8, synchronous': { populationSize: 8, pbt: true, synch: true },
+    'PBT, population 4, synchronous': { populationSize: 4, pbt: true, synch: true },
   };
   const rows: Record<string, string | number>[] = [];
   const shares: Record<string, number> = {};
@@ -84,6 +90,7 @@ export async function pbtLrScheduleBenchmark(seeds = 50): Promise<BenchResult> {
         perturbationInterval: 4,
         totalSteps: 300,
         seed,
+        synch: variant.synch === true,
         hyperparamMutations: { lr, some_other_factor: factor },
         // The example starts every member at lr 0.0001; fixed rates are drawn from the resample range.
         initialParams: variant.pbt
@@ -113,7 +120,8 @@ export async function pbtLrScheduleBenchmark(seeds = 50): Promise<BenchResult> {
     description:
       `Ray Tune's pbt_function example: accuracy grows fastest at a learning rate that rises and falls with ` +
       `accuracy; lr in [0.0001, 0.02] (resampled uniformly), some_other_factor in [1, 2] (no effect), ready ` +
-      `every 4 steps, 300 steps, asynchronous PBT with Ray's defaults, ${seeds} seeds. Goal: PBT at population 8 ≥ 90 %.`,
+      `every 4 steps, 300 steps, PBT with Ray's defaults (asynchronous unless named synchronous), ${seeds} seeds. ` +
+      `Goal: PBT at population 8 ≥ 90 %.`,
     rows,
     ratios: Object.fromEntries(Object.entries(shares).map(([k, v]) => [`share reaching 200: ${k}`, v])),
   };

@@ -3,13 +3,20 @@
  * decay mutable, a population of 8, against random search over fixed values and ASHA with
  * promotions, all given the same total epochs and the same space, over several seeds.
  *
+ * Set up as a Ray Tune user would set up PBT: 32 epochs a member, ready every 4, Ray's defaults
+ * (quantile 0.25, resample 0.25, factors 1.2 / 0.8). Members run synchronously by default: this
+ * process trains them one after another, and asynchronously the member ready first at a step has no
+ * other there to be compared with, where Ray's trials run side by side and all compare
+ * (`synch: false` runs the asynchronous variant).
+ *
  * Random search and PBT train through the same zoo member (one seeded data order for all, each
  * configuration its own initialisation), so they differ only in what PBT does between intervals.
  * ASHA is the public tuner (checkpoint-resuming promotions), run until the epoch budget is spent.
- * Reported per seed: the best val_acc of a model trained to the full epochs, and for PBT the gap
+ * Reported per seed: the best val_acc of a model trained to the full epochs; the configurations each
+ * method tried; for PBT its exploits, how many recipients ended above their donor, and the gap
  * between its best member and a fresh model replaying that member's schedule.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -36,12 +43,16 @@ import { median } from '../training/stats';
 export interface PBTRealTrainingOptions {
   readonly seeds?: readonly number[];
   readonly populationSize?: number;
-  /** Epochs each PBT member (and each random-search configuration) trains. Default 12. */
+  /** Epochs each PBT member (and each random-search configuration) trains. Default 32. */
   readonly epochs?: number;
-  /** PBT's ready interval, in epochs. Default 2. */
+  /** PBT's ready interval, in epochs. Default 4. */
   readonly perturbationInterval?: number;
+  /** PBT's synchronous rounds (default true, see above). */
+  readonly synch?: boolean;
   readonly log?: (message: string) => void;
 }
+
+type Settings = Required<Omit<PBTRealTrainingOptions, 'seeds' | 'log'>>;
 
 const LR = { low: 1e-4, high: 3e-2 };
 const WD = { low: 1e-4, high: 0.3 };
@@ -58,25 +69,22 @@ function makeData(seed: number): DatasetSplits {
 
 const memberSeed = (seed: number, id: number): number => seed * 1000 + id + 1;
 
-/** PBT over the zoo member; returns the best final val_acc and the replay of its schedule. */
-async function runPopulation(
-  data: DatasetSplits,
-  seed: number,
-  o: Required<Omit<PBTRealTrainingOptions, 'seeds' | 'log'>>,
-) {
+/** PBT over the zoo member; returns the best final val_acc, what it tried, and the replay of its schedule. */
+async function runPopulation(data: DatasetSplits, seed: number, o: Settings) {
   let trained = 0;
   const starts = startingConfigurations(seed, o.populationSize);
   const result = await runPBT({
     populationSize: o.populationSize,
     perturbationInterval: o.perturbationInterval,
     totalSteps: o.epochs,
+    synch: o.synch,
     hyperparamMutations: MUTATIONS,
     // The same starting points as random search: PBT's gain is what it does between intervals.
     initialParams: (id) => starts[id] as Record<string, number>,
     seed,
     createMember: (id, params) => {
       const member = zooMember({ hyperModel: cnn, data, params, seed: memberSeed(seed, id), dataSeed: seed });
-      // Epochs actually trained: a recipient that copies a donor one interval behind retrains it.
+      // Epochs actually trained (each member exactly its budget, since no recipient goes back).
       const train = member.train.bind(member);
       member.train = async (p, from, to) => {
         trained += to - from;
@@ -98,7 +106,11 @@ async function runPopulation(
   });
   const replayed = await replaySchedule(fresh, schedule, o.epochs, o.perturbationInterval);
   fresh.dispose();
-  return { best: best.score, replayed, exploits: result.lineage.length, schedule, trained };
+  const final = result.members.map((m) => m.score);
+  const configs = new Set([...starts, ...result.lineage.map((e) => e.paramsAfter)].map((p) => JSON.stringify(p))).size;
+  // A greedy exploit pays off when the copy, explored, ends above the member it copied.
+  const passed = result.lineage.filter((e) => (final[e.recipient] as number) > (final[e.donor] as number)).length;
+  return { best: best.score, replayed, exploits: result.lineage.length, passed, configs, trained };
 }
 
 /** The `n` starting configurations of a seed: random search trains them as they are, PBT starts from them. */
@@ -130,7 +142,7 @@ async function runASHATuner(
   seed: number,
   epochs: number,
   budget: number,
-): Promise<{ best: number; epochs: number }> {
+): Promise<{ best: number; epochs: number; configs: number }> {
   const build = (hp: HyperParameters): tf.LayersModel => {
     const params = {
       ...cnn.defaults,
@@ -172,29 +184,37 @@ async function runASHATuner(
   for (const t of study.getTrials({ states: ['COMPLETE'] })) {
     if (slotOf(t)?.epochs === epochs && typeof t.value === 'number') best = Math.max(best, t.value);
   }
-  return { best, epochs: spent };
+  // A promotion is a trial of its own that continues its parent: only fresh starts are new configurations.
+  const configs = study.trials.filter((t) => slotOf(t)?.parent === null).length;
+  return { best, epochs: spent, configs };
 }
+
+/** One seed's figures, kept as a file so that seeds run as separate processes merge into one table. */
+export interface PBTRealSeed {
+  readonly seed: number;
+  readonly backend: string;
+  readonly settings: Settings;
+  readonly pbt: Awaited<ReturnType<typeof runPopulation>>;
+  readonly random: number;
+  readonly asha: Awaited<ReturnType<typeof runASHATuner>>;
+  readonly seconds: { readonly pbt: number; readonly random: number; readonly asha: number };
+}
+
+/** Where each seed's figures are kept (`npm run bench -- pbt-real-training-all-seeds` merges them). */
+export const PBT_REAL_SEEDS_DIR = join('benchmarks', 'results', 'pbt-real-training-seeds');
 
 export async function pbtRealTrainingBenchmark(options: PBTRealTrainingOptions = {}): Promise<BenchResult> {
   const seeds = options.seeds ?? [0, 1, 2];
-  const o = {
+  const o: Settings = {
     populationSize: options.populationSize ?? 8,
-    epochs: options.epochs ?? 12,
-    perturbationInterval: options.perturbationInterval ?? 2,
+    epochs: options.epochs ?? 32,
+    perturbationInterval: options.perturbationInterval ?? 4,
+    synch: options.synch ?? true,
   };
   const log = options.log ?? (() => undefined);
   const backend = await initBackend();
   const budget = o.populationSize * o.epochs;
-  const perSeed: {
-    seed: number;
-    pbt: number;
-    pbtEpochs: number;
-    replayed: number;
-    exploits: number;
-    random: number;
-    asha: number;
-    ashaEpochs: number;
-  }[] = [];
+  const perSeed: PBTRealSeed[] = [];
   for (const seed of seeds) {
     const data = makeData(seed);
     const baseline = tf.memory().numTensors;
@@ -206,64 +226,97 @@ export async function pbtRealTrainingBenchmark(options: PBTRealTrainingOptions =
     const asha = await runASHATuner(data, seed, o.epochs, budget);
     const t3 = Date.now();
     if (tf.memory().numTensors !== baseline) throw new Error(`tensors leaked: ${tf.memory().numTensors - baseline}`);
+    const seconds = { pbt: (t1 - t0) / 1000, random: (t2 - t1) / 1000, asha: (t3 - t2) / 1000 };
     log(
-      `seed ${seed}: PBT ${pbt.best.toFixed(3)} (replay ${pbt.replayed.toFixed(3)}, ${pbt.exploits} exploits, ${pbt.trained} epochs, ${((t1 - t0) / 1000).toFixed(0)} s), ` +
-        `random ${random.toFixed(3)} (${((t2 - t1) / 1000).toFixed(0)} s), ASHA ${asha.best.toFixed(3)} (${asha.epochs} epochs, ${((t3 - t2) / 1000).toFixed(0)} s)`,
+      `seed ${seed}: PBT ${pbt.best.toFixed(3)} (replay ${pbt.replayed.toFixed(3)}, ${pbt.configs} configs, ` +
+        `${pbt.exploits} exploits, ${pbt.passed} passed their donor, ${pbt.trained} epochs, ${seconds.pbt.toFixed(0)} s), ` +
+        `random ${random.toFixed(3)} (${seconds.random.toFixed(0)} s), ASHA ${asha.best.toFixed(3)} (${asha.configs} configs, ` +
+        `${asha.epochs} epochs, ${seconds.asha.toFixed(0)} s)`,
     );
-    perSeed.push({
-      seed,
-      pbt: pbt.best,
-      pbtEpochs: pbt.trained,
-      replayed: pbt.replayed,
-      exploits: pbt.exploits,
-      random,
-      asha: asha.best,
-      ashaEpochs: asha.epochs,
-    });
+    const record: PBTRealSeed = { seed, backend: backend.name, settings: o, pbt, random, asha, seconds };
+    mkdirSync(PBT_REAL_SEEDS_DIR, { recursive: true });
+    writeFileSync(join(PBT_REAL_SEEDS_DIR, `seed-${seed}.json`), `${JSON.stringify(record, null, 2)}\n`);
+    perSeed.push(record);
   }
-  const col = (f: (r: (typeof perSeed)[number]) => number) => perSeed.map(f);
+  return pbtRealTable(perSeed);
+}
+
+/** The table over the seed files in `dir` (all run with the same settings). */
+export function mergePBTRealTraining(dir = PBT_REAL_SEEDS_DIR): BenchResult {
+  const records = readdirSync(dir)
+    .filter((f) => /^seed-\d+\.json$/.test(f))
+    .map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as PBTRealSeed)
+    .sort((a, b) => a.seed - b.seed);
+  if (records.length === 0) throw new Error(`no seed-*.json in ${dir}: run the pbt-real-training benchmark first`);
+  const settings = JSON.stringify(records[0]?.settings);
+  const mixed = records.find((r) => JSON.stringify(r.settings) !== settings);
+  if (mixed !== undefined)
+    throw new Error(`${dir}: seed ${mixed.seed} ran with ${JSON.stringify(mixed.settings)}, others with ${settings}`);
+  return pbtRealTable(records);
+}
+
+function pbtRealTable(perSeed: readonly PBTRealSeed[]): BenchResult {
+  const first = perSeed[0];
+  if (first === undefined) throw new Error('pbt-real-training: no seeds');
+  const o = first.settings;
+  const budget = o.populationSize * o.epochs;
+  const col = <T>(f: (r: PBTRealSeed) => T) => perSeed.map(f);
   const fmt = (xs: number[]) => xs.map((x) => x.toFixed(3)).join(' / ');
-  const replayGap = col((r) => Math.abs(r.replayed - r.pbt));
+  const slash = (xs: (number | string)[]) => xs.join(' / ');
+  const replayGap = col((r) => Math.abs(r.pbt.replayed - r.pbt.best));
   const rows = [
     {
       method: 'pbt',
-      epochs: col((r) => r.pbtEpochs).join(' / '),
-      bestFinalValAccBySeed: fmt(col((r) => r.pbt)),
-      median: median(col((r) => r.pbt)),
+      epochs: slash(col((r) => r.pbt.trained)),
+      configs: slash(col((r) => r.pbt.configs)),
+      'exploits (recipient ended above donor)': slash(col((r) => `${r.pbt.exploits} (${r.pbt.passed})`)),
+      bestFinalValAccBySeed: fmt(col((r) => r.pbt.best)),
+      median: median(col((r) => r.pbt.best)),
     },
     {
       method: 'random-search',
       epochs: budget,
+      configs: o.populationSize,
+      'exploits (recipient ended above donor)': '-',
       bestFinalValAccBySeed: fmt(col((r) => r.random)),
       median: median(col((r) => r.random)),
     },
     {
       method: 'asha-tuner',
-      epochs: col((r) => r.ashaEpochs).join(' / '),
-      bestFinalValAccBySeed: fmt(col((r) => r.asha)),
-      median: median(col((r) => r.asha)),
+      epochs: slash(col((r) => r.asha.epochs)),
+      configs: slash(col((r) => r.asha.configs)),
+      'exploits (recipient ended above donor)': '-',
+      bestFinalValAccBySeed: fmt(col((r) => r.asha.best)),
+      median: median(col((r) => r.asha.best)),
     },
     {
       method: 'pbt-replay',
-      epochs: budget / o.populationSize,
-      bestFinalValAccBySeed: fmt(col((r) => r.replayed)),
-      median: median(col((r) => r.replayed)),
+      epochs: o.epochs,
+      configs: '-',
+      'exploits (recipient ended above donor)': '-',
+      bestFinalValAccBySeed: fmt(col((r) => r.pbt.replayed)),
+      median: median(col((r) => r.pbt.replayed)),
     },
   ];
+  const exploits = col((r) => r.pbt.exploits).reduce((a, b) => a + b, 0);
+  const passed = col((r) => r.pbt.passed).reduce((a, b) => a + b, 0);
   return {
     name: 'pbt-real-training',
     description:
-      `Real training on ${backend.name}: the zoo cnn on synthetic CIFAR (16 px, 4 classes, 1200/800 images), learning rate ` +
+      `Real training on ${first.backend}: the zoo cnn on synthetic CIFAR (16 px, 4 classes, 1200/800 images), learning rate ` +
       `[${LR.low}, ${LR.high}] and weight decay [${WD.low}, ${WD.high}] (log, decoupled) searched; PBT population ${o.populationSize}, ` +
-      `${o.epochs} epochs a member, ready every ${o.perturbationInterval}; random search over PBT's ${o.populationSize} starting configurations, fixed, for ` +
-      `${o.epochs} epochs; the ASHA tuner (factor 2, promotions) until ${budget} epochs are spent. Seeds ${seeds.join(', ')}; ` +
-      `best val_acc of a model trained to ${o.epochs} epochs. pbt-replay: a fresh model trained on the best member's schedule.`,
+      `${o.epochs} epochs a member, ready every ${o.perturbationInterval}, ${o.synch ? 'synchronous' : 'asynchronous'}, Ray Tune's defaults; ` +
+      `random search over PBT's ${o.populationSize} starting configurations, fixed, for ${o.epochs} epochs; the ASHA tuner ` +
+      `(factor 2, promotions) until ${budget} epochs are spent. Seeds ${col((r) => r.seed).join(', ')}; best val_acc of a model trained ` +
+      `to ${o.epochs} epochs. configs: distinct configurations trained (PBT: its starts and every explored one). ` +
+      `pbt-replay: a fresh model trained on the best member's schedule.`,
     rows,
     ratios: {
-      'pbt-minus-random-median': median(col((r) => r.pbt - r.random)),
-      'pbt-minus-asha-median': median(col((r) => r.pbt - r.asha)),
-      'pbt-beats-both-seeds': perSeed.filter((r) => r.pbt > r.random && r.pbt > r.asha).length,
+      'pbt-minus-random-median': median(col((r) => r.pbt.best - r.random)),
+      'pbt-minus-asha-median': median(col((r) => r.pbt.best - r.asha.best)),
+      'pbt-beats-both-seeds': perSeed.filter((r) => r.pbt.best > r.random && r.pbt.best > r.asha.best).length,
       'replay-gap-max': Math.max(...replayGap),
+      'exploit-recipients-ending-above-donor-share': exploits === 0 ? 0 : passed / exploits,
     },
   };
 }

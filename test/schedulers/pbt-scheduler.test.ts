@@ -58,6 +58,29 @@ describe('PBTScheduler on the PBT paper toy problem', () => {
     }
   });
 
+  it('asynchronous with one worker: takes exactly the decisions runPBT takes (both compare a ready member at its epoch)', async () => {
+    const { initialParams: _, ...rest } = TOY;
+    for (const seed of [1, 2, 3]) {
+      const options = { ...rest, populationSize: 4, seed };
+      const direct = await runPBT({ ...options, totalSteps: 40, createMember: () => toyMember() });
+      const study = await createStudy({ direction: 'maximize', seed, sampler: new RandomSampler({ seed }) });
+      const trainer = memberJobTrainer<ToyState>({ createMember: () => toyMember() });
+      const scheduler = new PBTScheduler({ ...options, totalEpochs: 40 });
+      await runScheduler(study, scheduler, new InProcessExecutor(trainer), { onRelease: (n) => trainer.release(n) });
+      // Storage lists exploits as their jobs start, runPBT as they are decided: the same, by epoch and member.
+      const byEpochAndMember = (a: readonly unknown[], b: readonly unknown[]) =>
+        (a[0] as number) - (b[0] as number) || (a[1] as number) - (b[1] as number);
+      const stored = lineageOf(study.trials)
+        .map((e) => [e.epoch, e.recipient, e.donor, e.paramsAfter])
+        .sort(byEpochAndMember);
+      expect(stored.length).toBeGreaterThan(0);
+      expect(stored).toEqual(
+        direct.lineage.map((e) => [e.step, e.recipient, e.donor, e.paramsAfter]).sort(byEpochAndMember),
+      );
+      expect(study.bestValue).toBeCloseTo(direct.best.score, 12);
+    }
+  });
+
   it.each([false, true])(
     'one seed repeats a run exactly: the same trials, params, values and lineage (synch %s)',
     async (synch) => {

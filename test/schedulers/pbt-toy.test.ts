@@ -1,6 +1,7 @@
 import { FloatDistribution } from '../../src/space/distributions';
 import { runPBT, type PBTOptions } from '../../src/schedulers/pbt/run-pbt';
 import { replaySchedule } from '../../src/schedulers/pbt/replay';
+import type { PBTParams } from '../../src/schedulers/pbt/member';
 import { median } from '../samplers/helpers';
 import { toyMember, toyQ, type ToyState } from '../../benchmarks/pbt/toy-problem';
 
@@ -67,7 +68,7 @@ describe('runPBT on the PBT paper toy problem', () => {
     }
   });
 
-  it('every member’s schedule and root replay its exact training history, asynchronous donors exploited just before included', async () => {
+  it('every member’s schedule and root replay its exact training history, asynchronous runs included', async () => {
     // A member whose state is its whole training history from its own initialisation: a replay from
     // the root with the schedule must give the same history, call for call.
     interface Traced {
@@ -86,6 +87,7 @@ describe('runPBT on the PBT paper toy problem', () => {
         history: () => state.trace,
       };
     };
+    let exploits = 0;
     for (let seed = 0; seed < 20; seed++) {
       const members: ReturnType<typeof traced>[] = [];
       const run = await runPBT<Traced>({
@@ -101,11 +103,47 @@ describe('runPBT on the PBT paper toy problem', () => {
           return m;
         },
       });
-      expect(run.lineage.length).toBeGreaterThan(0);
+      exploits += run.lineage.length;
       for (let id = 0; id < 6; id++) {
         const fresh = traced(run.root(id));
         await replaySchedule(fresh, run.schedule(id), 12, 2);
         expect(fresh.history()).toEqual(members[id]!.history());
+      }
+    }
+    expect(exploits).toBeGreaterThan(20);
+  });
+
+  it('asynchronous: a ready member is compared with the members at its step, never with older scores, so none goes back', async () => {
+    // Members furthest behind train first, so when one is ready some others are still an interval
+    // behind: their latest scores are older (and, for a score that grows with training, lower).
+    for (let seed = 0; seed < 10; seed++) {
+      const intervals: { id: number; from: number; to: number }[] = [];
+      const run = await runPBT<ToyState>(
+        toyOptions(seed, {
+          populationSize: 4,
+          totalSteps: 40,
+          initialParams: (id) => ({ h0: [1, 0, 0.5, 0.2][id]!, h1: [0, 1, 0.5, 0.8][id]! }),
+          createMember: (id) => {
+            const member = toyMember();
+            const train = (p: PBTParams, from: number, to: number) => {
+              intervals.push({ id, from, to });
+              return member.train(p, from, to);
+            };
+            return { ...member, train };
+          },
+        }),
+      );
+      expect(run.lineage.length).toBeGreaterThan(0);
+      for (const e of run.lineage) {
+        const donorAt = run.members[e.donor]!.history.find((h) => h.step === e.step);
+        // The donor's quoted score is its score at the step the recipient continues from.
+        expect(donorAt?.score).toBe(e.donorScore);
+      }
+      // Each member trains exactly its budget, interval after interval (an exploit only moves it forward).
+      for (let id = 0; id < 4; id++) {
+        const own = intervals.filter((i) => i.id === id);
+        expect(own.reduce((sum, i) => sum + i.to - i.from, 0)).toBe(40);
+        own.slice(1).forEach((i, k) => expect(i.from).toBeGreaterThanOrEqual(own[k]!.to));
       }
     }
   });

@@ -4,12 +4,14 @@ import type { Distribution, ParamValue } from '../../space/distributions';
 import { sampleUniform } from '../../space/sample-uniform';
 import { FAIL_REASON_KEY } from '../../storage/base';
 import type { Study } from '../../study/study';
+import type { JsonValue } from '../../trial/json';
 import type { Decision, Job, JobOutcome, JobResult, JobStart, Scheduler } from '../scheduler';
 import { perturbExplorer, type Explorer } from './explorer';
 import { PBT_INTERRUPTED_KEY, PBT_KEY, recordToJson, type ExploitRecord, type PBTJobRecord } from './job-record';
 import type { PBTParams } from './member';
 import { resolvedSettings, validatePBTOptions, type PBTSchedulerOptions, type StoredPBTSettings } from './pbt-settings';
 import { rebuildPopulation, type MemberView, type PopulationView } from './population';
+import { readyOrder } from './quantiles';
 import { decideAtReady, type ReadySettings } from './ready';
 import { drawFromSpace, fixedDistribution, type DrawnParams } from './space-draw';
 
@@ -21,6 +23,9 @@ interface Pending {
   readonly params: PBTParams;
   readonly exploit?: ExploitRecord;
 }
+
+/** The study attribute keeping what a member does after a trial (suffix: the trial's number). */
+const DECISION_KEY_PREFIX = 'pbt_decision:';
 
 /** Other loops whose trials must not mix with PBT's (their study attributes). */
 const OTHER_SCHEDULES = ['hyperband', 'asha'];
@@ -35,12 +40,14 @@ const OTHER_SCHEDULES = ['hyperband', 'asha'];
  *
  * Asynchronous by default (Ray Tune's): a member decides as soon as its interval ends, against the
  * members that have reached its epoch (their scores at that epoch), and the member furthest behind
- * starts next; a donor is never behind its recipient, so each member trains exactly `totalEpochs`.
+ * starts next (ties in a seeded order drawn per epoch); a donor is never behind its recipient, so
+ * none retrains an interval (on several workers one ahead makes it skip some, as Ray's restore does).
  * With `synch`, every member finishes an interval before any decides, all against the scores at that
  * epoch (exactly `runPBT`'s decisions for the same seed).
  *
  * Nothing lives only in memory: before every decision the population is rebuilt from the trials
- * (`rebuildPopulation`), so `prepare` on a study reloaded from storage goes on where it was.
+ * (`rebuildPopulation`), and each decision is kept as a study attribute until its job starts, so
+ * `prepare` on a study reloaded from storage goes on where it was, as the run would have.
  * A failed interval (the trainer threw, or scored NaN) is recorded FAIL and the member takes another
  * member's state, or retries, up to `maxConsecutiveFailures` times.
  */
@@ -87,6 +94,9 @@ export class PBTScheduler implements Scheduler {
     this.sign = study.direction === 'minimize' ? -1 : 1;
     this.rng = new Rng(this.options.seed ?? study.seed);
     this.decided.clear();
+    for (const [key, value] of Object.entries(study.systemAttrs))
+      if (key.startsWith(DECISION_KEY_PREFIX))
+        this.decided.set(Number(key.slice(DECISION_KEY_PREFIX.length)), value as unknown as Pending | 'none');
     this.initial.clear();
     this.distributions = { ...this.options.hyperparamMutations };
     for (let id = 0; id < this.settings.populationSize; id++) this.initial.set(id, this.initialDraw(id));
@@ -108,11 +118,11 @@ export class PBTScheduler implements Scheduler {
     if (study.isStopRequested) return 'done';
     await study.refresh();
     this.view = rebuildPopulation(study.trials, this.settings.populationSize, this.sign);
-    await this.decideReadyMembers();
+    await this.decideReadyMembers(study);
     const pending = this.view.members
       .map((m) => this.pendingOf(m))
       .filter((p): p is Pending => p !== null)
-      .sort((a, b) => a.fromEpoch - b.fromEpoch || a.member - b.member)[0];
+      .sort((a, b) => a.fromEpoch - b.fromEpoch || this.tieOrder(a) - this.tieOrder(b))[0];
     if (pending === undefined) return this.view.members.some((m) => m.inFlight !== null) ? null : 'done';
     const toEpoch = Math.min(this.settings.totalEpochs, pending.fromEpoch + this.settings.perturbationInterval);
     const record: PBTJobRecord = {
@@ -161,7 +171,7 @@ export class PBTScheduler implements Scheduler {
   }
 
   /** Decides, once, for each member ready now (in the synchronous variant only at a round's end). */
-  private async decideReadyMembers(): Promise<void> {
+  private async decideReadyMembers(study: Study): Promise<void> {
     const members = this.view.members;
     const undecided = members.filter((m) => m.ready !== null && !this.decided.has(m.ready.number) && !this.finished(m));
     if (undecided.length === 0) return;
@@ -208,16 +218,16 @@ export class PBTScheduler implements Scheduler {
       });
       if (decision === null || decision.donor === m.id) {
         if (decision !== null) params[m.id] = decision.params;
-        this.decided.set(ended.number, decision === null ? 'none' : this.ownJob(m, decision.params));
+        await this.decide(study, ended.number, decision === null ? 'none' : this.ownJob(m, decision.params));
         continue;
       }
       const donorTrial = stateTrials[decision.donor];
       if (donorTrial === null || donorTrial === undefined) {
-        this.decided.set(ended.number, 'none');
+        await this.decide(study, ended.number, 'none');
         continue;
       }
       const recipientScore = scores[m.id] as number;
-      this.decided.set(ended.number, {
+      await this.decide(study, ended.number, {
         member: m.id,
         fromEpoch: decision.step,
         start: { kind: 'exploit', from: donorTrial },
@@ -236,6 +246,27 @@ export class PBTScheduler implements Scheduler {
       steps[m.id] = decision.step;
       stateTrials[m.id] = donorTrial;
     }
+  }
+
+  /**
+   * Records what the member does after trial `ready`, in memory and in the study: asynchronously a
+   * decision depends on which other members had ended their intervals when it was taken, so one
+   * taken before a stop must not be taken again, against a later population, after a resume.
+   */
+  private async decide(study: Study, ready: number, decision: Pending | 'none'): Promise<void> {
+    this.decided.set(ready, decision);
+    await study.setSystemAttr(`${DECISION_KEY_PREFIX}${ready}`, JSON.parse(JSON.stringify(decision)) as JsonValue);
+  }
+
+  /**
+   * Among jobs starting at one epoch, which goes first: asynchronously a seeded order drawn afresh
+   * per epoch (`readyOrder`, as `runPBT`'s), so that it is not always the same member that ends
+   * first with no other at its epoch to be compared with; synchronously (decisions wait for the
+   * round) by member.
+   */
+  private tieOrder(p: Pending): number {
+    if (this.settings.synch) return p.member;
+    return readyOrder(this.rng, this.settings.populationSize, p.fromEpoch)[p.member] as number;
   }
 
   /** The member goes on from its own state (after a failure: retries from where it started). */

@@ -20,17 +20,12 @@ export interface ReadySettings {
   readonly explore?: boolean;
   readonly explorer: Explorer;
   /**
-   * Only donors that have trained at least as far as the recipient (PBTScheduler's asynchronous
-   * variant): copying one that is behind sends the recipient back, and with noisy scores members
+   * Only donors that have trained at least as far as the recipient (`runPBT` and PBTScheduler both
+   * set it): copying one that is behind sends the recipient back, and with noisy scores members
    * trade states back and forth (measured: 66 intervals for a budget of 12 in a population of 3);
-   * with it each member trains exactly its budget. `runPBT` leaves it off (its benchmarks' figures).
+   * with it each member trains exactly its budget.
    */
   readonly donorsNotBehind?: boolean;
-  /**
-   * Otherwise, how far behind the recipient a donor may be (`runPBT`: one interval, as far as its
-   * asynchronous members drift apart), so a recipient never throws away more than that. Default no limit.
-   */
-  readonly maxDonorLag?: number;
 }
 
 /** The population as the ready member sees it. */
@@ -90,8 +85,9 @@ export async function decideAtReady(settings: ReadySettings, input: ReadyInput):
   let donor = id;
   let copyStep = step;
   if (exploit) {
-    const lag = settings.donorsNotBehind === true ? 0 : (settings.maxDonorLag ?? Infinity);
-    const candidates = top.filter((d) => d !== id && (steps[d] as number) >= step - lag);
+    const candidates = top.filter(
+      (d) => d !== id && (settings.donorsNotBehind !== true || (steps[d] as number) >= step),
+    );
     if (candidates.length > 0) donor = stepRng.choice(candidates);
     else if (!input.failed) return null;
     else {

@@ -6,7 +6,7 @@ import { validateExploreOptions, type ExploreOptions } from './explore';
 import { perturbExplorer, type Explorer, type IntervalRecord } from './explorer';
 import { ScheduleBook } from './lineage';
 import type { ExploitEvent, PBTMember, PBTParams, ScheduleSegment } from './member';
-import { validateQuantileFraction } from './quantiles';
+import { readyOrder, validateQuantileFraction } from './quantiles';
 import { decideAtReady, type ReadySettings } from './ready';
 
 /** Options of a population-based training run, with Ray Tune's meaning and defaults, camelCased. */
@@ -88,7 +88,9 @@ function validate<S>(o: PBTOptions<S>): void {
  * `perturbationInterval` steps, are scored, and a member in the bottom quantile takes over the state
  * of one drawn from the top (exploit) and explores its parameters. With `synch`, every member reaches
  * each ready point before any exploits, as in the paper's synchronous variant; otherwise the member
- * furthest behind trains next and exploits against the latest scores of the others, as Ray Tune does.
+ * furthest behind trains next and, once ready, is compared with the members that have reached its
+ * step, at that step (exactly PBTScheduler's decisions with one worker; Ray Tune compares with each
+ * trial's latest score, which for members running side by side is about the same time).
  * Every draw comes from `Rng(seed)` streams derived per member and step, so one seed repeats a run.
  */
 export async function runPBT<S>(options: PBTOptions<S>): Promise<PBTResult<S>> {
@@ -102,6 +104,8 @@ export async function runPBT<S>(options: PBTOptions<S>): Promise<PBTResult<S>> {
   const members: PBTMember<S>[] = [];
   const steps = new Array<number>(n).fill(0);
   const scores = new Array<number>(n).fill(Number.NaN);
+  // Each member's own score at the end of each interval, by step: what the others are compared with.
+  const scoreAt = Array.from({ length: n }, () => new Map<number, number>());
   const histories: { step: number; score: number }[][] = [];
   const book = new ScheduleBook();
   const visits = new Map<string, number>();
@@ -136,6 +140,7 @@ export async function runPBT<S>(options: PBTOptions<S>): Promise<PBTResult<S>> {
     startScores[id] = score;
     steps[id] = to;
     scores[id] = score;
+    scoreAt[id]?.set(to, score);
     histories[id]?.push({ step: to, score });
     options.onResult?.({ id, step: to, score, params: params[id] as PBTParams });
   };
@@ -146,8 +151,9 @@ export async function runPBT<S>(options: PBTOptions<S>): Promise<PBTResult<S>> {
     totalSteps: options.totalSteps,
     hyperparamMutations: options.hyperparamMutations,
     explorer,
-    // A recipient may go back to a donor one interval behind (Ray Tune's restore), never further.
-    maxDonorLag: options.perturbationInterval,
+    // Donors are at the recipient's step or past it (their scores below are at its step), so no
+    // member is sent back to retrain an interval, and each trains exactly `totalSteps`.
+    donorsNotBehind: true,
     ...(options.exploit !== undefined ? { exploit: options.exploit } : {}),
     ...(options.explore !== undefined ? { explore: options.explore } : {}),
   };
@@ -181,6 +187,14 @@ export async function runPBT<S>(options: PBTOptions<S>): Promise<PBTResult<S>> {
     }
   };
 
+  // The population as a member ready at `step` sees it, as PBTScheduler does: each other member's
+  // score at that step, or, past it without one (it copied a state from further on), its latest;
+  // members still behind take no part. Their latest scores are an interval older, and comparing
+  // with them (a score that grows with training looks worse the older it is) made the members that
+  // train first in a round almost never exploit, and sent recipients back to donors behind them.
+  const scoresAt = (step: number): number[] =>
+    scores.map((s, i) => scoreAt[i]?.get(step) ?? ((steps[i] as number) >= step ? s : Number.NaN));
+
   if (options.synch) {
     while (steps.some((s) => s < options.totalSteps)) {
       for (let id = 0; id < n; id++) await trainInterval(id);
@@ -189,15 +203,16 @@ export async function runPBT<S>(options: PBTOptions<S>): Promise<PBTResult<S>> {
     }
   } else {
     for (;;) {
-      // The member furthest behind (lowest id on ties) goes next: a single-process stand-in for
-      // members that report whenever they are ready.
+      // The member furthest behind goes next: a single-process stand-in for members that report
+      // whenever they are ready. Ties go by a seeded order drawn afresh at each step (`readyOrder`).
+      const behind = Math.min(...steps.filter((s) => s < options.totalSteps));
+      if (!Number.isFinite(behind)) break;
+      const rank = readyOrder(rng, n, behind);
       let id = -1;
       for (let i = 0; i < n; i++)
-        if ((steps[i] as number) < options.totalSteps && (id < 0 || (steps[i] as number) < (steps[id] as number)))
-          id = i;
-      if (id < 0) break;
+        if (steps[i] === behind && (id < 0 || (rank[i] as number) < (rank[id] as number))) id = i;
       await trainInterval(id);
-      await ready(id, scores.slice());
+      await ready(id, scoresAt(steps[id] as number));
     }
   }
 
