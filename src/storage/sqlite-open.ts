@@ -45,16 +45,31 @@ export function openDatabase(path: string, options: SqliteStorageOptions): Datab
   } catch (e) {
     throw new StorageError(`cannot open SQLite database "${path}": ${(e as Error).message}`);
   }
-  try {
-    // WAL lets readers run while one process writes; the mode is stored in the file itself.
-    db.pragma('journal_mode = WAL');
-    db.pragma(`synchronous = ${sync}`);
-    db.pragma('foreign_keys = ON'); // per connection, and needed for ON DELETE CASCADE
-    migrate(db, path);
-    return db;
-  } catch (e) {
-    db.close();
-    if (e instanceof TfjsTuneError) throw e;
-    throw new StorageError(`cannot use SQLite database "${path}": ${(e as Error).message}`);
+  const started = Date.now();
+  for (let attempt = 0; ; attempt++) {
+    try {
+      // WAL lets readers run while one process writes; the mode is stored in the file itself.
+      db.pragma('journal_mode = WAL');
+      db.pragma(`synchronous = ${sync}`);
+      db.pragma('foreign_keys = ON'); // per connection, and needed for ON DELETE CASCADE
+      migrate(db, path);
+      return db;
+    } catch (e) {
+      // Switching a new file to WAL while another process does the same can be refused with
+      // SQLITE_BUSY at once, without SQLite's busy handler waiting: wait here instead, as long as
+      // busy_timeout allows. Every step above is idempotent, so it is safe to run again.
+      if (sqliteCode(e)?.startsWith('SQLITE_BUSY') === true && Date.now() - started < busy) {
+        sleepSync(Math.min(200, 5 * 2 ** attempt + (process.pid % 7)));
+        continue;
+      }
+      db.close();
+      if (e instanceof TfjsTuneError) throw e;
+      throw new StorageError(`cannot use SQLite database "${path}": ${(e as Error).message}`);
+    }
   }
+}
+
+/** Blocks the thread for `ms` (opening is synchronous, as better-sqlite3 is). */
+function sleepSync(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }

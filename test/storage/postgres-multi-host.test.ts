@@ -161,7 +161,8 @@ describeHosts('one study on PostgreSQL, workers on another test host', () => {
     let killed = 0;
     for (let i = 0; i < 3; i++) {
       const w = start(worker);
-      await sleep(rng.uniform(2000, 9000));
+      // Early enough that the study (8 short trials) is still running: a worker starts in about a second.
+      await sleep(rng.uniform(500, 3000));
       if (w.child.exitCode === null) {
         w.child.kill('SIGKILL');
         killed++;
