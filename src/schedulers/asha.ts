@@ -31,7 +31,7 @@ export interface ASHASchedulerOptions {
    * Other processes run this study's jobs too (`tfjs-tune worker` on other machines; Ray Tune's and
    * Optuna's many workers on one storage). `prepare` then leaves RUNNING trials alone (the study's
    * heartbeats fail those of a dead process; `nextJob` fails stale ones first, shared or not), and without
-   * `maxTrials` / `addTrials` the study's stored {@link ASHA_MAX_TRIALS_KEY} is the limit. The
+   * `maxTrials` / `addTrials` the limit stored in the study (system attribute `asha_max_trials`) applies. The
    * process that created the study runs without it (its `prepare` fails what a killed run left).
    */
   readonly shared?: boolean;
