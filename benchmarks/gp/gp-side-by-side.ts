@@ -7,14 +7,11 @@
  * (../shared/optuna-current.md), in a child process beside ours; without it its rows are missing.
  * Env: GP_SIDE_PROBLEMS (default hartmann-6d,dtlz2), GP_SIDE_SEEDS (default 0,1,2,3,4).
  */
-import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-
 import { createStudy } from '../../src';
 import { GPSampler } from '../../src/samplers/gp';
 import { hypervolume } from '../../src/samplers/hypervolume/exact';
 import { silentLogger } from '../../src/util/logger';
+import { runPythonJson } from '../python-json';
 import type { BenchResult } from '../result';
 import { MO_PROBLEMS, type MOProblem } from '../multi-objective/problems';
 import { PROBLEMS, objectiveOf, type BenchProblem } from '../samplers/problems';
@@ -23,7 +20,6 @@ const TRIALS = 100;
 const REGRET_AT = [25, 50, 100];
 const HV_AT = [50, 100];
 const REFERENCE = 1.1;
-const PYTHON = '/usr/bin/python3';
 
 type Run = (number | number[])[];
 
@@ -66,38 +62,17 @@ function startOptuna(
   seeds: readonly number[],
   checkout: string,
 ): Promise<{ version: string; runs: Record<string, Run[]> } | string> {
-  const script = [
-    join(__dirname, 'optuna_gp_side.py'),
-    join(process.cwd(), 'benchmarks', 'gp', 'optuna_gp_side.py'),
-  ].find(existsSync);
-  if (script === undefined) return Promise.resolve('optuna_gp_side.py not found');
-  const child = spawn(PYTHON, [script], {
-    env: { ...process.env, PYTHONPATH: checkout, OMP_NUM_THREADS: '1' },
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
-  let out = '';
-  let err = '';
-  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-  child.stdin.end(
-    JSON.stringify({
+  return runPythonJson<{ version: string; runs: Record<string, Run[]> }>(
+    'gp/optuna_gp_side.py',
+    {
       problems: problems.map((p) =>
         'optimum' in p ? { name: p.name, space: p.space } : { name: p.name, n_vars: p.nVars },
       ),
       seeds,
       trials: TRIALS,
-    }),
+    },
+    { ...process.env, PYTHONPATH: checkout, OMP_NUM_THREADS: '1' },
   );
-  return new Promise((resolve) => {
-    child.on('error', (e) => resolve(`${PYTHON} failed to start: ${e.message}`));
-    child.on('exit', (code) =>
-      resolve(
-        code === 0
-          ? (JSON.parse(out) as { version: string; runs: Record<string, Run[]> })
-          : `failed: ${err.slice(-500)}`,
-      ),
-    );
-  });
 }
 
 /** Medians at the checkpoints: regret of the best so far, or hypervolume of the values so far. */

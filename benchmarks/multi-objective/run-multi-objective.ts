@@ -15,7 +15,6 @@
  * 3.1 has no multi-objective GP): a GP run takes minutes where the whole benchmark takes an hour on
  * shared cores. `MO_GP_TRIALS` sets the GP's trials (default 100).
  */
-import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -27,6 +26,7 @@ import { NSGAIISampler } from '../../src/samplers/nsgaii/sampler';
 import { TPESampler } from '../../src/samplers/tpe/sampler';
 import { initBackend } from '../../src/training/backend/select-backend';
 import { silentLogger } from '../../src/util/logger';
+import { runPythonJson } from '../python-json';
 import type { BenchResult } from '../result';
 import { TimedSampler } from '../samplers/timed-sampler';
 import { MO_PROBLEMS, type MOProblem } from './problems';
@@ -90,7 +90,6 @@ function committedRows(
   const commit = anchorLabels.length > 0 ? '' : (/(current Optuna commit \w+\.)/.exec(saved.description)?.[1] ?? '');
   return { rows, note: `Rows ${kept} re-used from the run of ${measuredOn}. ${optuna} ${commit}`.trim() };
 }
-const PYTHON = '/usr/bin/python3';
 const REFERENCE = 1.1;
 
 /** One run: every trial's values and the sampler's milliseconds for it. */
@@ -135,30 +134,16 @@ function startAnchor(
   pythonPath: string | undefined,
   samplers: readonly string[],
 ): Promise<Anchor | string> {
-  const script = [
-    join(__dirname, 'optuna_mo_anchor.py'),
-    join(process.cwd(), 'benchmarks', 'multi-objective', 'optuna_mo_anchor.py'),
-  ].find(existsSync);
-  if (script === undefined) return Promise.resolve('optuna_mo_anchor.py not found');
   const env = { ...process.env, ...(pythonPath === undefined ? {} : { PYTHONPATH: pythonPath }) };
-  const child = spawn(PYTHON, [script], { env, stdio: ['pipe', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-  child.stdin.end(
-    JSON.stringify({
+  return runPythonJson<Anchor>(
+    'multi-objective/optuna_mo_anchor.py',
+    {
       problems: MO_PROBLEMS.map((p) => ({ name: p.name, n_vars: p.nVars })),
       seeds,
       samplers: Object.fromEntries(samplers.map((s) => [s, BUDGET[s]])),
-    }),
+    },
+    env,
   );
-  return new Promise((resolve) => {
-    child.on('error', (e) => resolve(`${PYTHON} failed to start: ${e.message}`));
-    child.on('exit', (code) =>
-      resolve(code === 0 ? (JSON.parse(out) as Anchor) : `optuna_mo_anchor.py failed: ${err.slice(-500)}`),
-    );
-  });
 }
 
 /** Hypervolume of the first `n` trials' values. */

@@ -35,8 +35,30 @@ export function start(args: string[]): Promise<{ code: number | null; out: strin
 export const processOf = (t: tune.FrozenTrial): string =>
   JSON.stringify(t.systemAttrs['owner']).split('/')[0] as string;
 
+/**
+ * Writes a run config for study "a": a one-layer MLP on a synthetic table of `n` rows, seed 4, plus
+ * `schedule` (epochs, trials, scheduler or method); returns its path.
+ */
+export function writeMlpConfig(
+  path: string,
+  sizes: { n: number; batchSize: number },
+  schedule: Record<string, unknown>,
+): string {
+  const config = {
+    model: 'mlp',
+    dataset: { name: 'synthetic-tabular', n: sizes.n, nFeatures: 6, nInformative: 3, classes: 2 },
+    metric: { name: 'val_acc', goal: 'maximize' },
+    parameters: { num_layers: { value: 1 }, batch_size: { value: sizes.batchSize } },
+    study: 'a',
+    seed: 4,
+    ...schedule,
+  };
+  writeFileSync(path, JSON.stringify(config));
+  return path;
+}
+
 /** The study as it is now, read without heartbeats; null before it exists. */
-async function peek(storage: string): Promise<tune.FrozenTrial[] | null> {
+export async function peek(storage: string): Promise<tune.FrozenTrial[] | null> {
   if (storage.startsWith('sqlite:') && !existsSync(storage.slice('sqlite:'.length))) return null;
   const s = await tune
     .loadStudy({ studyName: 'a', storage, logger: tune.logging.silentLogger, heartbeatInterval: 0 })
@@ -54,20 +76,16 @@ async function peek(storage: string): Promise<tune.FrozenTrial[] | null> {
  * study, that job failed by the heartbeat check and run again.
  */
 export async function runAndWorkerToBudget(storage: string, dir: string, killWorker = false): Promise<void> {
-  const cfg = join(dir, 'asha.json');
-  const config = {
-    model: 'mlp',
-    // Large enough that the run is still in its first rung when the worker has started (seconds).
-    dataset: { name: 'synthetic-tabular', n: 1200, nFeatures: 6, nInformative: 3, classes: 2 },
-    metric: { name: 'val_acc', goal: 'maximize' },
-    parameters: { num_layers: { value: 1 }, batch_size: { value: 16 } },
-    study: 'a',
-    seed: 4,
-    epochs: 9,
-    trials: 12,
-    scheduler: { type: 'asha', factor: 3 },
-  };
-  writeFileSync(cfg, JSON.stringify(config));
+  // Large enough that the run is still in its first rung when the worker has started (seconds).
+  const cfg = writeMlpConfig(
+    join(dir, 'asha.json'),
+    { n: 1200, batchSize: 16 },
+    {
+      epochs: 9,
+      trials: 12,
+      scheduler: { type: 'asha', factor: 3 },
+    },
+  );
   const ckpt = join(dir, 'shared');
   const heartbeat = killWorker ? ['--heartbeat', '1'] : [];
   const run = start([

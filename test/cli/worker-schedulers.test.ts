@@ -1,5 +1,4 @@
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -7,39 +6,25 @@ import * as tune from '../../src';
 import { isSpent } from '../../src/schedulers/slot-claims';
 import { hyperbandSchedule } from '../../src/schedulers/hyperband-schedule';
 import { slotOf } from '../../src/trial/hyperband-slot';
-import { processOf, runAndWorkerToBudget, start } from './worker-scenarios';
-
-const hook = require.resolve('../helpers/register-ts.js');
-const bin = join(__dirname, '..', '..', 'src', 'cli', 'bin.ts');
+import { launch, peek, processOf, runAndWorkerToBudget, start, writeMlpConfig } from './worker-scenarios';
 
 /**
  * Runs CONFIG in its own `tfjs-tune run` process and sends it Ctrl-C as soon as a promotion (a slot
  * trial continuing a parent) is RUNNING; returns that trial (the run marks it FAIL, interrupted).
  */
 async function interruptedInPromotion(cfg: string, storage: string, ckpt: string): Promise<tune.FrozenTrial> {
-  const child = spawn(
-    process.execPath,
-    ['-r', hook, bin, 'run', cfg, '--storage', storage, '--checkpoints', ckpt, '--workers', '1', '--quiet'],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
-  );
-  let runErr = '';
-  child.stderr.on('data', (d: Buffer) => (runErr += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const run = launch(['run', cfg, '--storage', storage, '--checkpoints', ckpt, '--workers', '1', '--quiet']);
   let promotion: tune.FrozenTrial | undefined;
-  const file = storage.slice('sqlite:'.length);
   for (let i = 0; i < 1200 && promotion === undefined; i++) {
     await new Promise((r) => setTimeout(r, 50));
-    if (!existsSync(file)) continue;
-    const s = await tune
-      .loadStudy({ studyName: 'a', storage, logger: tune.logging.silentLogger, heartbeatInterval: 0 })
-      .catch(() => null);
-    promotion = s?.trials.find((t) => t.state === 'RUNNING' && slotOf(t) !== null && slotOf(t)?.parent !== null);
-    await s?.storage.close();
+    promotion = (await peek(storage))?.find(
+      (t) => t.state === 'RUNNING' && slotOf(t) !== null && slotOf(t)?.parent !== null,
+    );
   }
   expect(promotion).toBeDefined();
-  child.kill('SIGINT');
-  const code = await exited;
-  expect([code, runErr]).toEqual([130, '']);
+  run.child.kill('SIGINT');
+  const { code, err } = await run.done;
+  expect([code, err]).toEqual([130, '']);
   return promotion as tune.FrozenTrial;
 }
 
@@ -65,19 +50,15 @@ describe('tfjs-tune worker on an ASHA or Hyperband study', () => {
     'a promotion the run was interrupted in is run by a worker, %s',
     async (_what, checkpointThere) => {
       const storage = `sqlite:${join(dir, 's.db')}`;
-      const cfg = join(dir, 'asha.json');
-      const config = {
-        model: 'mlp',
-        dataset: { name: 'synthetic-tabular', n: 240, nFeatures: 6, nInformative: 3, classes: 2 },
-        metric: { name: 'val_acc', goal: 'maximize' },
-        parameters: { num_layers: { value: 1 }, batch_size: { value: 8 } },
-        study: 'a',
-        seed: 4,
-        epochs: 27,
-        trials: 3,
-        scheduler: { type: 'asha', factor: 3 },
-      };
-      writeFileSync(cfg, JSON.stringify(config));
+      const cfg = writeMlpConfig(
+        join(dir, 'asha.json'),
+        { n: 240, batchSize: 8 },
+        {
+          epochs: 27,
+          trials: 3,
+          scheduler: { type: 'asha', factor: 3 },
+        },
+      );
       const ckpt = join(dir, 'shared');
       const promotion = await interruptedInPromotion(cfg, storage, ckpt);
       const parent = slotOf(promotion as tune.FrozenTrial)?.parent as number;
@@ -119,18 +100,7 @@ describe('tfjs-tune worker on an ASHA or Hyperband study', () => {
 
   it('BOHB (Hyperband): a worker finishes the schedule a run was interrupted in, exactly, continuing its checkpoints', async () => {
     const storage = `sqlite:${join(dir, 's.db')}`;
-    const cfg = join(dir, 'bohb.json');
-    const config = {
-      model: 'mlp',
-      dataset: { name: 'synthetic-tabular', n: 240, nFeatures: 6, nInformative: 3, classes: 2 },
-      metric: { name: 'val_acc', goal: 'maximize' },
-      parameters: { num_layers: { value: 1 }, batch_size: { value: 8 } },
-      study: 'a',
-      seed: 4,
-      epochs: 9,
-      method: 'bohb',
-    };
-    writeFileSync(cfg, JSON.stringify(config));
+    const cfg = writeMlpConfig(join(dir, 'bohb.json'), { n: 240, batchSize: 8 }, { epochs: 9, method: 'bohb' });
     const ckpt = join(dir, 'shared');
     const promotion = await interruptedInPromotion(cfg, storage, ckpt);
     const worked = await start(['worker', '--storage', storage, '--study', 'a', '--workers', '1']);

@@ -8,7 +8,7 @@ import { slotJobTrainer } from '../../src/schedulers/slot-job-trainer';
 import { InMemoryStorage } from '../../src/storage/memory';
 import { createStudy, loadStudy } from '../../src/study/create-study';
 import type { Study } from '../../src/study/study';
-import type { TrainSlot } from '../../src/training/train-slot';
+import { fakeTrain } from './fixtures/fake-slot-train';
 import type { FrozenTrial } from '../../src/trial/frozen-trial';
 import { rankTrials, slotOf } from '../../src/trial/hyperband-slot';
 import { silentLogger } from '../../src/util/logger';
@@ -17,18 +17,6 @@ import { silentLogger } from '../../src/util/logger';
 // same moment as the others (so they decide from the same stored trials and race for the same
 // promotion), claims it, trains it and tells it. The multi-process test with real processes and
 // SQLite is test/cli/worker-schedulers.test.ts; this one makes the races happen every round.
-
-const loss = (q: number, epoch: number): number => q + 1 / epoch;
-
-const fakeTrain: TrainSlot = async (trial, slot) => {
-  const q = trial.suggestFloat('q', 0, 1);
-  let value = NaN;
-  for (let epoch = slot.initialEpoch + 1; epoch <= slot.epochs; epoch++) {
-    value = loss(q, epoch);
-    trial.report(value, epoch);
-  }
-  return value;
-};
 
 interface Proc {
   readonly study: Study;

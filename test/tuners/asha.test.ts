@@ -8,6 +8,7 @@ import type { Study } from '../../src/study/study';
 import type { Trial } from '../../src/study/trial';
 import { disposeModel } from '../../src/training/dispose-model';
 import type { TrainSlot } from '../../src/training/train-slot';
+import { fakeTrain } from '../schedulers/fixtures/fake-slot-train';
 import type { FrozenTrial } from '../../src/trial/frozen-trial';
 import { ASHA } from '../../src/tuners/asha';
 import { InProcessExecutor } from '../../src/execution/in-process';
@@ -21,23 +22,6 @@ import { slotOf } from '../../src/trial/hyperband-slot';
 import { Hyperband } from '../../src/tuners/hyperband';
 import { tinyModel, useTunerData } from './fixtures';
 import { silentLogger } from '../../src/util/logger';
-
-/**
- * A made-up learning curve: the loss after `epoch` epochs of configuration `q` in [0, 1]; lower q is
- * better at the end, and the curves are monotone so rankings agree across rungs.
- */
-const loss = (q: number, epoch: number): number => q + 1 / epoch;
-
-/** Trains nothing: reports the made-up curve from the slot's initialEpoch to its epochs. */
-const fakeTrain: TrainSlot = async (trial, slot) => {
-  const q = trial.suggestFloat('q', 0, 1);
-  let value = NaN;
-  for (let epoch = slot.initialEpoch + 1; epoch <= slot.epochs; epoch++) {
-    value = loss(q, epoch);
-    trial.report(value, epoch);
-  }
-  return value;
-};
 
 async function newStudy(name = 'asha'): Promise<Study> {
   return createStudy({ studyName: name, seed: 3, logger: silentLogger });

@@ -210,12 +210,7 @@ async function work(study: Study, record: RunRecord, options: WorkOptions): Prom
     process.removeListener('SIGINT', onSigint);
   }
   await interruption;
-  await study.refresh();
-  const c = count(study);
-  options.say(
-    `${interrupted ? 'interrupted' : 'done'}: study "${study.studyName}" holds ${c.complete} COMPLETE of ${record.budget ?? 'no'} budget (${c.total} trials)\n`,
-  );
-  return interrupted ? 130 : 0;
+  return ending(study, interrupted, options, (c) => `${c.complete} COMPLETE of ${record.budget ?? 'no'} budget`);
 }
 
 /**
@@ -266,10 +261,22 @@ async function workSchedule(study: Study, record: RunRecord, options: WorkOption
     process.removeListener('SIGINT', onSigint);
   }
   await interruption;
+  const kind = record.config.scheduler.type === 'asha' ? 'ASHA' : 'Hyperband';
+  return ending(study, interrupted, options, (c) => `${c.complete} COMPLETE trials`, `${kind} `);
+}
+
+/** The worker's last line, from the study as it now stands; the exit code (130 after Ctrl-C). */
+async function ending(
+  study: Study,
+  interrupted: boolean,
+  options: WorkOptions,
+  holds: (c: Counts) => string,
+  kind = '',
+): Promise<number> {
   await study.refresh();
   const c = count(study);
   options.say(
-    `${interrupted ? 'interrupted' : 'done'}: ${record.config.scheduler.type === 'asha' ? 'ASHA' : 'Hyperband'} study "${study.studyName}" holds ${c.complete} COMPLETE trials (${c.total} trials)\n`,
+    `${interrupted ? 'interrupted' : 'done'}: ${kind}study "${study.studyName}" holds ${holds(c)} (${c.total} trials)\n`,
   );
   return interrupted ? 130 : 0;
 }
