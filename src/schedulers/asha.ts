@@ -161,7 +161,7 @@ export class ASHAScheduler implements Scheduler {
 
   async nextJob(study: Study): Promise<Job | null | 'done'> {
     // A dead process's RUNNING trial would hold a rung (and 'done') back for good: heartbeats decide.
-    await study.failStaleTrials();
+    await study.failStaleTrialsIfDue();
     for (;;) {
       await study.refresh();
       const trials = study.getTrials();

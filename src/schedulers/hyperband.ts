@@ -85,7 +85,7 @@ export class HyperbandScheduler implements Scheduler {
 
   async nextJob(study: Study): Promise<Job | null | 'done'> {
     // A dead process's RUNNING trial would hold its round back for good: heartbeats decide.
-    await study.failStaleTrials();
+    await study.failStaleTrialsIfDue();
     await study.refresh();
     for (let at = this.position(this.cursor); at !== null; at = this.position(this.cursor)) {
       const trials = await this.roundTrials(study, at);

@@ -189,7 +189,7 @@ async function work(study: Study, record: RunRecord, options: WorkOptions): Prom
   process.once('SIGINT', onSigint);
   try {
     for (;;) {
-      await study.failStaleTrials();
+      await study.failStaleTrialsIfDue();
       await study.refresh();
       const c = count(study);
       if (interrupted) break;
