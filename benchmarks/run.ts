@@ -61,7 +61,7 @@ const BENCHMARKS: Readonly<Record<string, () => Promise<BenchResult>>> = {
   importance: importanceBenchmark,
   'optuna-interop': optunaInterop,
   // MF_SEEDS=0,1,2; PBT_REAL_EPOCHS, PBT_REAL_INTERVAL, PBT_REAL_POPULATION size it (32, 4, 8);
-  // PBT_REAL_SYNCH=false runs asynchronous PBT.
+  // PBT_REAL_SYNCH=false runs asynchronous PBT; PBT_REAL_BURN_IN the second PBT row's burn-in (epochs / 4).
   'pbt-real-training': () => pbtRealTrainingBenchmark({ ...realTrainingFlags(), ...pbtRealFlags() }),
   // One table over every seed kept in benchmarks/results/pbt-real-training-seeds (seeds run as separate processes).
   'pbt-real-training-all-seeds': () => Promise.resolve(mergePBTRealTraining()),
@@ -128,7 +128,13 @@ function realTrainingFlags(): { seeds?: number[]; log: (message: string) => void
   };
 }
 
-function pbtRealFlags(): { epochs?: number; perturbationInterval?: number; populationSize?: number; synch?: boolean } {
+function pbtRealFlags(): {
+  epochs?: number;
+  perturbationInterval?: number;
+  populationSize?: number;
+  synch?: boolean;
+  burnInPeriod?: number;
+} {
   const env = process.env;
   const count = (name: string): number | undefined => {
     const v = env[name];
@@ -143,7 +149,9 @@ function pbtRealFlags(): { epochs?: number; perturbationInterval?: number; popul
   const epochs = count('PBT_REAL_EPOCHS');
   const perturbationInterval = count('PBT_REAL_INTERVAL');
   const populationSize = count('PBT_REAL_POPULATION');
+  const burnInPeriod = count('PBT_REAL_BURN_IN');
   return {
+    ...(burnInPeriod !== undefined ? { burnInPeriod } : {}),
     ...(epochs !== undefined ? { epochs } : {}),
     ...(perturbationInterval !== undefined ? { perturbationInterval } : {}),
     ...(populationSize !== undefined ? { populationSize } : {}),
