@@ -4,42 +4,28 @@ import type { Distribution, ParamValue } from '../../space/distributions';
 import { sampleUniform } from '../../space/sample-uniform';
 import { FAIL_REASON_KEY } from '../../storage/base';
 import type { Study } from '../../study/study';
-import type { JsonValue } from '../../trial/json';
 import type { FrozenTrial } from '../../trial/frozen-trial';
 import type { Decision, Job, JobOutcome, JobResult, JobStart, Scheduler } from '../scheduler';
 import { discardSlotTrial } from '../slot-claims';
 import { perturbExplorer, type Explorer } from './explorer';
-import {
-  PBT_INTERRUPTED_KEY,
-  PBT_KEY,
-  jobRecordOf,
-  recordToJson,
-  type ExploitRecord,
-  type PBTJobRecord,
-} from './job-record';
+import { PBT_INTERRUPTED_KEY, PBT_KEY, jobRecordOf, recordToJson, type PBTJobRecord } from './job-record';
 import type { PBTParams } from './member';
 import { standsForItsPBTJob, waitingDuplicates } from './pbt-claims';
+import {
+  decideBatch,
+  ownJob,
+  storeDecision,
+  storedDecisions,
+  type KeyedPending,
+  type MemberDecision,
+  type Pending,
+} from './pbt-decisions';
 import { releasableStates } from './pbt-release';
 import { resolvedSettings, validatePBTOptions, type PBTSchedulerOptions, type StoredPBTSettings } from './pbt-settings';
 import { rebuildPopulation, type MemberView, type PopulationView } from './population';
 import { readyOrder } from './quantiles';
-import { decideAtReady, type ReadySettings } from './ready';
+import type { ReadySettings } from './ready';
 import { drawFromSpace, fixedDistribution, type DrawnParams } from './space-draw';
-
-/** A job decided but not yet created as a trial. */
-interface Pending {
-  readonly member: number;
-  readonly fromEpoch: number;
-  readonly start: JobStart;
-  readonly params: PBTParams;
-  readonly exploit?: ExploitRecord;
-}
-
-/** A pending job with its key's second half: the member's trial it follows (null: its first job). */
-type KeyedPending = Pending & { readonly follows: number | null };
-
-/** The study attribute keeping what a member does after a trial (suffix: the trial's number). */
-const DECISION_KEY_PREFIX = 'pbt_decision:';
 
 /** Other loops whose trials must not mix with PBT's (their study attributes). */
 const OTHER_SCHEDULES = ['hyperband', 'asha'];
@@ -93,7 +79,7 @@ export class PBTScheduler implements Scheduler {
   private readonly maxFailures: number;
   private rng = new Rng(0);
   private sign: 1 | -1 = 1;
-  private readonly decided = new Map<number, Pending | 'none'>();
+  private readonly decided = new Map<number, MemberDecision>();
   private readonly released = new Set<number>();
   /** Trials this object handed out (a WAITING one among them is about to be claimed here). */
   private readonly handedOut = new Set<number>();
@@ -131,7 +117,7 @@ export class PBTScheduler implements Scheduler {
     this.sign = study.direction === 'minimize' ? -1 : 1;
     this.rng = new Rng(this.options.seed ?? study.seed);
     this.decided.clear();
-    for (const [ready, decision] of await this.storedDecisions(study)) this.decided.set(ready, decision);
+    for (const [ready, decision] of await storedDecisions(study)) this.decided.set(ready, decision);
     this.initial.clear();
     this.distributions = { ...this.options.hyperparamMutations };
     for (let id = 0; id < this.settings.populationSize; id++) this.initial.set(id, this.initialDraw(id));
@@ -268,86 +254,23 @@ export class PBTScheduler implements Scheduler {
       explorer: this.explorer,
       donorsNotBehind: true,
     };
-    const stored = await this.storedDecisions(study);
-    for (const m of batch) {
-      const ended = m.ready as NonNullable<MemberView['ready']>;
-      const taken = stored.get(ended.number);
-      if (taken !== undefined) {
-        // Another process decided first: its decision stands, and the members after it see it as made.
-        this.decided.set(ended.number, taken);
-        if (taken === 'none') continue;
-        params[m.id] = taken.params;
-        steps[m.id] = taken.fromEpoch;
-        if (taken.start.kind !== 'fresh') stateTrials[m.id] = taken.start.from;
-        continue;
-      }
-      // Asynchronous: the member is compared with those that have reached its epoch, at that epoch
-      // (their own score then, or the score of the state they hold past it); members still behind
-      // take no part, so no member is sent back to an earlier epoch by copying one.
-      const at = steps[m.id] as number;
-      const scores =
-        barrierScores ??
-        members.map((o, i) => o.scoreAt.get(at) ?? ((steps[i] as number) >= at ? o.score : Number.NaN));
-      const decision = await decideAtReady(settings, {
-        member: m.id,
-        scores,
-        sign: this.sign,
-        params,
-        steps,
-        history: this.view.history,
-        rng: this.rng,
-        failed: m.failed,
-      });
-      if (decision === null || decision.donor === m.id) {
-        if (decision !== null) params[m.id] = decision.params;
-        await this.decide(study, ended.number, decision === null ? 'none' : this.ownJob(m, decision.params));
-        continue;
-      }
-      const donorTrial = stateTrials[decision.donor];
-      if (donorTrial === null || donorTrial === undefined) {
-        await this.decide(study, ended.number, 'none');
-        continue;
-      }
-      const recipientScore = scores[m.id] as number;
-      await this.decide(study, ended.number, {
-        member: m.id,
-        fromEpoch: decision.step,
-        start: { kind: 'exploit', from: donorTrial },
-        params: decision.params,
-        exploit: {
-          donor: decision.donor,
-          donorTrial,
-          epoch: decision.step,
-          donorScore: scores[decision.donor] as number,
-          recipientScore: Number.isFinite(recipientScore) ? recipientScore : null,
-          paramsBefore: params[m.id] as PBTParams,
-          paramsAfter: decision.params,
-        },
-      });
-      params[m.id] = decision.params;
-      steps[m.id] = decision.step;
-      stateTrials[m.id] = donorTrial;
+    const decisions = await decideBatch({
+      members,
+      batch,
+      barrierScores,
+      params,
+      steps,
+      stateTrials,
+      settings,
+      sign: this.sign,
+      history: this.view.history,
+      rng: this.rng,
+      stored: await storedDecisions(study),
+    });
+    for (const { ready, decision, adopted } of decisions) {
+      this.decided.set(ready, decision);
+      if (!adopted) await storeDecision(study, ready, decision);
     }
-  }
-
-  /** The decisions stored by every process so far, by the trial each was taken at (read afresh: others store theirs). */
-  private async storedDecisions(study: Study): Promise<Map<number, Pending | 'none'>> {
-    const out = new Map<number, Pending | 'none'>();
-    const attrs = (await study.storage.getStudy(study.studyId)).systemAttrs;
-    for (const [key, value] of Object.entries(attrs))
-      if (key.startsWith(DECISION_KEY_PREFIX))
-        out.set(Number(key.slice(DECISION_KEY_PREFIX.length)), value as unknown as Pending | 'none');
-    return out;
-  }
-
-  /**
-   * Records what the member does after trial `ready`, in memory and in the study: asynchronously a
-   * decision depends on which other members had ended their intervals when it was taken, so one
-   * taken before a stop must not be taken again, against a later population, after a resume.
-   */
-  private async decide(study: Study, ready: number, decision: Pending | 'none'): Promise<void> {
-    this.decided.set(ready, decision);
-    await study.setSystemAttr(`${DECISION_KEY_PREFIX}${ready}`, JSON.parse(JSON.stringify(decision)) as JsonValue);
   }
 
   /**
@@ -359,12 +282,6 @@ export class PBTScheduler implements Scheduler {
   private tieOrder(p: Pending): number {
     if (this.settings.synch) return p.member;
     return readyOrder(this.rng, this.settings.populationSize, p.fromEpoch)[p.member] as number;
-  }
-
-  /** The member goes on from its own state (after a failure: retries from where it started). */
-  private ownJob(m: MemberView, params: PBTParams): Pending {
-    const start: JobStart = m.stateTrial === null ? { kind: 'fresh' } : { kind: 'continue', from: m.stateTrial };
-    return { member: m.id, fromEpoch: m.step, start, params };
   }
 
   private finished(m: MemberView): boolean {
@@ -394,7 +311,7 @@ export class PBTScheduler implements Scheduler {
     }
     const decided = this.decided.get(m.ready.number);
     if (decided === undefined) return null; // waits for its round's barrier
-    const job = decided === 'none' ? this.ownJob(m, m.params as PBTParams) : decided;
+    const job = decided === 'none' ? ownJob(m, m.params as PBTParams) : decided;
     return { ...job, follows: m.ready.number };
   }
 
