@@ -4,7 +4,12 @@ import { join } from 'node:path';
 import * as tune from '../../src';
 import { main } from '../../src/cli/main';
 import { RUN_RECORD_KEY } from '../../src/cli/run/run-record';
-import { PBT_START_STATE_KEY, jobRecordOf, type PBTJobRecord } from '../../src/schedulers/pbt/job-record';
+import {
+  PBT_START_STATE_KEY,
+  jobRecordOf,
+  wasInterruptedPBT,
+  type PBTJobRecord,
+} from '../../src/schedulers/pbt/job-record';
 import { lineageOf } from '../../src/schedulers/pbt/stored-lineage';
 import { DISCARDED_KEY } from '../../src/schedulers/slot-claims';
 import { launch, peek, processOf, writeMlpConfig } from './worker-scenarios';
@@ -49,8 +54,9 @@ const recordOf = (t: tune.FrozenTrial): PBTJobRecord => jobRecordOf(t) as PBTJob
  * its budget, each member's interval once, the lineage intact, and that every state crossing
  * between the processes was loaded from its checkpoint.
  */
-export async function runAndWorkerOnPBT(storage: string, dir: string): Promise<void> {
-  const cfg = writeMlpConfig(
+/** A population of 4 tiny MLPs, ready every epoch, half exploiting the other half. */
+function writePBTConfig(dir: string, synch: boolean): string {
+  return writeMlpConfig(
     join(dir, 'pbt.json'),
     { n: 2400, batchSize: 16 },
     {
@@ -60,17 +66,26 @@ export async function runAndWorkerOnPBT(storage: string, dir: string): Promise<v
         populationSize: POPULATION,
         perturbationInterval: 1,
         quantileFraction: 0.5,
-        synch: true,
+        synch,
         hyperparamMutations: ['learning_rate'],
       },
     },
   );
+}
+
+/** Starts `tfjs-tune run CFG` (one process, in-process members) and, once it has stored its record, a worker. */
+async function runThenWorker(cfg: string, storage: string, dir: string) {
   const ckpt = join(dir, 'shared');
   const run = launch(['run', cfg, '--storage', storage, '--checkpoints', ckpt, '--workers', '1', '--json', '--quiet']);
-  let worker: ReturnType<typeof launch> | null = null;
+  for (let i = 0; i < 1200 && !(await hasRunRecord(storage)); i++) await wait(50);
+  const worker = launch(['worker', '--storage', storage, '--study', 'a', '--workers', '1']);
+  return { run, worker };
+}
+
+export async function runAndWorkerOnPBT(storage: string, dir: string): Promise<void> {
+  const cfg = writePBTConfig(dir, true);
+  const { run, worker } = await runThenWorker(cfg, storage, dir);
   try {
-    for (let i = 0; i < 1200 && !(await hasRunRecord(storage)); i++) await wait(50);
-    worker = launch(['worker', '--storage', storage, '--study', 'a', '--workers', '1']);
     worker.child.kill('SIGSTOP');
     const runProcess = processOf((await pollUntil(storage, (ts) => ts[0]?.systemAttrs['owner'] !== undefined))[0]!);
     // The run alone until it is in the second round.
@@ -87,10 +102,10 @@ export async function runAndWorkerOnPBT(storage: string, dir: string): Promise<v
     run.child.kill('SIGCONT');
   } catch (e) {
     run.child.kill('SIGKILL');
-    worker?.child.kill('SIGKILL');
+    worker.child.kill('SIGKILL');
     throw e;
   }
-  const [ran, worked] = await Promise.all([run.done, (worker as NonNullable<typeof worker>).done]);
+  const [ran, worked] = await Promise.all([run.done, worker.done]);
   expect([ran.code, ran.err]).toEqual([0, '']);
   expect(worked.code).toBe(0);
   expect(worked.err).toMatch(/done: PBT study "a"/);
@@ -147,4 +162,61 @@ export async function runAndWorkerOnPBT(storage: string, dir: string): Promise<v
       .sort((a, b) => a.job.localeCompare(b.job));
   expect(byJob(complete)).toEqual(byJob(ref.trials));
   await ref.storage.close();
+}
+
+/**
+ * An asynchronous study: the worker gets Ctrl-C while it trains an interval (held stopped until
+ * the signal is sent, so the interval is sure to be running). It marks that interval FAIL as
+ * interrupted and exits 130; the run finishes the study alone, that job run again under a key of
+ * its own, each member's interval still once.
+ */
+export async function workerInterruptedOnPBT(storage: string, dir: string): Promise<void> {
+  const { run, worker } = await runThenWorker(writePBTConfig(dir, false), storage, dir);
+  let interrupted: tune.FrozenTrial | undefined;
+  try {
+    const runProcess = processOf((await pollUntil(storage, (ts) => ts[0]?.systemAttrs['owner'] !== undefined))[0]!);
+    const workerRunning = (ts: tune.FrozenTrial[]) =>
+      ts.find((t) => t.state === 'RUNNING' && t.systemAttrs['owner'] !== undefined && processOf(t) !== runProcess);
+    while (interrupted === undefined) {
+      const seen = workerRunning(await pollUntil(storage, (ts) => workerRunning(ts) !== undefined))!;
+      worker.child.kill('SIGSTOP');
+      if ((await peek(storage))?.[seen.number]?.state === 'RUNNING') interrupted = seen;
+      else worker.child.kill('SIGCONT'); // it ended meanwhile: catch the next one
+    }
+    worker.child.kill('SIGINT');
+    worker.child.kill('SIGCONT');
+  } catch (e) {
+    run.child.kill('SIGKILL');
+    worker.child.kill('SIGKILL');
+    throw e;
+  }
+  const [ran, worked] = await Promise.all([run.done, worker.done]);
+  expect([ran.code, ran.err]).toEqual([0, '']);
+  expect(worked.code).toBe(130);
+  expect(worked.err).toContain(`interrupted: trial(s) ${interrupted.number} marked FAIL; their jobs run again`);
+
+  const study = await tune.loadStudy({
+    studyName: 'a',
+    storage,
+    logger: tune.logging.silentLogger,
+    heartbeatInterval: 0,
+  });
+  const trials = study.trials;
+  await study.storage.close();
+  const stopped = trials[interrupted.number] as tune.FrozenTrial;
+  expect([stopped.state, stopped.failReason]).toEqual(['FAIL', 'interrupted (Ctrl-C)']);
+  // Its job ran again, unchanged, as a trial that follows it.
+  const again = trials.filter((t) => jobRecordOf(t)?.follows === stopped.number);
+  expect(again.map((t) => [t.state, { ...recordOf(t), follows: null }])).toEqual([
+    ['COMPLETE', { ...recordOf(stopped), follows: null }],
+  ]);
+  // Nothing else failed (duplicates aside), nothing left waiting, each member's interval once, to the end.
+  expect(trials.filter((t) => t.state === 'WAITING' || t.state === 'RUNNING')).toEqual([]);
+  const failed = trials.filter((t) => t.state === 'FAIL');
+  expect(failed.every((t) => t.systemAttrs[DISCARDED_KEY] === true || wasInterruptedPBT(t))).toBe(true);
+  const complete = trials.filter((t) => t.state === 'COMPLETE');
+  const jobs = complete.map((t) => `${recordOf(t).member}:${recordOf(t).fromEpoch}`);
+  expect(new Set(jobs).size).toBe(jobs.length);
+  for (let m = 0; m < POPULATION; m++)
+    expect(Math.max(...complete.filter((t) => recordOf(t).member === m).map((t) => recordOf(t).toEpoch))).toBe(EPOCHS);
 }

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { runAndWorkerOnPBT } from './worker-pbt-scenario';
+import { runAndWorkerOnPBT, workerInterruptedOnPBT } from './worker-pbt-scenario';
 
 describe('tfjs-tune worker on a PBT study', () => {
   let dir: string;
@@ -13,5 +13,9 @@ describe('tfjs-tune worker on a PBT study', () => {
 
   it('a run and a worker process run one PBT study to its budget: each interval once, exploits across them from checkpoints', async () => {
     await runAndWorkerOnPBT(`sqlite:${join(dir, 's.db')}`, dir);
+  }, 300_000);
+
+  it('a worker that gets Ctrl-C in an interval marks it interrupted and exits; the run reruns it and finishes alone', async () => {
+    await workerInterruptedOnPBT(`sqlite:${join(dir, 's.db')}`, dir);
   }, 300_000);
 });
