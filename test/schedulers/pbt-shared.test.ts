@@ -144,6 +144,32 @@ describe('PBT shared by several processes', () => {
     },
   );
 
+  it('a joining process leaves the others’ WAITING and RUNNING jobs alone, and hands out a WAITING one its maker has not claimed', async () => {
+    const storage = new InMemoryStorage();
+    const a = await createStudy({ studyName: 'p', storage, direction: 'maximize', seed: 3, logger: silentLogger });
+    const first = new PBTScheduler(TOY);
+    await first.prepare(a);
+    const waiting = (await first.nextJob(a)) as { trialNumber: number };
+    const running = (await first.nextJob(a)) as { trialNumber: number };
+    await a.askOrNull(undefined, { waitingOnly: true, trialNumber: running.trialNumber });
+    const b = await loadStudy({ studyName: 'p', storage, logger: silentLogger });
+    const joining = new PBTScheduler({ ...TOY, shared: true });
+    await joining.prepare(b);
+    await a.refresh();
+    expect([a.trials[waiting.trialNumber]?.state, a.trials[running.trialNumber]?.state]).toEqual([
+      'WAITING',
+      'RUNNING',
+    ]);
+    // Its maker may have died before claiming it: the joining process hands it out; one claim wins.
+    expect(await joining.nextJob(b)).toMatchObject({ trialNumber: waiting.trialNumber });
+    const claims = await Promise.all([
+      a.askOrNull(undefined, { waitingOnly: true, trialNumber: waiting.trialNumber }),
+      b.askOrNull(undefined, { waitingOnly: true, trialNumber: waiting.trialNumber }),
+    ]);
+    expect(claims.filter((t) => t !== null)).toHaveLength(1);
+    await storage.close();
+  });
+
   it('one seed on one process still takes exactly the decisions of a process that does not share', async () => {
     const runOnce = async (shared: boolean) => {
       const study = await createStudy({ direction: 'maximize', seed: 3, logger: silentLogger });
