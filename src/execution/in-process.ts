@@ -1,4 +1,3 @@
-import { TfjsTuneError } from '../errors';
 import type {
   Decision,
   Executor,
@@ -15,7 +14,7 @@ import { trainJob } from './train-job';
 /**
  * Runs a scheduler's jobs one at a time in this process (`slots` 1), so one seed repeats a search
  * exactly. Each job's trial is claimed by number (a WAITING trial of another process or an enqueued
- * one is left alone); a state a trainer hands over (`JobEnd.state`) is kept for the jobs that start
+ * one is left alone; a job whose trial another process claimed first ends FAIL, the trial untouched); a state a trainer hands over (`JobEnd.state`) is kept for the jobs that start
  * from that trial, until the scheduler releases it.
  *
  * @example
@@ -46,8 +45,10 @@ export class InProcessExecutor implements Executor {
     start: PortableState | undefined,
   ): Promise<JobOutcome> {
     const trial = await study.askOrNull(undefined, { waitingOnly: true, trialNumber: job.trialNumber });
+    // Another process of a shared study claimed it first (they hand out each other's WAITING jobs):
+    // the job ends here without touching the trial, as on the worker pool.
     if (trial === null)
-      throw new TfjsTuneError(`trial ${job.trialNumber} is not WAITING: another process is running this study's jobs`);
+      return { state: 'FAIL', reason: `trial ${job.trialNumber} is not WAITING: another process took it` };
     const run = await trainJob(study, trial, job, this.trainer, decide, this.logger, start);
     if (run.state !== undefined) this.states.set(job.trialNumber, run.state);
     return run.outcome;

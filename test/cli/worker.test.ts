@@ -46,18 +46,28 @@ describe('tfjs-tune worker and run on a shared storage: refusals', () => {
     expect(r.err).toMatch(/created by `tfjs-tune run CONFIG --storage URL`/);
   });
 
-  it('refuses PBT studies, which take no outside workers yet', async () => {
-    const study = await studyWithRecord({
-      config: { ...plainConfig, pbt: { type: 'pbt' } },
-      budget: null,
-      checkpointDir: dir,
-      heartbeatInterval: 20,
-    });
-    await study.storage.close();
-    const r = await cli(['worker', '--storage', storage, '--study', 's']);
-    expect(r.code).toBe(2);
-    expect(r.err).toMatch(/without a scheduler or with Hyperband, BOHB or ASHA \(PBT and PB2 studies/);
-  });
+  it.each([
+    ['pbt', 'PBT'],
+    ['pb2', 'PB2'],
+  ])(
+    'refuses a %s study whose checkpoint folder this machine cannot reach: its exploits load states other machines trained',
+    async (type, kind) => {
+      const ckpt = join(dir, 'not-mounted');
+      const study = await studyWithRecord({
+        config: { ...plainConfig, pbt: { type, populationSize: 4 } },
+        budget: null,
+        checkpointDir: ckpt,
+        heartbeatInterval: 20,
+      });
+      await study.storage.close();
+      const r = await cli(['worker', '--storage', storage, '--study', 's']);
+      expect(r.code).toBe(1);
+      expect(r.err).toContain(`the study's checkpoint folder "${ckpt}" is not readable and writable from this machine`);
+      expect(r.err).toContain(
+        `a ${kind} study's exploits and continuations load the member states that other machines wrote there`,
+      );
+    },
+  );
 
   it('refuses an ASHA study whose checkpoint folder this machine cannot reach, naming the folder and why it matters', async () => {
     const ckpt = join(dir, 'not-mounted');

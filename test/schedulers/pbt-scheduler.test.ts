@@ -170,8 +170,8 @@ describe('PBTScheduler on the PBT paper toy problem', () => {
     expect(resumed.population.map((m) => m.step)).toEqual([40, 40]);
     const interrupted = study.trials.filter((t) => t.systemAttrs['pbt_interrupted'] === true);
     expect(interrupted.map((t) => t.number)).toEqual([5]);
-    // Its job ran again as the next trial, unchanged.
-    expect(jobRecordOf(study.trials[6]!)).toEqual(jobRecordOf(interrupted[0]!));
+    // Its job ran again as the next trial, unchanged, under a key of its own (it follows the interrupted trial).
+    expect(jobRecordOf(study.trials[6]!)).toEqual({ ...jobRecordOf(interrupted[0]!), follows: 5 });
     expect(study.trials.filter((t) => t.state !== 'COMPLETE')).toEqual(interrupted);
   });
 });

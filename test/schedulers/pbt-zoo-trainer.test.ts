@@ -6,11 +6,16 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 
 import * as tune from '../../src';
-import { jobRecordOf } from '../../src/schedulers/pbt/job-record';
+import { trainJob } from '../../src/execution/train-job';
+import { PBT_KEY, PBT_START_STATE_KEY, jobRecordOf, type PBTJobRecord } from '../../src/schedulers/pbt/job-record';
+import type { MemberJobTrainer } from '../../src/schedulers/pbt/member-trainer';
+import { fixedDistribution } from '../../src/schedulers/pbt/space-draw';
+import type { ZooMemberState } from '../../src/schedulers/pbt/zoo-member';
 import { zooStateFromPortable, zooStateToPortable } from '../../src/schedulers/pbt/portable-zoo-state';
 import { lineageOf, rankFinalTrials, scheduleOfTrial } from '../../src/schedulers/pbt/stored-lineage';
 import { disposeZooState, zooMember } from '../../src/schedulers/pbt/zoo-member';
-import { loadZooState, saveZooCheckpoint } from '../../src/schedulers/pbt/zoo-trainer';
+import { loadZooState, saveZooCheckpoint, zooJobTrainer } from '../../src/schedulers/pbt/zoo-trainer';
+import type { Study } from '../../src/study/study';
 import { runSmallPBT, SMALL_PBT, smallData } from './fixtures/small-pbt-run';
 
 let dir: string;
@@ -21,6 +26,32 @@ beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'tfjs-tune-pbt-'));
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+const MEMBER_PARAMS = {
+  learning_rate: 0.01,
+  num_layers: 1,
+  units_0: 16,
+  batch_size: 32,
+  optimizer: 'adam',
+  dropout: 0,
+  batch_norm: false,
+};
+
+/** Makes one PBT job's trial WAITING (as the scheduler does), claims it and trains it with `trainer`. */
+async function trainOneJob(study: Study, trainer: MemberJobTrainer<ZooMemberState>, record: PBTJobRecord) {
+  const distributions = Object.fromEntries(Object.entries(MEMBER_PARAMS).map(([k, v]) => [k, fixedDistribution(v)]));
+  const created = await study.storage.createTrial(study.studyId, {
+    state: 'WAITING',
+    params: MEMBER_PARAMS,
+    distributions,
+    systemAttrs: { [PBT_KEY]: JSON.parse(JSON.stringify(record)) },
+  });
+  const trial = (await study.askOrNull(undefined, { waitingOnly: true, trialNumber: created!.number }))!;
+  const start =
+    record.from === null ? { kind: 'fresh' as const } : { kind: record.start as 'continue', from: record.from };
+  const job = { trialNumber: trial.number, fromEpoch: record.fromEpoch, toEpoch: record.toEpoch, start };
+  return trainJob(study, trial, job, trainer, () => 'continue', tune.logging.silentLogger);
+}
 
 /** Every member trained to the budget, and each trial's `from` is an earlier COMPLETE trial ending at its start. */
 function expectContinuousRun(trials: readonly tune.FrozenTrial[]): void {
@@ -108,6 +139,51 @@ describe('the zoo PBT job trainer', () => {
     }
     expect(ends[1]).toEqual(ends[0]);
     member.dispose();
+    expect(tf.memory().numTensors).toBe(baseline);
+  });
+
+  it('a state another process trained is loaded from its checkpoint exactly; without the checkpoint the interval fails, naming it, never training from scratch', async () => {
+    const baseline = tf.memory().numTensors;
+    const study = await tune.createStudy({ direction: 'maximize', logger: tune.logging.silentLogger });
+    const options = { hyperModel: tune.models.mlp, data: smallData(), checkpointDir: dir, seed: 5 };
+    // Three processes on one study and one shared checkpoint folder: each trainer holds only what it trained.
+    const [here, there, elsewhere] = [zooJobTrainer(options), zooJobTrainer(options), zooJobTrainer(options)];
+    try {
+      const first = await trainOneJob(study, here, {
+        member: 0,
+        fromEpoch: 0,
+        toEpoch: 1,
+        start: 'fresh',
+        from: null,
+        follows: null,
+      });
+      const n = first.trial.number;
+      // Member 0 goes on where it lives; member 1 copies it on another machine, from the checkpoint.
+      const live = await trainOneJob(study, here, {
+        member: 0,
+        fromEpoch: 1,
+        toEpoch: 2,
+        start: 'continue',
+        from: n,
+        follows: n,
+      });
+      const copy = { member: 1, fromEpoch: 1, toEpoch: 2, start: 'exploit', from: n, follows: null } as const;
+      const loaded = await trainOneJob(study, there, copy);
+      expect([live.outcome.state, loaded.outcome.state]).toEqual(['COMPLETE', 'COMPLETE']);
+      expect(live.trial.systemAttrs[PBT_START_STATE_KEY]).toBe('live');
+      expect(loaded.trial.systemAttrs[PBT_START_STATE_KEY]).toBe('checkpoint');
+      // Weights, Adam slots and data order all came across: the copy scores what the original does.
+      expect(loaded.trial.value).toBe(live.trial.value);
+
+      rmSync(join(dir, `trial_${n}`), { recursive: true });
+      const missing = await trainOneJob(study, elsewhere, { ...copy, member: 2 });
+      expect(missing.outcome.state).toBe('FAIL');
+      expect(missing.trial.failReason).toContain(`checkpoint ${join(dir, `trial_${n}`)} is missing`);
+      expect(missing.trial.failReason).toContain('rather than train from scratch');
+      expect(missing.trial.intermediateValues.size).toBe(0);
+    } finally {
+      for (const t of [here, there, elsewhere]) t.dispose();
+    }
     expect(tf.memory().numTensors).toBe(baseline);
   });
 

@@ -215,6 +215,7 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<nu
       checkpointDir,
       workers,
       workerEntry: TRIAL_WORKER,
+      heartbeatInterval,
     });
     await study.storage.close();
     return code;

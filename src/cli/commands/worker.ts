@@ -33,7 +33,12 @@ parameters, so another worker (or the next start of this one) runs them; nothing
 Hyperband, BOHB and ASHA studies: the worker runs the same scheduler as the run, deciding jobs
 from the stored trials and claiming each from storage (no job runs twice), and ends when the
 schedule is done; promotions reload checkpoints other machines wrote to the study's shared
---checkpoints folder. PBT and PB2 studies take no outside workers yet.
+--checkpoints folder.
+PBT and PB2 studies: the worker runs the study's PBT (or PB2) scheduler with the run's settings,
+training members' intervals (threads: at most the population) and ending when every member has
+trained the run's epochs. Each interval runs once, wherever it was decided; an exploit or a
+continuation of a state trained on another machine loads it from the shared --checkpoints folder,
+and fails, naming the missing checkpoint, rather than train from scratch.
 `;
 
 const POLL_MS = 1000;
@@ -89,15 +94,10 @@ export async function workerCommand(argv: readonly string[], io: CliIo): Promise
   const study = await loadStudy({ studyName, storage: storageUrl, logger: silentLogger, heartbeatInterval: heartbeat });
   try {
     const config = { ...record.config, storage: storageUrl };
-    if (config.pbt !== null) {
-      throw new InvalidArgumentError(
-        '--study',
-        studyName,
-        'a study run without a scheduler or with Hyperband, BOHB or ASHA (PBT and PB2 studies are driven by the `tfjs-tune run` that created them and do not take outside workers yet)',
-      );
-    }
     checkSharedCheckpoints(record, study);
-    const workers = flagInt(args, 'workers', 1) ?? Math.max(1, cpus().length);
+    const asked = flagInt(args, 'workers', 1) ?? Math.max(1, cpus().length);
+    // More threads than members would only idle.
+    const workers = config.pbt === null ? asked : Math.min(asked, config.pbt.populationSize);
     // The same parts and the same encoding as the run's: both are deterministic in the config and its seed.
     const prepared = await prepareConfiguredData(config.dataset, config.seed, quiet ? silentLogger : undefined);
     const say = (text: string): void => {
@@ -105,7 +105,7 @@ export async function workerCommand(argv: readonly string[], io: CliIo): Promise
     };
     say(`worker: study "${studyName}" in ${redactStorageUrl(storageUrl)}, ${workers} thread(s)\n`);
     const options = { workers, heartbeat, prepared, say };
-    if (config.scheduler.type !== 'none') {
+    if (config.pbt !== null || config.scheduler.type !== 'none') {
       if (config.scheduler.type === 'asha') await awaitASHALimit(study);
       return await workSchedule(study, { ...record, config }, options);
     }
@@ -113,6 +113,12 @@ export async function workerCommand(argv: readonly string[], io: CliIo): Promise
   } finally {
     await study.storage.close();
   }
+}
+
+/** The study's schedule in words: PBT, PB2, ASHA or Hyperband (BOHB's). */
+function scheduleKind(config: RunRecord['config']): string {
+  if (config.pbt !== null) return config.pbt.type.toUpperCase();
+  return config.scheduler.type === 'asha' ? 'ASHA' : 'Hyperband';
 }
 
 /**
@@ -124,10 +130,13 @@ function checkSharedCheckpoints(record: RunRecord, study: Study): void {
   try {
     checkCheckpointDir(record.checkpointDir, study);
   } catch (e) {
-    if (record.config.scheduler.type === 'none' || !(e instanceof TfjsTuneError)) throw e;
-    throw new TfjsTuneError(
-      `${e.message} (a ${record.config.scheduler.type === 'asha' ? 'ASHA' : 'Hyperband'} study's promotions continue the checkpoints that other machines wrote there)`,
-    );
+    const { pbt, scheduler } = record.config;
+    if ((pbt === null && scheduler.type === 'none') || !(e instanceof TfjsTuneError)) throw e;
+    const uses =
+      pbt !== null
+        ? "study's exploits and continuations load the member states"
+        : "study's promotions continue the checkpoints";
+    throw new TfjsTuneError(`${e.message} (a ${scheduleKind(record.config)} ${uses} that other machines wrote there)`);
   }
 }
 
@@ -227,11 +236,12 @@ async function awaitASHALimit(study: Study): Promise<void> {
 }
 
 /**
- * A Hyperband, BOHB or ASHA study: the same scheduler loop as the run's (`runSchedule`, joining), on this machine's
- * worker threads. Jobs are decided from the stored trials and claimed from storage, so this worker,
- * the run and any other worker never train the same job twice; ends when the study's schedule is
- * done. Ctrl-C fails the jobs running here as interrupted, and their slots are run again (here on
- * the next start, or by another process).
+ * A Hyperband, BOHB, ASHA, PBT or PB2 study: the same scheduler loop as the run's (`runSchedule`,
+ * joining), on this machine's worker threads. Jobs are decided from the stored trials and claimed
+ * from storage, so this worker, the run and any other worker never train the same job twice; ends
+ * when the study's schedule is done (PBT: every member at the run's epochs). Ctrl-C fails the jobs
+ * running here as interrupted, and they run again (here on the next start, or by another process,
+ * which also takes the jobs this one had made but not started).
  */
 async function workSchedule(study: Study, record: RunRecord, options: WorkOptions): Promise<number> {
   let pool: WorkerPool | null = null;
@@ -261,8 +271,7 @@ async function workSchedule(study: Study, record: RunRecord, options: WorkOption
     process.removeListener('SIGINT', onSigint);
   }
   await interruption;
-  const kind = record.config.scheduler.type === 'asha' ? 'ASHA' : 'Hyperband';
-  return ending(study, interrupted, options, (c) => `${c.complete} COMPLETE trials`, `${kind} `);
+  return ending(study, interrupted, options, (c) => `${c.complete} COMPLETE trials`, `${scheduleKind(record.config)} `);
 }
 
 /** The worker's last line, from the study as it now stands; the exit code (130 after Ctrl-C). */

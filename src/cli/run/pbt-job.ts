@@ -19,8 +19,11 @@ import type { PBTBlock } from '../config/pbt-block';
 
 export type PBTRunConfig = RunConfig & { readonly pbt: PBTBlock };
 
-/** The PBT (or PB2) scheduler a config describes; the process that runs the search owns it. */
-export function pbtSchedulerFor(config: PBTRunConfig): PBTScheduler {
+/**
+ * The PBT (or PB2) scheduler a config describes; the process that runs the search owns it.
+ * `shared`: for `tfjs-tune worker`, joining the study beside the run that created it.
+ */
+export function pbtSchedulerFor(config: PBTRunConfig, shared = false): PBTScheduler {
   const block = config.pbt;
   const space = configuredSpace(zooFamily(config), config);
   const known = spaceDistributions(space);
@@ -38,6 +41,7 @@ export function pbtSchedulerFor(config: PBTRunConfig): PBTScheduler {
     seed: config.seed,
     space,
     hyperparamMutations: mutations,
+    ...(shared ? { shared } : {}),
     ...(block.type === 'pb2'
       ? {
           explorer: pb2Explorer({

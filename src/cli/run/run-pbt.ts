@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+
 import type { DatasetSplits } from '../../../datasets/types';
 import { InvalidArgumentError } from '../../errors';
 import { InProcessExecutor } from '../../execution/in-process';
@@ -16,6 +18,7 @@ import { formatNumber } from '../../util/format';
 import type { CliIo } from '../io';
 import { intervalLine, pbtSchedulerFor, pbtTrainerFor, type PBTRunConfig } from './pbt-job';
 import type { WorkerMessage } from './protocol';
+import { SHARED_POLL_MS } from './run-schedule';
 
 export interface PBTRunOptions {
   readonly config: PBTRunConfig;
@@ -29,13 +32,17 @@ export interface PBTRunOptions {
   readonly workers: number;
   /** The trial worker script, for `workers` > 1. */
   readonly workerEntry: string;
+  /** The study's heartbeat, seconds (the worker threads beat at it too: another machine judges them by it). */
+  readonly heartbeatInterval: number;
 }
 
 /**
  * `scheduler: { type: pbt | pb2 }` in `tfjs-tune run`: with one worker the population trains in this
  * process (live members, in-memory exploits; a seed repeats the run exactly), with more on worker
  * threads (states move between them as transferred buffers). Each interval is one trial, each job's
- * end state checkpointed beside the study, so `--resume` after a kill goes on.
+ * end state checkpointed beside the study, so `--resume` after a kill goes on. `tfjs-tune worker`s
+ * on other machines may join the study (`workPBT`): both ends poll for what the other's results
+ * made possible, and a state trained elsewhere is loaded from the shared checkpoint folder.
  * Prints one line per interval, then the best member and its lineage. Returns the exit code.
  */
 export async function runPBTConfig(o: PBTRunOptions): Promise<number> {
@@ -141,8 +148,13 @@ async function runInProcess(o: PBTRunOptions, scheduler: PBTScheduler): Promise<
     return end;
   };
   await initBackend();
+  // Which process trained which interval, as the worker pools' threads record it (a report's timeline).
+  o.study.setOwnerTag(`${randomUUID()}/0`);
   try {
-    await runScheduler(o.study, scheduler, new InProcessExecutor(logged), { onRelease: (n) => trainer.release(n) });
+    await runScheduler(o.study, scheduler, new InProcessExecutor(logged), {
+      onRelease: (n) => trainer.release(n),
+      pollInterval: SHARED_POLL_MS,
+    });
   } finally {
     trainer.dispose();
   }
@@ -164,7 +176,14 @@ async function runOnWorkers(o: PBTRunOptions, scheduler: PBTScheduler, workers: 
       scheduler,
       {
         entry: o.workerEntry,
-        workerData: { config, data: o.data, maxTrialsInStudy: null, deadline: null, checkpointDir: o.checkpointDir },
+        workerData: {
+          config,
+          data: o.data,
+          maxTrialsInStudy: null,
+          deadline: null,
+          checkpointDir: o.checkpointDir,
+          heartbeatInterval: o.heartbeatInterval,
+        },
         storage,
         studyId: o.study.studyId,
         onMessage: (raw) => {
@@ -177,7 +196,7 @@ async function runOnWorkers(o: PBTRunOptions, scheduler: PBTScheduler, workers: 
           }
         },
       },
-      { workers, onRelease: (numbers) => dropCheckpoints(numbers, o.checkpointDir) },
+      { workers, onRelease: (numbers) => dropCheckpoints(numbers, o.checkpointDir), pollInterval: SHARED_POLL_MS },
     );
   } finally {
     await storage.close();

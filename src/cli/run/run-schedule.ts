@@ -12,6 +12,7 @@ import type { FrozenTrial } from '../../trial/frozen-trial';
 import type { StudyDirection } from '../../trial/state';
 import { rankTrials, slotOf } from '../../trial/hyperband-slot';
 import type { RunConfig } from '../config/schema';
+import { pbtSchedulerFor } from './pbt-job';
 
 /** How many trials one pass of the config's schedule creates (the progress bar's total; null: not known). */
 export function scheduledTrials(config: RunConfig): number | null {
@@ -52,7 +53,7 @@ export function schedulerFor(config: RunConfig, joining = false): Scheduler {
 }
 
 /** How often a process of a shared study looks for what the others' results made possible. */
-const SHARED_POLL_MS = 1000;
+export const SHARED_POLL_MS = 1000;
 
 /**
  * `scheduler: { type: hyperband | asha }` (and `method: bohb`) in `tfjs-tune run`: this process runs
@@ -62,9 +63,10 @@ const SHARED_POLL_MS = 1000;
  * once nothing will continue them (the scheduler releases them). Stops starting jobs at the deadline
  * (the rest stay for `--resume`).
  *
- * The same loop runs in `tfjs-tune worker` (`joining`) on other machines: every process decides its
- * Hyperband or ASHA jobs from the stored trials and claims them from storage, and a promotion reloads its parent's
- * checkpoint from the study's shared checkpoint folder, whichever machine trained the parent. Each
+ * The same loop runs in `tfjs-tune worker` (`joining`) on other machines, for PBT and PB2 studies too:
+ * every process decides its Hyperband, ASHA or PBT jobs from the stored trials and claims them from
+ * storage, and a promotion, a PBT continuation or an exploit reloads the state it starts from out of
+ * the study's shared checkpoint folder, whichever machine trained it. Each
  * process polls for what the others' results made possible, and ends when the study's jobs are all
  * done (the run waits for the workers' last jobs).
  */
@@ -81,7 +83,11 @@ export async function runSchedule(
   },
 ): Promise<void> {
   const { deadline } = options;
-  await runSchedulerOnWorkers(study, schedulerFor(config, options.joining === true), options.pool, {
+  const joining = options.joining === true;
+  // PBT and PB2 reach here only joining: `tfjs-tune run` drives them itself (run-pbt.ts), in one process or on threads.
+  const scheduler =
+    config.pbt !== null ? pbtSchedulerFor({ ...config, pbt: config.pbt }, joining) : schedulerFor(config, joining);
+  await runSchedulerOnWorkers(study, scheduler, options.pool, {
     workers: options.workers,
     onPool: options.onPool,
     shouldStart: () => deadline === null || Date.now() < deadline,

@@ -4,6 +4,14 @@ import type { PBTParams } from './member';
 
 /** Trial system attribute of a PBT job, and study system attribute of the run's settings. */
 export const PBT_KEY = 'pbt';
+/**
+ * Where a PBT trial's start state came from (trial system attribute): `live` (the member this
+ * thread holds trained on), `memory` (a copy held in this process or handed over between threads)
+ * or `checkpoint` (loaded from the study's checkpoint folder: a state another process trained, or
+ * one this process no longer holds). Not set on fresh starts.
+ */
+export const PBT_START_STATE_KEY = 'pbt_start_state';
+export type PBTStartState = 'live' | 'memory' | 'checkpoint';
 /** Set on a PBT trial a dead process left WAITING or RUNNING: its job runs again as a new trial. */
 export const PBT_INTERRUPTED_KEY = 'pbt_interrupted';
 
@@ -33,6 +41,13 @@ export interface PBTJobRecord {
   readonly start: 'fresh' | 'continue' | 'exploit';
   /** The trial whose end state this job starts from; null when fresh. */
   readonly from: number | null;
+  /**
+   * The member's trial this job comes after (the interval it was decided at, or the interrupted
+   * job it runs again); null for the member's first job. With `member` it is the job's key: two
+   * processes deciding the same member's next job at once make two trials with one key, and only
+   * the lower-numbered stands (`pbt-claims.ts`). Absent in records stored before it existed.
+   */
+  readonly follows?: number | null;
   readonly exploit?: ExploitRecord;
 }
 
@@ -46,9 +61,17 @@ export function jobRecordOf(trial: FrozenTrial): PBTJobRecord | null {
   return raw as unknown as PBTJobRecord;
 }
 
-/** A trial a dead process left behind (its job ran again as a later trial). */
+/**
+ * A trial whose job did not run to its end through no fault of its own, so the job runs again as
+ * a later trial: left WAITING or RUNNING by a dead process (marked by the resuming run's
+ * `prepare`), failed by another process's heartbeat check (storages word that reason "no
+ * heartbeat ..."), or by a Ctrl-C that ended the worker pool (its reason starts "interrupted").
+ */
 export function wasInterruptedPBT(trial: FrozenTrial): boolean {
-  return trial.systemAttrs[PBT_INTERRUPTED_KEY] === true;
+  return (
+    trial.systemAttrs[PBT_INTERRUPTED_KEY] === true ||
+    (trial.state === 'FAIL' && /^(no heartbeat|interrupted)/.test(trial.failReason ?? ''))
+  );
 }
 
 /** The record as JSON for storage (NaN scores become null: JSON has no NaN). */

@@ -1,6 +1,6 @@
 import { TfjsTuneError } from '../../errors';
 import type { JobContext, JobEnd, JobTrainer, PortableState } from '../scheduler';
-import { jobRecordOf } from './job-record';
+import { PBT_START_STATE_KEY, jobRecordOf, type PBTStartState } from './job-record';
 import type { PBTMember, PBTParams } from './member';
 
 /** How a population of {@link PBTMember}s is kept, saved and moved. */
@@ -57,15 +57,17 @@ export function memberJobTrainer<S>(options: MemberTrainerOptions<S>): MemberJob
   const held = new Map<number, S>();
   const copy = (s: S): S => (options.copyState === undefined ? s : options.copyState(s));
 
-  const startingState = async (context: JobContext, from: number): Promise<S> => {
+  const startingState = async (context: JobContext, from: number): Promise<{ state: S; source: PBTStartState }> => {
     if (context.startState !== undefined) {
       if (options.fromPortable === undefined)
         throw new TfjsTuneError('PBT trainer: a state came from another thread but the trainer has no fromPortable');
-      return options.fromPortable(context.startState);
+      return { state: options.fromPortable(context.startState), source: 'memory' };
     }
     const h = held.get(from);
-    if (h !== undefined) return copy(h);
-    if (options.load !== undefined) return options.load(from);
+    if (h !== undefined) return { state: copy(h), source: 'memory' };
+    // Trained by another process (or released here): only its checkpoint has it. Without one the
+    // job fails with the reason; training the member from scratch instead would be a silent lie.
+    if (options.load !== undefined) return { state: await options.load(from), source: 'checkpoint' };
     throw new TfjsTuneError(`PBT trainer: the state of trial ${from} is neither held in this process nor saved`);
   };
 
@@ -81,8 +83,14 @@ export function memberJobTrainer<S>(options: MemberTrainerOptions<S>): MemberJob
       entry = { member: await options.createMember(record.member, params), at: null, builtWith: params };
       lives.set(record.member, entry);
     }
-    if (job.start.kind !== 'fresh' && entry.at !== job.start.from) {
-      await entry.member.setState(await startingState(context, job.start.from));
+    if (job.start.kind !== 'fresh') {
+      let source: PBTStartState = 'live';
+      if (entry.at !== job.start.from) {
+        const start = await startingState(context, job.start.from);
+        await entry.member.setState(start.state);
+        source = start.source;
+      }
+      trial.setSystemAttr(PBT_START_STATE_KEY, source);
     }
     entry.at = null; // until the job ends well, the live state is no trial's
     await entry.member.train(params, job.fromEpoch, job.toEpoch);

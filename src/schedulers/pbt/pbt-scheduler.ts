@@ -4,28 +4,28 @@ import type { Distribution, ParamValue } from '../../space/distributions';
 import { sampleUniform } from '../../space/sample-uniform';
 import { FAIL_REASON_KEY } from '../../storage/base';
 import type { Study } from '../../study/study';
-import type { JsonValue } from '../../trial/json';
+import type { FrozenTrial } from '../../trial/frozen-trial';
 import type { Decision, Job, JobOutcome, JobResult, JobStart, Scheduler } from '../scheduler';
+import { discardSlotTrial } from '../slot-claims';
 import { perturbExplorer, type Explorer } from './explorer';
-import { PBT_INTERRUPTED_KEY, PBT_KEY, recordToJson, type ExploitRecord, type PBTJobRecord } from './job-record';
+import { PBT_INTERRUPTED_KEY, PBT_KEY, jobRecordOf, recordToJson, type PBTJobRecord } from './job-record';
 import type { PBTParams } from './member';
+import { standsForItsPBTJob, waitingDuplicates } from './pbt-claims';
+import {
+  decideBatch,
+  ownJob,
+  storeDecision,
+  storedDecisions,
+  type KeyedPending,
+  type MemberDecision,
+  type Pending,
+} from './pbt-decisions';
+import { releasableStates } from './pbt-release';
 import { resolvedSettings, validatePBTOptions, type PBTSchedulerOptions, type StoredPBTSettings } from './pbt-settings';
 import { rebuildPopulation, type MemberView, type PopulationView } from './population';
 import { readyOrder } from './quantiles';
-import { decideAtReady, type ReadySettings } from './ready';
+import type { ReadySettings } from './ready';
 import { drawFromSpace, fixedDistribution, type DrawnParams } from './space-draw';
-
-/** A job decided but not yet created as a trial. */
-interface Pending {
-  readonly member: number;
-  readonly fromEpoch: number;
-  readonly start: JobStart;
-  readonly params: PBTParams;
-  readonly exploit?: ExploitRecord;
-}
-
-/** The study attribute keeping what a member does after a trial (suffix: the trial's number). */
-const DECISION_KEY_PREFIX = 'pbt_decision:';
 
 /** Other loops whose trials must not mix with PBT's (their study attributes). */
 const OTHER_SCHEDULES = ['hyperband', 'asha'];
@@ -50,6 +50,27 @@ const OTHER_SCHEDULES = ['hyperband', 'asha'];
  * `prepare` on a study reloaded from storage goes on where it was, as the run would have.
  * A failed interval (the trainer threw, or scored NaN) is recorded FAIL and the member takes another
  * member's state, or retries, up to `maxConsecutiveFailures` times.
+ *
+ * Several processes on one study (`tfjs-tune run` plus `tfjs-tune worker`s, `shared` in the joining
+ * ones): each runs this scheduler on the stored trials, with no lock. Whichever process decides a
+ * member's next job decides the same as another would, or the first decision stored wins:
+ * - synchronously a decision reads only the scores at the barrier epoch, which every member has
+ *   reached, and seeded streams keyed by member and epoch (`rng.derive('ready', member, step)`), so
+ *   every process computes the same one;
+ * - asynchronously it also depends on which members had reached the epoch when it was taken, so it
+ *   can differ between processes. Each decision is stored (`pbt_decision:<trial>`) before its job
+ *   exists, and a process adopts a stored decision instead of taking its own; two processes
+ *   deciding in the same instant both create the job's trial, and the job key rule
+ *   (`pbt-claims.ts`: member plus the trial the job follows; the lower number stands, the other is
+ *   claimed and marked FAIL untrained) picks one. The standing trial's record is the decision from
+ *   then on; a stored attribute overwritten by the loser is never read again (it was for that
+ *   member's ready point, which its job has passed).
+ * Any process hands out a standing WAITING trial it did not make (its maker may have died between
+ * making and claiming it; the claim is atomic and the loser's job ends without touching the trial),
+ * fails RUNNING trials without heartbeats (their jobs run again, as interrupted ones do) and keeps
+ * every checkpoint another process may still load (`releasableStates`). A job whose start state this
+ * process does not hold loads the checkpoint from the shared folder; if it is missing, the interval
+ * fails with that reason (the trainer's), never training from scratch.
  */
 export class PBTScheduler implements Scheduler {
   readonly name = 'pbt';
@@ -58,11 +79,13 @@ export class PBTScheduler implements Scheduler {
   private readonly maxFailures: number;
   private rng = new Rng(0);
   private sign: 1 | -1 = 1;
-  private readonly decided = new Map<number, Pending | 'none'>();
+  private readonly decided = new Map<number, MemberDecision>();
   private readonly released = new Set<number>();
+  /** Trials this object handed out (a WAITING one among them is about to be claimed here). */
+  private readonly handedOut = new Set<number>();
   private readonly initial = new Map<number, DrawnParams>();
   private distributions: Record<string, Distribution> = {};
-  private view: PopulationView = { members: [], history: [], completed: [] };
+  private view: PopulationView = { members: [], history: [], completed: [], endEpochs: new Map() };
   private prepared = false;
 
   constructor(private readonly options: PBTSchedulerOptions) {
@@ -94,20 +117,20 @@ export class PBTScheduler implements Scheduler {
     this.sign = study.direction === 'minimize' ? -1 : 1;
     this.rng = new Rng(this.options.seed ?? study.seed);
     this.decided.clear();
-    for (const [key, value] of Object.entries(study.systemAttrs))
-      if (key.startsWith(DECISION_KEY_PREFIX))
-        this.decided.set(Number(key.slice(DECISION_KEY_PREFIX.length)), value as unknown as Pending | 'none');
+    for (const [ready, decision] of await storedDecisions(study)) this.decided.set(ready, decision);
     this.initial.clear();
     this.distributions = { ...this.options.hyperparamMutations };
     for (let id = 0; id < this.settings.populationSize; id++) this.initial.set(id, this.initialDraw(id));
-    // Jobs a dead process left WAITING or RUNNING run again as new trials (the executor claims the
-    // oldest WAITING trial, so none may be left over).
-    for (const t of study.getTrials({ states: ['WAITING', 'RUNNING'] })) {
-      if (t.systemAttrs[PBT_KEY] === undefined) continue;
-      await study.storage.setTrialSystemAttr(t.trialId, PBT_INTERRUPTED_KEY, true);
-      await study.storage.setTrialSystemAttr(t.trialId, FAIL_REASON_KEY, 'interrupted: its process stopped');
-      await study.storage.setTrialState(t.trialId, 'FAIL');
-    }
+    this.handedOut.clear();
+    // Jobs a dead process left WAITING or RUNNING run again as new trials. A joining process leaves
+    // them: other processes are alive, and heartbeats fail the RUNNING trials of a dead one.
+    if (this.options.shared !== true)
+      for (const t of study.getTrials({ states: ['WAITING', 'RUNNING'] })) {
+        if (t.systemAttrs[PBT_KEY] === undefined) continue;
+        await study.storage.setTrialSystemAttr(t.trialId, PBT_INTERRUPTED_KEY, true);
+        await study.storage.setTrialSystemAttr(t.trialId, FAIL_REASON_KEY, 'interrupted: its process stopped');
+        await study.storage.setTrialState(t.trialId, 'FAIL');
+      }
     await study.refresh();
     this.view = rebuildPopulation(study.trials, this.settings.populationSize, this.sign);
     this.prepared = true;
@@ -116,14 +139,41 @@ export class PBTScheduler implements Scheduler {
   async nextJob(study: Study): Promise<Job | null | 'done'> {
     if (!this.prepared) throw new TfjsTuneError('PBTScheduler: prepare(study) must run before nextJob');
     if (study.isStopRequested) return 'done';
-    await study.refresh();
-    this.view = rebuildPopulation(study.trials, this.settings.populationSize, this.sign);
-    await this.decideReadyMembers(study);
-    const pending = this.view.members
-      .map((m) => this.pendingOf(m))
-      .filter((p): p is Pending => p !== null)
-      .sort((a, b) => a.fromEpoch - b.fromEpoch || this.tieOrder(a) - this.tieOrder(b))[0];
-    if (pending === undefined) return this.view.members.some((m) => m.inFlight !== null) ? null : 'done';
+    // A dead process's RUNNING trial would hold its member back for good: heartbeats decide.
+    await study.failStaleTrials();
+    for (;;) {
+      await study.refresh();
+      const duplicate = waitingDuplicates(study.trials)[0];
+      if (duplicate !== undefined) {
+        await discardSlotTrial(study, duplicate, 'another trial stands for the same PBT job');
+        continue;
+      }
+      this.view = rebuildPopulation(study.trials, this.settings.populationSize, this.sign);
+      const free = this.view.members
+        .map((m) => m.inFlight)
+        .filter((t): t is FrozenTrial => t?.state === 'WAITING' && !this.handedOut.has(t.number))
+        .sort((a, b) => a.number - b.number)[0];
+      if (free !== undefined) return this.handOut(free);
+      await this.decideReadyMembers(study);
+      const pending = this.view.members
+        .map((m) => this.pendingOf(m))
+        .filter((p): p is KeyedPending => p !== null)
+        .sort((a, b) => a.fromEpoch - b.fromEpoch || this.tieOrder(a) - this.tieOrder(b))[0];
+      if (pending === undefined) return this.view.members.some((m) => m.inFlight !== null) ? null : 'done';
+      const created = await this.createJobTrial(study, pending);
+      await study.refresh();
+      if (standsForItsPBTJob(created, study.trials)) return this.handOut(study.trials[created] as FrozenTrial);
+      // Another process made the same member's job first: this trial is the duplicate.
+      await discardSlotTrial(
+        study,
+        study.trials[created] as FrozenTrial,
+        'another process made the same PBT job first',
+      );
+    }
+  }
+
+  /** Creates the pending job's trial WAITING (params and record in one write); returns its number. */
+  private async createJobTrial(study: Study, pending: KeyedPending): Promise<number> {
     const toEpoch = Math.min(this.settings.totalEpochs, pending.fromEpoch + this.settings.perturbationInterval);
     const record: PBTJobRecord = {
       member: pending.member,
@@ -131,6 +181,7 @@ export class PBTScheduler implements Scheduler {
       toEpoch,
       start: pending.start.kind,
       from: pending.start.kind === 'fresh' ? null : pending.start.from,
+      follows: pending.follows,
       ...(pending.exploit !== undefined ? { exploit: pending.exploit } : {}),
     };
     const created = await study.storage.createTrial(study.studyId, {
@@ -140,8 +191,15 @@ export class PBTScheduler implements Scheduler {
       systemAttrs: { [PBT_KEY]: recordToJson(record) },
     });
     if (created === null) throw new TfjsTuneError('the storage refused to create a PBT trial');
-    await study.refresh();
-    return { trialNumber: created.number, fromEpoch: pending.fromEpoch, toEpoch, start: pending.start };
+    return created.number;
+  }
+
+  private handOut(trial: FrozenTrial): Job {
+    this.handedOut.add(trial.number);
+    const r = jobRecordOf(trial) as PBTJobRecord;
+    const start: JobStart =
+      r.from === null ? { kind: 'fresh' } : { kind: r.start === 'exploit' ? 'exploit' : 'continue', from: r.from };
+    return { trialNumber: trial.number, fromEpoch: r.fromEpoch, toEpoch: r.toEpoch, start };
   }
 
   onResult(_job: Job, _result: JobResult): Decision {
@@ -154,13 +212,12 @@ export class PBTScheduler implements Scheduler {
   }
 
   releasable(): readonly number[] {
-    const needed = new Set<number>();
+    const starts = new Set<number>();
     for (const m of this.view.members) {
-      if (m.stateTrial !== null) needed.add(m.stateTrial);
       const pending = this.pendingOf(m);
-      if (pending !== null && pending.start.kind !== 'fresh') needed.add(pending.start.from);
+      if (pending !== null && pending.start.kind !== 'fresh') starts.add(pending.start.from);
     }
-    const out = this.view.completed.filter((n) => !needed.has(n) && !this.released.has(n));
+    const out = releasableStates(this.view, starts, (m) => !this.finished(m)).filter((n) => !this.released.has(n));
     for (const n of out) this.released.add(n);
     return out;
   }
@@ -197,65 +254,23 @@ export class PBTScheduler implements Scheduler {
       explorer: this.explorer,
       donorsNotBehind: true,
     };
-    for (const m of batch) {
-      const ended = m.ready as NonNullable<MemberView['ready']>;
-      // Asynchronous: the member is compared with those that have reached its epoch, at that epoch
-      // (their own score then, or the score of the state they hold past it); members still behind
-      // take no part, so no member is sent back to an earlier epoch by copying one.
-      const at = steps[m.id] as number;
-      const scores =
-        barrierScores ??
-        members.map((o, i) => o.scoreAt.get(at) ?? ((steps[i] as number) >= at ? o.score : Number.NaN));
-      const decision = await decideAtReady(settings, {
-        member: m.id,
-        scores,
-        sign: this.sign,
-        params,
-        steps,
-        history: this.view.history,
-        rng: this.rng,
-        failed: m.failed,
-      });
-      if (decision === null || decision.donor === m.id) {
-        if (decision !== null) params[m.id] = decision.params;
-        await this.decide(study, ended.number, decision === null ? 'none' : this.ownJob(m, decision.params));
-        continue;
-      }
-      const donorTrial = stateTrials[decision.donor];
-      if (donorTrial === null || donorTrial === undefined) {
-        await this.decide(study, ended.number, 'none');
-        continue;
-      }
-      const recipientScore = scores[m.id] as number;
-      await this.decide(study, ended.number, {
-        member: m.id,
-        fromEpoch: decision.step,
-        start: { kind: 'exploit', from: donorTrial },
-        params: decision.params,
-        exploit: {
-          donor: decision.donor,
-          donorTrial,
-          epoch: decision.step,
-          donorScore: scores[decision.donor] as number,
-          recipientScore: Number.isFinite(recipientScore) ? recipientScore : null,
-          paramsBefore: params[m.id] as PBTParams,
-          paramsAfter: decision.params,
-        },
-      });
-      params[m.id] = decision.params;
-      steps[m.id] = decision.step;
-      stateTrials[m.id] = donorTrial;
+    const decisions = await decideBatch({
+      members,
+      batch,
+      barrierScores,
+      params,
+      steps,
+      stateTrials,
+      settings,
+      sign: this.sign,
+      history: this.view.history,
+      rng: this.rng,
+      stored: await storedDecisions(study),
+    });
+    for (const { ready, decision, adopted } of decisions) {
+      this.decided.set(ready, decision);
+      if (!adopted) await storeDecision(study, ready, decision);
     }
-  }
-
-  /**
-   * Records what the member does after trial `ready`, in memory and in the study: asynchronously a
-   * decision depends on which other members had ended their intervals when it was taken, so one
-   * taken before a stop must not be taken again, against a later population, after a resume.
-   */
-  private async decide(study: Study, ready: number, decision: Pending | 'none'): Promise<void> {
-    this.decided.set(ready, decision);
-    await study.setSystemAttr(`${DECISION_KEY_PREFIX}${ready}`, JSON.parse(JSON.stringify(decision)) as JsonValue);
   }
 
   /**
@@ -269,19 +284,13 @@ export class PBTScheduler implements Scheduler {
     return readyOrder(this.rng, this.settings.populationSize, p.fromEpoch)[p.member] as number;
   }
 
-  /** The member goes on from its own state (after a failure: retries from where it started). */
-  private ownJob(m: MemberView, params: PBTParams): Pending {
-    const start: JobStart = m.stateTrial === null ? { kind: 'fresh' } : { kind: 'continue', from: m.stateTrial };
-    return { member: m.id, fromEpoch: m.step, start, params };
-  }
-
   private finished(m: MemberView): boolean {
     if (m.consecutiveFailures >= this.maxFailures) return true;
     return !m.failed && m.ready !== null && m.step >= this.settings.totalEpochs;
   }
 
-  /** The member's next job, if it has one to start now. */
-  private pendingOf(m: MemberView): Pending | null {
+  /** The member's next job, if it has one to start now, with the trial it follows (its key's second half). */
+  private pendingOf(m: MemberView): KeyedPending | null {
     if (m.inFlight !== null || this.finished(m)) return null;
     if (m.rerun !== null) {
       const r = m.rerun.record;
@@ -292,17 +301,18 @@ export class PBTScheduler implements Scheduler {
         fromEpoch: r.fromEpoch,
         start,
         params: m.rerun.params,
+        follows: m.rerun.trial,
         ...(r.exploit ? { exploit: r.exploit } : {}),
       };
     }
     if (m.ready === null) {
       const initial = this.initial.get(m.id) as DrawnParams;
-      return { member: m.id, fromEpoch: 0, start: { kind: 'fresh' }, params: initial.params };
+      return { member: m.id, fromEpoch: 0, start: { kind: 'fresh' }, params: initial.params, follows: null };
     }
     const decided = this.decided.get(m.ready.number);
     if (decided === undefined) return null; // waits for its round's barrier
-    if (decided === 'none') return this.ownJob(m, m.params as PBTParams);
-    return decided;
+    const job = decided === 'none' ? ownJob(m, m.params as PBTParams) : decided;
+    return { ...job, follows: m.ready.number };
   }
 
   private initialDraw(id: number): DrawnParams {

@@ -33,6 +33,13 @@ export interface PBTSchedulerOptions extends ExploreOptions {
   readonly constants?: Readonly<Record<string, ParamValue>>;
   /** A member whose intervals fail this many times in a row trains no more (3). */
   readonly maxConsecutiveFailures?: number;
+  /**
+   * Other processes run this study's jobs too (`tfjs-tune worker` joining a run): `prepare` leaves
+   * WAITING and RUNNING trials to them (heartbeats fail those of a dead process). Without it,
+   * `prepare` runs them again as a run resuming after a kill must. Every process, shared or not,
+   * fails stale trials, discards duplicate jobs and keeps checkpoints another process may load.
+   */
+  readonly shared?: boolean;
 }
 
 /** The settings stored with the study: a resumed run must use the same ones. */

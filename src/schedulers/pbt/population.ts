@@ -2,6 +2,7 @@ import type { FrozenTrial } from '../../trial/frozen-trial';
 import type { IntervalRecord } from './explorer';
 import { jobRecordOf, wasInterruptedPBT, type PBTJobRecord } from './job-record';
 import type { PBTParams } from './member';
+import { standingPBTTrials } from './pbt-claims';
 
 /** One member as its trials leave it. */
 export interface MemberView {
@@ -23,8 +24,8 @@ export interface MemberView {
   /** The latest interval failed (threw or scored NaN). */
   failed: boolean;
   consecutiveFailures: number;
-  /** A job a dead process left unfinished: it runs again as it was. */
-  rerun: { readonly record: PBTJobRecord; readonly params: PBTParams } | null;
+  /** A job a dead process left unfinished (trial `trial`): it runs again as it was. */
+  rerun: { readonly trial: number; readonly record: PBTJobRecord; readonly params: PBTParams } | null;
 }
 
 export interface PopulationView {
@@ -33,12 +34,16 @@ export interface PopulationView {
   readonly history: IntervalRecord[];
   /** The COMPLETE trials, in number order: each ended with a state a later job may start from. */
   readonly completed: number[];
+  /** The epoch each COMPLETE trial's state stands at (its job's `toEpoch`). */
+  readonly endEpochs: Map<number, number>;
 }
 
 /**
  * The population a study's PBT trials describe, replayed in trial-number order: where each member
  * is, what it holds, what it waits for. Pure: `PBTScheduler.prepare` calls it after a reload, and
- * the scheduler calls it before every decision, so its state never lives only in memory.
+ * the scheduler calls it before every decision, so its state never lives only in memory. Only the
+ * trials that stand for their jobs count (`standingPBTTrials`): a duplicate another process made
+ * of the same job is no part of the run, even before it is discarded.
  */
 export function rebuildPopulation(
   trials: readonly FrozenTrial[],
@@ -60,16 +65,17 @@ export function rebuildPopulation(
   }));
   const history: IntervalRecord[] = [];
   const completed: number[] = [];
+  const endEpochs = new Map<number, number>();
   const values = new Map<number, number>();
   const valueOf = (n: number | null) => (n === null ? Number.NaN : (values.get(n) ?? Number.NaN));
-  for (const t of trials) {
+  for (const t of standingPBTTrials(trials)) {
     const r = jobRecordOf(t);
     if (r === null) continue;
     const m = members[r.member];
     if (m === undefined) continue;
     m.params = t.params;
     if (wasInterruptedPBT(t)) {
-      m.rerun = { record: r, params: t.params };
+      m.rerun = { trial: t.number, record: r, params: t.params };
       m.inFlight = null;
       m.ready = null;
       m.step = r.fromEpoch;
@@ -91,6 +97,7 @@ export function rebuildPopulation(
     if (t.state === 'COMPLETE' && t.value !== null) {
       values.set(t.number, t.value);
       completed.push(t.number);
+      endEpochs.set(t.number, r.toEpoch);
       history.push({
         member: r.member,
         fromStep: r.fromEpoch,
@@ -114,5 +121,5 @@ export function rebuildPopulation(
       m.consecutiveFailures++;
     }
   }
-  return { members, history, completed };
+  return { members, history, completed, endEpochs };
 }

@@ -1,9 +1,10 @@
-import { rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 import type * as tf from '@tensorflow/tfjs';
 
 import type { DatasetSplits } from '../../../datasets/types';
+import { TfjsTuneError } from '../../errors';
 import { Rng, type RngState } from '../../random/rng';
 import type { JsonValue } from '../../trial/json';
 import { loadCheckpoint, saveCheckpoint } from '../../training/checkpoint/save-load';
@@ -69,6 +70,18 @@ export async function loadZooState(dir: string): Promise<ZooMemberState> {
 }
 
 /**
+ * A start state this process does not hold, from its checkpoint (a job trained on another machine
+ * writes it to the shared folder before its trial is told); a missing one fails the job, naming it.
+ */
+async function loadDonorState(dir: string, trialNumber: number): Promise<ZooMemberState> {
+  if (!existsSync(dir))
+    throw new TfjsTuneError(
+      `the state of trial ${trialNumber} is not held in this process and its checkpoint ${dir} is missing (the study's checkpoint folder must be shared by every machine); the interval fails rather than train from scratch`,
+    );
+  return loadZooState(dir);
+}
+
+/**
  * The PBT job trainer for zoo models: live members in this process (exploit copies the donor's
  * weights and optimiser slots in memory), each job's end state saved as a checkpoint
  * (`saveCheckpoint`, weights + optimiser state) so a run killed with SIGKILL resumes from storage
@@ -92,7 +105,7 @@ export function zooJobTrainer(options: ZooTrainerOptions): MemberJobTrainer<ZooM
     copyState: cloneZooState,
     disposeState: disposeZooState,
     save: (trialNumber, member) => saveZooCheckpoint((member as ZooMember).model, dirOf(trialNumber), trialNumber),
-    load: (trialNumber) => loadZooState(dirOf(trialNumber)),
+    load: (trialNumber) => loadDonorState(dirOf(trialNumber), trialNumber),
     drop: (trialNumber) => rmSync(dirOf(trialNumber), { recursive: true, force: true }),
     toPortable: zooStateToPortable,
     fromPortable: zooStateFromPortable,
