@@ -140,7 +140,7 @@ export class PBTScheduler implements Scheduler {
     if (!this.prepared) throw new TfjsTuneError('PBTScheduler: prepare(study) must run before nextJob');
     if (study.isStopRequested) return 'done';
     // A dead process's RUNNING trial would hold its member back for good: heartbeats decide.
-    await study.failStaleTrials();
+    await study.failStaleTrialsIfDue();
     for (;;) {
       await study.refresh();
       const duplicate = waitingDuplicates(study.trials)[0];
