@@ -1,4 +1,4 @@
-import { TrialPruned } from '../errors';
+import { TrialFinishedError, TrialPruned } from '../errors';
 import type {
   Decision,
   Job,
@@ -26,9 +26,30 @@ export interface TrainedJob {
  * COMPLETE with the trainer's value (FAIL when the study refuses it, e.g. NaN); PRUNED when the last
  * decision was 'stop' or the trainer threw `TrialPruned` (a pruner's verdict); FAIL, with the reason
  * logged, when the trainer threw anything else. 'pause' ends the job COMPLETE: its state goes on
- * in a later job.
+ * in a later job. A trial another process finished meanwhile (its stale-trial check failed it: this
+ * process's heartbeat was late) ends the job FAIL without a state: its job runs again elsewhere.
  */
 export async function trainJob(
+  study: Study,
+  trial: Trial,
+  job: Job,
+  trainer: JobTrainer,
+  decide: (result: JobResult) => Decision | Promise<Decision>,
+  logger: Logger,
+  startState?: PortableState,
+): Promise<TrainedJob> {
+  try {
+    return await trainAndTell(study, trial, job, trainer, decide, logger, startState);
+  } catch (e) {
+    if (!(e instanceof TrialFinishedError)) throw e;
+    const frozen = await study.storage.getTrial(trial.trialId);
+    const reason = `finished by another process meanwhile (${frozen.failReason ?? frozen.state}); its result here is dropped`;
+    logger.warn(`trial ${trial.number}: ${reason}`);
+    return { trial: frozen, outcome: { state: 'FAIL', reason } };
+  }
+}
+
+async function trainAndTell(
   study: Study,
   trial: Trial,
   job: Job,
@@ -54,6 +75,7 @@ export async function trainJob(
   try {
     end = await trainer(context);
   } catch (e) {
+    if (e instanceof TrialFinishedError) throw e;
     if (e instanceof TrialPruned) {
       const frozen = await study.tell(trial, null, { state: 'PRUNED' });
       return { trial: frozen, outcome: { state: 'PRUNED', epoch: (frozen.lastStep ?? epoch - 1) + 1 } };

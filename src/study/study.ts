@@ -293,17 +293,20 @@ export class Study implements StudyView {
     let frozen = await this.storage.claimWaitingTrial(this.studyId, options.trialNumber);
     if (frozen === null && options.trialNumber !== undefined) return null;
     if (frozen === null && options.waitingOnly === true) return null;
+    const claimed = frozen !== null;
     if (frozen === null) {
       const limits = [this.sampler.maxTrials?.(this), maxTrialsInStudy].filter((v): v is number => v !== undefined);
       const maxTrials = limits.length === 0 ? undefined : Math.min(...limits);
       const template = this.ownerTag === null ? undefined : { systemAttrs: { [OWNER_KEY]: this.ownerTag } };
       frozen = await this.storage.createTrial(this.studyId, template, maxTrials === undefined ? {} : { maxTrials });
       if (frozen === null) return null;
-    } else if (this.ownerTag !== null) {
-      await this.storage.setTrialSystemAttr(frozen.trialId, OWNER_KEY, this.ownerTag);
     }
+    // Beat at once: a claimed trial has no heartbeat yet, and a RUNNING trial without one is never
+    // found stale, so a process dying before its first beat would hold the trial for good.
     await this.heartbeat.start(frozen.trialId);
     try {
+      if (claimed && this.ownerTag !== null)
+        await this.storage.setTrialSystemAttr(frozen.trialId, OWNER_KEY, this.ownerTag);
       // This process's other running trials queue their suggestions' writes: let them land, so the
       // sampler sees what they suggested (constant liar counts them), as Optuna's synchronous
       // writes do. A failed write stays recorded and fails its own trial at tell.

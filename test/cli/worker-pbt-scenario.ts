@@ -76,7 +76,22 @@ function writePBTConfig(dir: string, synch: boolean): string {
 /** Starts `tfjs-tune run CFG` (one process, in-process members) and, once it has stored its record, a worker. */
 async function runThenWorker(cfg: string, storage: string, dir: string) {
   const ckpt = join(dir, 'shared');
-  const run = launch(['run', cfg, '--storage', storage, '--checkpoints', ckpt, '--workers', '1', '--json', '--quiet']);
+  // Heartbeats far apart: a process held stopped (SIGSTOP) on a loaded machine must not have its
+  // trial failed as dead by the other meanwhile.
+  const run = launch([
+    'run',
+    cfg,
+    '--storage',
+    storage,
+    '--checkpoints',
+    ckpt,
+    '--workers',
+    '1',
+    '--heartbeat',
+    '300',
+    '--json',
+    '--quiet',
+  ]);
   for (let i = 0; i < 1200 && !(await hasRunRecord(storage)); i++) await wait(50);
   const worker = launch(['worker', '--storage', storage, '--study', 'a', '--workers', '1']);
   return { run, worker };
@@ -175,6 +190,8 @@ export async function workerInterruptedOnPBT(storage: string, dir: string): Prom
   let interrupted: tune.FrozenTrial | undefined;
   try {
     const runProcess = processOf((await pollUntil(storage, (ts) => ts[0]?.systemAttrs['owner'] !== undefined))[0]!);
+    // The run waits while the worker starts, or it could finish the small study alone first.
+    run.child.kill('SIGSTOP');
     const workerRunning = (ts: tune.FrozenTrial[]) =>
       ts.find((t) => t.state === 'RUNNING' && t.systemAttrs['owner'] !== undefined && processOf(t) !== runProcess);
     while (interrupted === undefined) {
@@ -183,6 +200,7 @@ export async function workerInterruptedOnPBT(storage: string, dir: string): Prom
       if ((await peek(storage))?.[seen.number]?.state === 'RUNNING') interrupted = seen;
       else worker.child.kill('SIGCONT'); // it ended meanwhile: catch the next one
     }
+    run.child.kill('SIGCONT');
     worker.child.kill('SIGINT');
     worker.child.kill('SIGCONT');
   } catch (e) {

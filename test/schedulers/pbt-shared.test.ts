@@ -169,18 +169,6 @@ describe('PBT shared by several processes', () => {
     expect(claims.filter((t) => t !== null)).toHaveLength(1);
     await storage.close();
   });
-
-  it('one seed on one process still takes exactly the decisions of a process that does not share', async () => {
-    const runOnce = async (shared: boolean) => {
-      const study = await createStudy({ direction: 'maximize', seed: 3, logger: silentLogger });
-      const scheduler = new PBTScheduler({ ...TOY, shared });
-      await scheduler.prepare(study);
-      const p: Proc = { study, scheduler, trainer: toyTrainer(new Map(), []), name: 'only' };
-      while ((await step(p, new Map())) !== 'done');
-      return study.trials.map((t) => [t.params, t.value, jobRecordOf(t)]);
-    };
-    expect(await runOnce(true)).toEqual(await runOnce(false));
-  });
 });
 
 describe('the PBT job key rule', () => {

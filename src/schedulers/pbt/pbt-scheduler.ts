@@ -207,8 +207,11 @@ export class PBTScheduler implements Scheduler {
     return 'continue';
   }
 
-  async onJobEnd(_job: Job, _outcome: JobOutcome): Promise<void> {
-    // The trial was told; the next `nextJob` rebuilds the population from storage and decides.
+  async onJobEnd(job: Job, _outcome: JobOutcome): Promise<void> {
+    // The trial was told; the next `nextJob` rebuilds the population from storage and decides. A
+    // trial whose claim came back empty and is still WAITING (a claim that lost to a transaction
+    // rolled back) may be handed out again.
+    this.handedOut.delete(job.trialNumber);
   }
 
   releasable(): readonly number[] {
