@@ -28,15 +28,16 @@ COMPLETE trials. Start one on every machine that should help; all of them share 
   --quiet              no progress output
 Heartbeats follow the run's --heartbeat: a trial of a machine that died is failed by the others
 after 3 intervals without one, and made up.
-Ctrl-C stops cleanly: the trials running here are marked FAIL and re-queued with the same
-parameters, so another worker (or the next start of this one) runs them; nothing else is lost.
+Ctrl-C stops cleanly: the trials running here are marked FAIL and run again elsewhere (without a
+scheduler: re-queued with the same parameters; under a scheduler: their jobs as new trials), so
+another worker (or the next start of this one) runs them; nothing else is lost.
 Hyperband, BOHB and ASHA studies: the worker runs the same scheduler as the run, deciding jobs
 from the stored trials and claiming each from storage (no job runs twice), and ends when the
 schedule is done; promotions reload checkpoints other machines wrote to the study's shared
 --checkpoints folder.
 PBT and PB2 studies: the worker runs the study's PBT (or PB2) scheduler with the run's settings,
 training members' intervals (threads: at most the population) and ending when every member has
-trained the run's epochs. Each interval runs once, wherever it was decided; an exploit or a
+trained the run's epochs or was given up after repeated failures. Each interval runs once, wherever it was decided; an exploit or a
 continuation of a state trained on another machine loads it from the shared --checkpoints folder,
 and fails, naming the missing checkpoint, rather than train from scratch.
 `;
