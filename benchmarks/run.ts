@@ -43,7 +43,8 @@ const BENCHMARKS: Readonly<Record<string, () => Promise<BenchResult>>> = {
   'multifidelity-real-cnn-all-seeds': () => Promise.resolve(mergeRealTraining('cnn')),
   'multifidelity-real-lstm-all-seeds': () => Promise.resolve(mergeRealTraining('lstm')),
   // OPTUNA_CURRENT=checkout adds current Optuna's TPE and GPSampler (OPTUNA_CURRENT_COMMIT names it,
-  // OPTUNA_CURRENT_GP_SEEDS=n runs its slow GP on fewer seeds, OPTUNA_CURRENT_GP_TIMED=n times it over n trials); SAMPLERS_SEEDS=n, SAMPLERS=tpe,gp;
+  // OPTUNA_CURRENT_GP_SEEDS=n runs its slow GP on fewer seeds, OPTUNA_CURRENT_GP_TIMED=n times it over n trials); SAMPLERS_SEEDS=n, SAMPLERS=tpe,gp,
+  // SAMPLERS_GP_SEEDS=n runs our GP on the first n seeds;
   // SAMPLERS_ANCHOR_CACHE=dir keeps the Python anchors' outputs and reads them back.
   samplers: () => samplerBenchmark(samplerFlags()),
   'multi-objective': () => multiObjectiveBenchmark(),
@@ -106,6 +107,7 @@ function samplerFlags(): Parameters<typeof samplerBenchmark>[0] {
   const seeds = count('SAMPLERS_SEEDS');
   const gpSeeds = count('OPTUNA_CURRENT_GP_SEEDS');
   const gpTimed = count('OPTUNA_CURRENT_GP_TIMED');
+  const oursGp = count('SAMPLERS_GP_SEEDS');
   return {
     ...(seeds !== undefined ? { seeds } : {}),
     ...(env['SAMPLERS'] !== undefined ? { samplers: env['SAMPLERS'].split(',') } : {}),
@@ -113,6 +115,7 @@ function samplerFlags(): Parameters<typeof samplerBenchmark>[0] {
     ...(env['OPTUNA_CURRENT_COMMIT'] !== undefined ? { optunaCurrentCommit: env['OPTUNA_CURRENT_COMMIT'] } : {}),
     ...(gpSeeds !== undefined ? { optunaCurrentGpSeeds: gpSeeds } : {}),
     ...(gpTimed !== undefined ? { optunaCurrentGpTimedTrials: gpTimed } : {}),
+    ...(oursGp !== undefined ? { gpSeeds: oursGp } : {}),
     ...(env['SAMPLERS_ANCHOR_CACHE'] !== undefined ? { anchorCache: env['SAMPLERS_ANCHOR_CACHE'] } : {}),
   };
 }
