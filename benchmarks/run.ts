@@ -45,7 +45,7 @@ const BENCHMARKS: Readonly<Record<string, () => Promise<BenchResult>>> = {
   'multifidelity-real-lstm-all-seeds': () => Promise.resolve(mergeRealTraining('lstm')),
   // OPTUNA_CURRENT=checkout adds current Optuna's TPE and GPSampler (OPTUNA_CURRENT_COMMIT names it,
   // OPTUNA_CURRENT_GP_SEEDS=n runs its slow GP on fewer seeds, OPTUNA_CURRENT_GP_TIMED=n times it over n trials); SAMPLERS_SEEDS=n, SAMPLERS=tpe,gp,
-  // SAMPLERS_GP_SEEDS=n runs our GP on the first n seeds;
+  // SAMPLERS_GP_SEEDS=n runs our GP (and the auto sampler, the GP on numerical spaces) on the first n seeds;
   // SAMPLERS_ANCHOR_CACHE=dir keeps the Python anchors' outputs and reads them back.
   samplers: () => samplerBenchmark(samplerFlags()),
   // Our TPE beside current Optuna's on one problem over many seeds (TPE_SEEDS_PROBLEM, TPE_SEEDS,
