@@ -99,7 +99,7 @@ export async function tpeSeedsBenchmark(options: TpeSeedsOptions): Promise<Bench
     }
   }
   return {
-    name: `tpe-seeds-${problem.name}`,
+    name: `tpe-seeds-${problem.name}-${options.seeds}`,
     description:
       `Our TPESampler (defaults) beside current Optuna ${theirs.version}'s TPESampler (defaults) on ${problem.name}, ` +
       `seeds 0-${options.seeds - 1} a side: median regret of the best so far, two-sided Mann-Whitney p; ` +
