@@ -7,6 +7,7 @@ import { HARD_CURVES, surrogateBenchmark } from './multifidelity/surrogate';
 import { mergeRealTraining } from './multifidelity/merge-real';
 import { realTrainingBenchmark } from './multifidelity/real-training';
 import { samplerBenchmark } from './samplers/run-samplers';
+import { tpeSeedsBenchmark } from './samplers/tpe-seeds';
 import { multiObjectiveBenchmark } from './multi-objective/run-multi-objective';
 import { workerScaling } from './workers';
 import { gpScaling } from './gp-scaling';
@@ -43,9 +44,13 @@ const BENCHMARKS: Readonly<Record<string, () => Promise<BenchResult>>> = {
   'multifidelity-real-cnn-all-seeds': () => Promise.resolve(mergeRealTraining('cnn')),
   'multifidelity-real-lstm-all-seeds': () => Promise.resolve(mergeRealTraining('lstm')),
   // OPTUNA_CURRENT=checkout adds current Optuna's TPE and GPSampler (OPTUNA_CURRENT_COMMIT names it,
-  // OPTUNA_CURRENT_GP_SEEDS=n runs its slow GP on fewer seeds, OPTUNA_CURRENT_GP_TIMED=n times it over n trials); SAMPLERS_SEEDS=n, SAMPLERS=tpe,gp;
+  // OPTUNA_CURRENT_GP_SEEDS=n runs its slow GP on fewer seeds, OPTUNA_CURRENT_GP_TIMED=n times it over n trials); SAMPLERS_SEEDS=n, SAMPLERS=tpe,gp,
+  // SAMPLERS_GP_SEEDS=n runs our GP (and the auto sampler, the GP on numerical spaces) on the first n seeds;
   // SAMPLERS_ANCHOR_CACHE=dir keeps the Python anchors' outputs and reads them back.
   samplers: () => samplerBenchmark(samplerFlags()),
+  // Our TPE beside current Optuna's on one problem over many seeds (TPE_SEEDS_PROBLEM, TPE_SEEDS,
+  // TPE_SEEDS_FRESH; OPTUNA_CURRENT required).
+  'tpe-seeds': () => tpeSeedsBenchmark(tpeSeedsFlags()),
   'multi-objective': () => multiObjectiveBenchmark(),
   'worker-scaling': () => workerScaling(),
   'gp-scaling': gpScaling,
@@ -106,6 +111,7 @@ function samplerFlags(): Parameters<typeof samplerBenchmark>[0] {
   const seeds = count('SAMPLERS_SEEDS');
   const gpSeeds = count('OPTUNA_CURRENT_GP_SEEDS');
   const gpTimed = count('OPTUNA_CURRENT_GP_TIMED');
+  const oursGp = count('SAMPLERS_GP_SEEDS');
   return {
     ...(seeds !== undefined ? { seeds } : {}),
     ...(env['SAMPLERS'] !== undefined ? { samplers: env['SAMPLERS'].split(',') } : {}),
@@ -113,7 +119,27 @@ function samplerFlags(): Parameters<typeof samplerBenchmark>[0] {
     ...(env['OPTUNA_CURRENT_COMMIT'] !== undefined ? { optunaCurrentCommit: env['OPTUNA_CURRENT_COMMIT'] } : {}),
     ...(gpSeeds !== undefined ? { optunaCurrentGpSeeds: gpSeeds } : {}),
     ...(gpTimed !== undefined ? { optunaCurrentGpTimedTrials: gpTimed } : {}),
+    ...(oursGp !== undefined ? { gpSeeds: oursGp } : {}),
     ...(env['SAMPLERS_ANCHOR_CACHE'] !== undefined ? { anchorCache: env['SAMPLERS_ANCHOR_CACHE'] } : {}),
+  };
+}
+
+function tpeSeedsFlags(): Parameters<typeof tpeSeedsBenchmark>[0] {
+  const env = process.env;
+  const checkout = env['OPTUNA_CURRENT'];
+  if (checkout === undefined || checkout === '')
+    throw new Error('tpe-seeds: set OPTUNA_CURRENT to a checkout of current Optuna (../shared/optuna-current.md)');
+  const int = (name: string, fallback: number, min: number): number => {
+    const v = env[name];
+    const n = v === undefined ? fallback : Number(v);
+    if (!Number.isInteger(n) || n < min) throw new Error(`${name}: got "${v}"; expected an integer >= ${min}`);
+    return n;
+  };
+  return {
+    problem: env['TPE_SEEDS_PROBLEM'] ?? 'hartmann-6d',
+    seeds: int('TPE_SEEDS', 150, 3),
+    fresh: int('TPE_SEEDS_FRESH', 20, 0),
+    optunaCurrent: checkout,
   };
 }
 

@@ -18,6 +18,7 @@ import { join } from 'node:path';
 import { createStudy } from '../../src';
 import { silentLogger } from '../../src/util/logger';
 import type { Sampler } from '../../src/samplers/base';
+import { AutoSampler } from '../../src/samplers/auto';
 import { CmaEsSampler } from '../../src/samplers/cmaes/sampler';
 import { EvolutionSampler } from '../../src/samplers/evolution/sampler';
 import { GPSampler } from '../../src/samplers/gp';
@@ -38,10 +39,14 @@ export const SAMPLER_FACTORIES: Readonly<Record<string, (seed: number) => Sample
   cmaes: (seed) => new CmaEsSampler({ seed, warnIndependentSampling: false }),
   evolution: (seed) => new EvolutionSampler({ seed }),
   gp: (seed) => new GPSampler({ seed }),
+  auto: (seed) => new AutoSampler({ seed }),
 };
 
-/** A GP refits an O(n³) model every trial: its time is reported up to 300 trials, not 1,000. */
-const TIMING_LIMIT: Readonly<Record<string, number>> = { gp: 300 };
+/**
+ * A GP refits an O(n³) model every trial: its time is reported up to 300 trials, not 1,000; so is
+ * the auto sampler's, which is the GP up to 200 trials on numerical spaces.
+ */
+const TIMING_LIMIT: Readonly<Record<string, number>> = { gp: 300, auto: 300 };
 
 export interface SamplerBenchmarkOptions {
   /** Seeds per (problem, sampler). Default 20. */
@@ -62,6 +67,11 @@ export interface SamplerBenchmarkOptions {
   readonly optunaCurrentGpSeeds?: number;
   /** Trials of current Optuna's GP timing run (env OPTUNA_CURRENT_GP_TIMED). Default 300, as ours. */
   readonly optunaCurrentGpTimedTrials?: number;
+  /**
+   * Seeds of our GP and auto sampler, the slowest of ours (env SAMPLERS_GP_SEEDS): the first n of `seeds`, so that
+   * on shared cores it can match the seeds current Optuna's GP gets. Default `seeds`.
+   */
+  readonly gpSeeds?: number;
 }
 
 const TIMING_PROBLEM = 'mixed-6d';
@@ -229,6 +239,11 @@ export async function samplerBenchmark(options: SamplerBenchmarkOptions = {}): P
   const gpSeeds = options.optunaCurrentGpSeeds ?? seeds.length;
   if (!Number.isInteger(gpSeeds) || gpSeeds < 1)
     throw new Error(`optunaCurrentGpSeeds (OPTUNA_CURRENT_GP_SEEDS): got ${gpSeeds}; expected an integer >= 1`);
+  const oursGpSeeds = options.gpSeeds ?? seeds.length;
+  if (!Number.isInteger(oursGpSeeds) || oursGpSeeds < 1)
+    throw new Error(`gpSeeds (SAMPLERS_GP_SEEDS): got ${oursGpSeeds}; expected an integer >= 1`);
+  // The auto sampler runs the GP on numerical spaces: it gets the GP's seeds.
+  const seedsOf = (name: string): number[] => (name === 'gp' || name === 'auto' ? seeds.slice(0, oursGpSeeds) : seeds);
   const budget = Math.max(...budgets);
   await initBackend(); // the GP's tensor ops run on the fastest backend that loads
   // The anchors start first and run in their own processes while our samplers run here.
@@ -286,7 +301,7 @@ export async function samplerBenchmark(options: SamplerBenchmarkOptions = {}): P
   for (const problem of PROBLEMS) {
     for (const name of names) {
       const runs: number[][] = [];
-      for (const seed of seeds)
+      for (const seed of seedsOf(name))
         runs.push(await bestSoFar(problem, (SAMPLER_FACTORIES[name] as (s: number) => Sampler)(seed), budget));
       ours.set(`${problem.name}/${name}`, runs);
     }
@@ -384,6 +399,15 @@ export async function samplerBenchmark(options: SamplerBenchmarkOptions = {}): P
         ratios[`${gp} regret@${budget} over ${tpe}, ${problem.name}`] = g / t;
     }
   }
+  // Issue 19's goal: the auto sampler at least as good as the better of TPE and GP at the last budget.
+  for (const problem of PROBLEMS) {
+    const auto = medians.get(`${problem.name}/auto/${budget}`);
+    const tpe = medians.get(`${problem.name}/tpe/${budget}`);
+    const gp = medians.get(`${problem.name}/gp/${budget}`);
+    if (auto === undefined || tpe === undefined || gp === undefined) continue;
+    const better = Math.min(tpe, gp);
+    if (better > 0) ratios[`auto regret@${budget} over the better of tpe and gp, ${problem.name}`] = auto / better;
+  }
   const anchorNote =
     typeof anchor === 'string'
       ? `Optuna 3.1 anchor skipped (${anchor}).`
@@ -398,7 +422,8 @@ export async function samplerBenchmark(options: SamplerBenchmarkOptions = {}): P
     name: 'samplers',
     description:
       `Median regret (best so far minus the optimum) and quartiles over the seeds of each row after ${budgets.join(', ')} trials; ` +
-      `sampler time per trial (its own calls, mean of the 20 trials before the checkpoint) on ${TIMING_PROBLEM}. ${anchorNote} ${currentNote}`,
+      `sampler time per trial (its own calls, mean of the 20 trials before the checkpoint) on ${TIMING_PROBLEM}. ` +
+      `${oursGpSeeds < seeds.length ? `Our GP and auto sampler on the first ${oursGpSeeds} seeds. ` : ''}${anchorNote} ${currentNote}`,
     rows,
     ratios,
   };
