@@ -6,6 +6,7 @@ import {
   INTERNAL_CHECKS,
   INTERNAL_VIEWS,
 } from '../../../src/training/backend/internals';
+import { initBackend } from '../../../src/training/backend';
 
 /*
  * The canary for tfjs upgrades: every private field, method, registry behaviour and mangled name
@@ -27,6 +28,8 @@ function fieldProblem(name: string, probe: object, field: string, kind: FieldKin
 }
 
 beforeAll(async () => {
+  // The wasm backend's fields are probed on an initialised one.
+  await initBackend({ backend: 'wasm' });
   await tf.setBackend('cpu');
 });
 

@@ -47,3 +47,5 @@ export type {
 } from './layers';
 export { attrsOf, cpuBackendFields, engineFields, registeredGradient, registeredKernel } from './engine';
 export type { CpuBackendFields, EngineFields } from './engine';
+export { wasmBackendFields, wasmModuleFields } from './wasm';
+export type { WasmBackendFields, WasmModuleFields } from './wasm';

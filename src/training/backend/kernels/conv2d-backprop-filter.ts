@@ -1,8 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 
 import { padSpatial } from './conv-layout';
 import { asTensor } from './tensor-info';
 import { attrsOf } from '../internals';
+import { simdKernelsFor } from '../simd/simd-kernels';
 
 /**
  * `Conv2DBackpropFilter` for a backend that has none (wasm in tfjs 4.22), as one forward conv:
@@ -19,6 +21,42 @@ import { attrsOf } from '../internals';
 export const conv2DBackpropFilter: tf.KernelFunc = ({ inputs, backend, attrs }) => {
   const { strides, pad, dataFormat, dimRoundingMode, filterShape } = attrsOf<tf.Conv2DBackpropFilterAttrs>(attrs);
   const kernelBackend = backend as tf.KernelBackend;
+  const simd = dataFormat === 'NCHW' ? undefined : simdKernelsFor(kernelBackend);
+  const xInfo = inputs['x'];
+  const dyInfo = inputs['dy'];
+  if (simd !== undefined && xInfo !== undefined && dyInfo !== undefined && xInfo.dtype === 'float32') {
+    // Our C kernel: the sums straight from x and dy, no transposes, padding or crop (simd/kernels.c).
+    const info = tf.backend_util.computeConv2DInfo(
+      xInfo.shape as [number, number, number, number],
+      filterShape,
+      strides,
+      1,
+      pad,
+      dimRoundingMode,
+    );
+    const out = (backend as BackendWasm).makeOutput(filterShape, 'float32');
+    simd.fn.conv2d_backprop_filter(
+      simd.pointer(xInfo),
+      simd.pointer(dyInfo),
+      simd.pointer(out),
+      info.batchSize,
+      info.inHeight,
+      info.inWidth,
+      info.inChannels,
+      info.outHeight,
+      info.outWidth,
+      info.outChannels,
+      info.filterHeight,
+      info.filterWidth,
+      info.strideHeight,
+      info.strideWidth,
+      info.dilationHeight,
+      info.dilationWidth,
+      info.padInfo.top,
+      info.padInfo.left,
+    );
+    return out;
+  }
   return tf.tidy(() => {
     let x = asTensor(inputs['x'], kernelBackend, 'x') as tf.Tensor4D;
     let dy = asTensor(inputs['dy'], kernelBackend, 'dy') as tf.Tensor4D;

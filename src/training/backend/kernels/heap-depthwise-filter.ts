@@ -4,6 +4,7 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { depthwiseConv2dNativeBackpropFilter } from './depthwise-backprop';
 import { pair } from './tensor-info';
 import { attrsOf } from '../internals';
+import { simdKernelsFor } from '../simd/simd-kernels';
 
 /**
  * `DepthwiseConv2dNativeBackpropFilter` for wasm, run in JS on wasm's memory:
@@ -15,6 +16,7 @@ import { attrsOf } from '../internals';
  * form), and padding by skipping the rows and columns outside x. Used for dilated convs only: there
  * it is ~1.7× faster than {@link depthwiseConv2dNativeBackpropFilter} on the dense filter (DARTS'
  * dil_conv, 32×32×16, batch 32); undilated, that one XNNPACK conv and this JS loop tie, so it stays.
+ * Where our C kernels load, their SIMD version of the same loops takes every dilation.
  */
 export const heapDepthwiseFilterGrad: tf.KernelFunc = ({ inputs, backend, attrs }) => {
   const x = inputs['x'];
@@ -23,7 +25,10 @@ export const heapDepthwiseFilterGrad: tf.KernelFunc = ({ inputs, backend, attrs 
   const { strides, dilations, pad, dimRoundingMode, filterShape } =
     attrsOf<tf.DepthwiseConv2dNativeBackpropFilterAttrs>(attrs);
   const [dh, dw] = pair(dilations);
-  if (dh === 1 && dw === 1) return depthwiseConv2dNativeBackpropFilter({ inputs, backend, attrs: attrs ?? {} });
+  const simd = x.dtype === 'float32' ? simdKernelsFor(backend) : undefined;
+  if (simd === undefined && dh === 1 && dw === 1) {
+    return depthwiseConv2dNativeBackpropFilter({ inputs, backend, attrs: attrs ?? {} });
+  }
   const info = tf.backend_util.computeConv2DInfo(
     x.shape as [number, number, number, number],
     filterShape,
@@ -35,6 +40,29 @@ export const heapDepthwiseFilterGrad: tf.KernelFunc = ({ inputs, backend, attrs 
   );
   const wasm = backend as BackendWasm;
   const out = wasm.makeOutput(filterShape, 'float32');
+  if (simd !== undefined) {
+    simd.fn.depthwise_backprop_filter(
+      simd.pointer(x),
+      simd.pointer(dy),
+      simd.pointer(out),
+      info.batchSize,
+      info.inHeight,
+      info.inWidth,
+      info.inChannels,
+      info.outHeight,
+      info.outWidth,
+      filterShape[3],
+      info.filterHeight,
+      info.filterWidth,
+      info.strideHeight,
+      info.strideWidth,
+      info.dilationHeight,
+      info.dilationWidth,
+      info.padInfo.top,
+      info.padInfo.left,
+    );
+    return out;
+  }
   // Views only after makeOutput: an allocation can grow the heap and detach older views.
   const xs = wasm.typedArrayFromHeap(x) as Float32Array;
   const dys = wasm.typedArrayFromHeap(dy) as Float32Array;

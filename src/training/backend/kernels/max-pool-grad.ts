@@ -1,13 +1,15 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { attrsOf } from '../internals';
+import { simdKernelsFor } from '../simd/simd-kernels';
 
 /**
  * `MaxPoolGrad` for wasm, whose own kernel (tfjs 4.22) sends the gradient of a window whose values
  * are all negative to the wrong place (so does its MaxPoolWithArgmax): harmless right after a ReLU,
  * wrong after batch norm or a linear conv, where a 2x2 pool's gradients were 20-100% off. This is
  * the cpu backend's rule (the first maximum of each window, scanning rows then columns, takes the
- * whole dy), run in JS straight on wasm's memory, channels innermost so reads are contiguous.
+ * whole dy), run on wasm's memory by our C kernel (four channels per SIMD step), or in JS where
+ * that cannot load; channels innermost so reads are contiguous.
  */
 export const maxPoolGrad: tf.KernelFunc = ({ inputs, backend, attrs }) => {
   const { filterSize, strides, pad, dimRoundingMode } = attrsOf<tf.MaxPoolGradAttrs>(attrs);
@@ -24,12 +26,33 @@ export const maxPoolGrad: tf.KernelFunc = ({ inputs, backend, attrs }) => {
     dimRoundingMode,
   );
   const out = wasm.makeOutput(input.shape, 'float32');
+  const { batchSize, inHeight, inWidth, inChannels: channels, outHeight, outWidth } = info;
+  const simd = simdKernelsFor(backend);
+  if (simd !== undefined) {
+    simd.fn.max_pool_grad(
+      simd.pointer(input),
+      simd.pointer(dy),
+      simd.pointer(out),
+      batchSize,
+      inHeight,
+      inWidth,
+      channels,
+      outHeight,
+      outWidth,
+      info.strideHeight,
+      info.strideWidth,
+      info.padInfo.top,
+      info.padInfo.left,
+      info.effectiveFilterHeight,
+      info.effectiveFilterWidth,
+    );
+    return out;
+  }
   // Views only after makeOutput: an allocation can grow the heap and detach older views.
   const x = wasm.typedArrayFromHeap(input);
   const dyValues = wasm.typedArrayFromHeap(dy);
   const dx = wasm.typedArrayFromHeap(out);
   dx.fill(0);
-  const { batchSize, inHeight, inWidth, inChannels: channels, outHeight, outWidth } = info;
   const rowStride = inWidth * channels;
   const best = new Float32Array(channels);
   const at = new Int32Array(channels);

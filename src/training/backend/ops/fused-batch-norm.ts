@@ -1,12 +1,16 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { attrsOf, cpuBackendFields } from '../internals';
+import { simdKernelsFor, type SimdKernels } from '../simd/simd-kernels';
 
 // Bound once: inside jest's vm context every `Math.x` is a global lookup (see fused-dense-layer.ts).
 const sqrt = Math.sqrt;
 
 /** The kernel {@link batchNormTraining} runs (wasm and cpu, with its gradient; registered by `registerTrainingOps`). */
 export const FUSED_BATCH_NORM = 'TfjsTuneBatchNormTrain';
+
+/** Its gradient as one kernel: `[dx, dGamma, dBeta]` from x, dy, gamma and the saved moments. */
+export const FUSED_BATCH_NORM_GRAD = 'TfjsTuneBatchNormTrainGrad';
 
 /** Backends the kernel runs on (its JS reads their memory directly). */
 export const IN_MEMORY: readonly string[] = ['wasm', 'cpu'];
@@ -35,17 +39,40 @@ function output(backend: tf.KernelBackend, shape: number[], values: Float32Array
 }
 
 /**
+ * The C kernels when they can take this call: wasm with the module loaded, float32, not empty, and
+ * few enough channels for their per-channel arrays.
+ */
+function simdFor(backend: tf.KernelBackend, x: tf.TensorInfo, channels: number): SimdKernels | undefined {
+  if (!isWasm(backend) || x.dtype !== 'float32' || channels === 0 || x.shape.includes(0)) return undefined;
+  const simd = simdKernelsFor(backend);
+  return simd !== undefined && channels <= simd.maxChannels ? simd : undefined;
+}
+
+/**
  * Forward: per-channel (last axis) mean and biased variance of x in float64 (two passes), then
- * `y = (x - mean) / sqrt(variance + epsilon) * gamma + beta`. Outputs y, mean, variance.
+ * `y = (x - mean) / sqrt(variance + epsilon) * gamma + beta`. Outputs y, mean, variance. On wasm
+ * our C kernel writes them in place; elsewhere the same loops run in JS.
  */
 const batchNormKernel: tf.KernelFunc = ({ inputs, backend, attrs }) => {
   const kernelBackend = backend as tf.KernelBackend;
   const x = inputs['x'] as tf.TensorInfo;
+  const gammaInfo = inputs['gamma'] as tf.TensorInfo;
+  const betaInfo = inputs['beta'] as tf.TensorInfo;
   const { epsilon } = attrsOf<BatchNormAttrs>(attrs);
   const channels = x.shape[x.shape.length - 1] as number;
+  const simd = simdFor(kernelBackend, x, channels);
+  if (simd !== undefined && isWasm(kernelBackend)) {
+    const y = kernelBackend.makeOutput(x.shape, 'float32');
+    const mean = kernelBackend.makeOutput([channels], 'float32');
+    const variance = kernelBackend.makeOutput([channels], 'float32');
+    const count = sizeOf(x.shape) / channels;
+    const p = (info: tf.TensorInfo): number => simd.pointer(info);
+    simd.fn.batch_norm_forward(p(x), p(gammaInfo), p(betaInfo), p(y), p(mean), p(variance), count, channels, epsilon);
+    return [y, mean, variance];
+  }
   const xs = dataOf(kernelBackend, x);
-  const gamma = dataOf(kernelBackend, inputs['gamma'] as tf.TensorInfo);
-  const beta = dataOf(kernelBackend, inputs['beta'] as tf.TensorInfo);
+  const gamma = dataOf(kernelBackend, gammaInfo);
+  const beta = dataOf(kernelBackend, betaInfo);
   const mean = new Float64Array(channels);
   const variance = new Float64Array(channels);
   const y = new Float32Array(xs.length);
@@ -56,6 +83,10 @@ const batchNormKernel: tf.KernelFunc = ({ inputs, backend, attrs }) => {
     output(kernelBackend, [channels], Float32Array.from(variance)),
   ];
 };
+
+function sizeOf(shape: readonly number[]): number {
+  return shape.reduce((a, b) => a * b, 1);
+}
 
 function normalize(
   x: Float32Array,
@@ -92,9 +123,10 @@ function normalize(
 }
 
 /**
- * The gradient, in two JS passes: with x̂ = (x - mean) / σ, `dβ = Σ dy`, `dγ = Σ dy x̂`, and
- * `dx = γ/σ (dy - dβ/N - x̂ dγ/N) + dmean/N + dvariance · 2 (x - mean)/N` (the last two terms for
- * the mean and variance outputs, which the layer only feeds its moving averages: zero there).
+ * The gradient, one kernel ({@link FUSED_BATCH_NORM_GRAD}): with x̂ = (x - mean) / σ, `dβ = Σ dy`,
+ * `dγ = Σ dy x̂`, and `dx = γ/σ (dy - dβ/N - x̂ dγ/N) + dmean/N + dvariance · 2 (x - mean)/N` (the
+ * last two terms for the mean and variance outputs, which the layer only feeds its moving averages:
+ * zero there).
  */
 export const batchNormGradient: tf.GradConfig = {
   kernelName: FUSED_BATCH_NORM,
@@ -103,32 +135,70 @@ export const batchNormGradient: tf.GradConfig = {
   gradFunc: (dys, saved, attrs) => {
     const [dy, dMean, dVariance] = dys as tf.Tensor[];
     const [x, gamma, mean, variance] = saved as tf.Tensor[];
-    const { epsilon } = attrsOf<BatchNormAttrs>(attrs);
-    const backend = tf.backend();
-    const channels = (gamma as tf.Tensor).size;
-    const dx = new Float32Array((x as tf.Tensor).size);
-    const dGamma = new Float64Array(channels);
-    const dBeta = new Float64Array(channels);
-    backward(
-      dataOf(backend, x as tf.Tensor),
-      dataOf(backend, dy as tf.Tensor),
-      dataOf(backend, gamma as tf.Tensor),
-      dataOf(backend, mean as tf.Tensor),
-      dataOf(backend, variance as tf.Tensor),
-      dataOf(backend, dMean as tf.Tensor),
-      dataOf(backend, dVariance as tf.Tensor),
-      dx,
-      dGamma,
-      dBeta,
+    const inputs = { x, dy, gamma, mean, variance, dMean, dVariance } as tf.NamedTensorMap;
+    const [dx, dGamma, dBeta] = tf.engine().runKernel(FUSED_BATCH_NORM_GRAD, inputs, { ...attrs }) as tf.Tensor[];
+    return { x: () => dx as tf.Tensor, gamma: () => dGamma as tf.Tensor, beta: () => dBeta as tf.Tensor };
+  },
+};
+
+/** The gradient kernel: two passes over x and dy, by our C kernel on wasm, in JS elsewhere. */
+const batchNormGradKernel: tf.KernelFunc = ({ inputs, backend, attrs }) => {
+  const kernelBackend = backend as tf.KernelBackend;
+  const info = (name: string): tf.TensorInfo => {
+    const found = inputs[name];
+    if (found === undefined) throw new Error(`${FUSED_BATCH_NORM_GRAD} needs ${name}`);
+    return found;
+  };
+  const x = info('x');
+  const { epsilon } = attrsOf<BatchNormAttrs>(attrs);
+  const channels = x.shape[x.shape.length - 1] as number;
+  const names = ['x', 'dy', 'gamma', 'mean', 'variance', 'dMean', 'dVariance'] as const;
+  const simd = simdFor(kernelBackend, x, channels);
+  if (simd !== undefined && isWasm(kernelBackend)) {
+    const dx = kernelBackend.makeOutput(x.shape, 'float32');
+    const dGamma = kernelBackend.makeOutput([channels], 'float32');
+    const dBeta = kernelBackend.makeOutput([channels], 'float32');
+    const [px, pdy, pGamma, pMean, pVariance, pdMean, pdVariance] = names.map((n) => simd.pointer(info(n)));
+    simd.fn.batch_norm_backward(
+      px as number,
+      pdy as number,
+      pGamma as number,
+      pMean as number,
+      pVariance as number,
+      pdMean as number,
+      pdVariance as number,
+      simd.pointer(dx),
+      simd.pointer(dGamma),
+      simd.pointer(dBeta),
+      sizeOf(x.shape) / channels,
       channels,
       epsilon,
     );
-    return {
-      x: () => tf.tensor(dx, (x as tf.Tensor).shape),
-      gamma: () => tf.tensor1d(Float32Array.from(dGamma)),
-      beta: () => tf.tensor1d(Float32Array.from(dBeta)),
-    };
-  },
+    return [dx, dGamma, dBeta];
+  }
+  const [xs, dy, gamma, mean, variance, dMean, dVariance] = names.map((n) => dataOf(kernelBackend, info(n)));
+  const dx = new Float32Array(xs?.length ?? 0);
+  const dGamma = new Float64Array(channels);
+  const dBeta = new Float64Array(channels);
+  backward(
+    xs as Float32Array,
+    dy as Float32Array,
+    gamma as Float32Array,
+    mean as Float32Array,
+    variance as Float32Array,
+    dMean as Float32Array,
+    dVariance as Float32Array,
+    dx,
+    dGamma,
+    dBeta,
+    channels,
+    epsilon,
+  );
+  return [
+    output(kernelBackend, x.shape, dx),
+    output(kernelBackend, [channels], Float32Array.from(dGamma)),
+    output(kernelBackend, [channels], Float32Array.from(dBeta)),
+  ];
 };
 
 function backward(
@@ -177,12 +247,11 @@ function backward(
   }
 }
 
-/** The forward kernel for each backend it runs on (registered by `registerTrainingOps`). */
-export const batchNormKernels: readonly tf.KernelConfig[] = IN_MEMORY.map((backendName) => ({
-  kernelName: FUSED_BATCH_NORM,
-  backendName,
-  kernelFunc: batchNormKernel,
-}));
+/** The forward and gradient kernels for each backend they run on (registered by `registerTrainingOps`). */
+export const batchNormKernels: readonly tf.KernelConfig[] = IN_MEMORY.flatMap((backendName) => [
+  { kernelName: FUSED_BATCH_NORM, backendName, kernelFunc: batchNormKernel },
+  { kernelName: FUSED_BATCH_NORM_GRAD, backendName, kernelFunc: batchNormGradKernel },
+]);
 
 /**
  * Batch normalisation in training over every axis but the last, as one op on the wasm and cpu
