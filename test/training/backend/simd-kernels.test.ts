@@ -165,6 +165,40 @@ describe('DepthwiseConv2dNativeBackpropFilter', () => {
   });
 });
 
+describe('Sum over the leading axes', () => {
+  // Columns 6 = 4 + 2 (vector and tail), rows 300 (several blocks of 64), keepDims and negative
+  // axes; a sum over other axes, and one of int32, keep wasm's kernel and still agree.
+  const cases: Array<[string, number[], number[], boolean]> = [
+    ['[5, 60, 6] over [0, 1]', [5, 60, 6], [0, 1], false],
+    ['[5, 60, 6] over [1, 0], keepDims', [5, 60, 6], [1, 0], true],
+    ['[300, 9] over -2', [300, 9], [-2], false],
+    ['[4, 5, 6] over [1, 2] (not leading)', [4, 5, 6], [1, 2], false],
+  ];
+  it.each(cases)('%s: C, wasm and cpu agree', async (_label, shape, axes, keepDims) => {
+    const data = values(shape, 15).map((v) => v + 3);
+    const run = () =>
+      tf.tidy(() => {
+        const summed = tf.sum(tf.tensor(data, shape), axes, keepDims);
+        return [Array.from(summed.dataSync()), summed.shape];
+      });
+    const [cpu, cpuShape] = await onBackend('cpu', run);
+    const [simd, simdShape] = await onBackend('wasm', run);
+    setSimdKernelsEnabled(false);
+    const [stock] = await onBackend('wasm', run);
+    expect(simdShape).toEqual(cpuShape);
+    expectClose([simd as number[]], [cpu as number[]], 1e-6);
+    expectClose([stock as number[]], [cpu as number[]], 1e-5);
+  });
+
+  it('int32 sums keep their dtype', async () => {
+    await tf.setBackend('wasm');
+    const summed = tf.tidy(() => tf.sum(tf.tensor2d([1, 2, 3, 4], [2, 2], 'int32'), 0));
+    expect(summed.dtype).toBe('int32');
+    expect(Array.from(await summed.data())).toEqual([4, 6]);
+    summed.dispose();
+  });
+});
+
 describe('fused batch norm', () => {
   // 6 and 13 channels: SIMD steps and tails; an offset mean so centring matters.
   it.each([[[3, 4, 5, 6]], [[7, 13]]])(

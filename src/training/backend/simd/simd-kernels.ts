@@ -82,6 +82,7 @@ export interface KernelExports {
     padTop: number,
     padLeft: number,
   ): void;
+  sum_leading_axes(x: number, out: number, rows: number, cols: number): void;
   batch_norm_forward(
     x: number,
     gamma: number,
