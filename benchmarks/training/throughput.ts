@@ -141,7 +141,7 @@ export async function trainingThroughput(options: TrainingThroughputOptions = {}
       }
     }
     const cpu = backends.get('cpu');
-    if (cpu !== undefined) {
+    if (cpu !== undefined && c.onCpu) {
       await initBackend({ backend: 'cpu' });
       add(series, cpu, await timeTfjs(c, batch, slow));
     }

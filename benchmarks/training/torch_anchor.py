@@ -175,6 +175,13 @@ def make_case(name, batch):
     if name == "cnn":
         x = torch.rand(batch, 3, 32, 32, generator=g)
         return Cnn(), x, torch.randint(0, 10, (batch,), generator=g), 2e-3
+    if name in ("cnn-bn", "cnn-large"):
+        x = torch.rand(batch, 3, 32, 32, generator=g)
+        if name == "cnn-bn":
+            params = {"batch_norm": True, "num_blocks": 3}
+        else:
+            params = {"filters": 32, "kernel_size": 5, "num_blocks": 3}
+        return ZooCnn({**CNN_DEFAULTS, **params}), x, torch.randint(0, 10, (batch,), generator=g), 2e-3
     if name == "lstm":
         x = torch.randint(0, 1000, (batch, 50), generator=g)
         return Lstm(), x, torch.randint(0, 2, (batch,), generator=g), 5e-3
@@ -200,7 +207,7 @@ def train_step(model, opt, x, y):
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--model", required=True, choices=["mlp", "cnn", "lstm", "darts"])
+    parser.add_argument("--model", required=True, choices=["mlp", "cnn", "cnn-bn", "cnn-large", "lstm", "darts"])
     parser.add_argument("--warmup", type=int, default=1)
     parser.add_argument("--steps", type=int, default=10)
     parser.add_argument("--batch", type=int, default=32)

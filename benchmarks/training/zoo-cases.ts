@@ -1,7 +1,7 @@
 /**
- * The four models the training benchmarks time, as tfjs builds them: the zoo's `mlp`, `cnn` and
- * `lstm` with their defaults, and a DARTS edge block. ./torch_anchor.py builds the same four in
- * PyTorch (same layers and trainable parameter counts).
+ * The models the training benchmarks time, as tfjs builds them: the zoo's `mlp`, `cnn` and `lstm`
+ * with their defaults, the cnn with batch norm and at its largest, and a DARTS edge block.
+ * ./torch_anchor.py builds the same in PyTorch (same layers and trainable parameter counts).
  */
 import * as tf from '@tensorflow/tfjs';
 
@@ -10,7 +10,7 @@ import { cnn, lstm, mlp } from '../../src/api/models';
 import { compileModel, outputLayer } from '../../models/common';
 import { dilatedDepthwiseConv2d, fusedBatchNormalization } from '../../src/training/backend';
 
-export const CASE_NAMES = ['mlp', 'cnn', 'lstm', 'darts'] as const;
+export const CASE_NAMES = ['mlp', 'cnn', 'cnn-bn', 'cnn-large', 'lstm', 'darts'] as const;
 export type CaseName = (typeof CASE_NAMES)[number];
 
 export interface TrainingCase {
@@ -20,6 +20,8 @@ export interface TrainingCase {
   readonly build: () => tf.LayersModel;
   /** One training batch `[xs, ys]` (one-hot labels) on the current backend; the caller disposes it. */
   readonly batch: (size: number) => [tf.Tensor, tf.Tensor];
+  /** Whether the pure-JS cpu backend is timed too (not for the larger CNNs: minutes a step). */
+  readonly onCpu: boolean;
 }
 
 const SEED = 1;
@@ -96,18 +98,43 @@ export const TRAINING_CASES: readonly TrainingCase[] = [
     description: 'zoo mlp defaults, 64 features, 2 classes',
     build: () => mlp.build(mlp.defaults, { inputShape: [64], numClasses: 2, seed: SEED }),
     batch: (n) => oneHot(syntheticTabular({ nTrain: n, nVal: 0, nFeatures: 64, nInformative: 16, seed: SEED }).train),
+    onCpu: true,
   },
   {
     name: 'cnn',
     description: 'zoo cnn defaults, 32×32×3, 10 classes',
     build: () => cnn.build(cnn.defaults, { inputShape: [32, 32, 3], numClasses: 10, seed: SEED }),
     batch: (n) => oneHot(syntheticCifar({ nTrain: n, nVal: 0, seed: SEED }).train),
+    onCpu: true,
+  },
+  {
+    name: 'cnn-bn',
+    description: 'zoo cnn, batch norm, 3 blocks (the main-job batch-norm variant), 32×32×3',
+    build: () =>
+      cnn.build(
+        { ...cnn.defaults, batch_norm: true, num_blocks: 3 },
+        { inputShape: [32, 32, 3], numClasses: 10, seed: SEED },
+      ),
+    batch: (n) => oneHot(syntheticCifar({ nTrain: n, nVal: 0, seed: SEED }).train),
+    onCpu: false,
+  },
+  {
+    name: 'cnn-large',
+    description: "zoo cnn at its search space's largest: 32 filters, kernel 5, 3 blocks, 32×32×3",
+    build: () =>
+      cnn.build(
+        { ...cnn.defaults, filters: 32, kernel_size: 5, num_blocks: 3 },
+        { inputShape: [32, 32, 3], numClasses: 10, seed: SEED },
+      ),
+    batch: (n) => oneHot(syntheticCifar({ nTrain: n, nVal: 0, seed: SEED }).train),
+    onCpu: false,
   },
   {
     name: 'lstm',
     description: 'zoo lstm defaults, maxLen 50, vocab 1000, 2 classes',
     build: () => lstm.build(lstm.defaults, { inputShape: [50], numClasses: 2, vocabSize: 1000, seed: SEED }),
     batch: (n) => oneHot(syntheticImdb({ nTrain: n, nVal: 0, vocabSize: 1000, maxLen: 50, seed: SEED }).train),
+    onCpu: true,
   },
   {
     name: 'darts',
@@ -117,6 +144,7 @@ export const TRAINING_CASES: readonly TrainingCase[] = [
       tf.randomNormal([n, 32, 32, 16], 0, 1, 'float32', SEED),
       tf.tidy(() => tf.oneHot(tf.randomUniform([n], 0, 10, 'int32', SEED + 1), 10).toFloat()),
     ],
+    onCpu: true,
   },
 ];
 
