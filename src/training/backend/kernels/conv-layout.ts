@@ -49,18 +49,34 @@ export function spreadWithZeros(x: tf.Tensor4D, sh: number, sw: number): tf.Tens
   return tf.tidy(() => spreadAxis(spreadAxis(x, 1, sh), 2, sw));
 }
 
+/** Padding amounts (negative: a crop) before and after each spatial axis of an NHWC tensor. */
+export interface SpatialPads {
+  readonly top: number;
+  readonly bottom: number;
+  readonly left: number;
+  readonly right: number;
+}
+
 /**
- * Pads (or crops) the spread output gradient so that a stride-1 'valid' conv with the flipped
- * filter yields exactly the input gradient: `effK - 1 - padBefore` before, whatever makes the
- * length come out to `inSize` after.
+ * How the spread output gradient must be padded (or cropped) so that a stride-1 'valid' conv with
+ * the flipped filter yields exactly the input gradient: `effK - 1 - padBefore` before, whatever
+ * makes the length come out to `inSize` after.
  */
+export function inputGradientPads(spreadShape: readonly number[], info: ConvInfo): SpatialPads {
+  const h = spreadShape[1] as number;
+  const w = spreadShape[2] as number;
+  const top = info.effectiveFilterHeight - 1 - info.padInfo.top;
+  const left = info.effectiveFilterWidth - 1 - info.padInfo.left;
+  const bottom = info.inHeight + info.effectiveFilterHeight - 1 - top - h;
+  const right = info.inWidth + info.effectiveFilterWidth - 1 - left - w;
+  return { top, bottom, left, right };
+}
+
+/** {@link inputGradientPads} applied: the padded (or cropped) spread output gradient. */
 export function padForInputGradient(spread: tf.Tensor4D, info: ConvInfo): tf.Tensor4D {
   return tf.tidy(() => {
     const [b, h, w, c] = spread.shape;
-    const top = info.effectiveFilterHeight - 1 - info.padInfo.top;
-    const left = info.effectiveFilterWidth - 1 - info.padInfo.left;
-    const bottom = info.inHeight + info.effectiveFilterHeight - 1 - top - h;
-    const right = info.inWidth + info.effectiveFilterWidth - 1 - left - w;
+    const { top, bottom, left, right } = inputGradientPads(spread.shape, info);
     const padded = tf.pad(spread, [
       [0, 0],
       [Math.max(top, 0), Math.max(bottom, 0)],

@@ -83,6 +83,7 @@ export interface KernelExports {
     padLeft: number,
   ): void;
   sum_leading_axes(x: number, out: number, rows: number, cols: number): void;
+  flip_transpose_filter(src: number, dst: number, kh: number, kw: number, inC: number, outC: number): void;
   batch_norm_forward(
     x: number,
     gamma: number,
