@@ -15,6 +15,7 @@ import { gpSideBySide } from './gp/gp-side-by-side';
 import { trainingThroughput } from './training/throughput';
 import { tunerOverhead } from './training/tuner-overhead';
 import { trainingStepProfile } from './training/step-profile';
+import { trainingStepLayers } from './training/step-layers';
 import { exploitCostBenchmark } from './pbt/exploit-cost';
 import { pbtLrScheduleBenchmark, pbtToyBenchmark } from './pbt/pbt-benchmarks';
 import { optunaInterop } from './interop/optuna-interop';
@@ -59,6 +60,7 @@ const BENCHMARKS: Readonly<Record<string, () => Promise<BenchResult>>> = {
   'training-throughput': () => trainingThroughput(),
   'tuner-overhead': () => tunerOverhead(),
   'training-step-profile': () => trainingStepProfile(),
+  'training-step-layers': () => trainingStepLayers(),
   'pbt-toy': () => pbtToyBenchmark(),
   'pbt-lr-schedule': () => pbtLrScheduleBenchmark(),
   'pbt-exploit-cost': () => exploitCostBenchmark(),

@@ -37,7 +37,9 @@ interface ProfilerView {
  * its inner kernels are listed as `outer > inner`. (tf.profile's own `kernelTimeMs` is inclusive,
  * so its sum double counts.) Returns the totals and the time spent in top-level kernels.
  */
-async function kernelTotals(run: () => Promise<void>): Promise<{ totals: Map<string, KernelTotal>; topMs: number }> {
+export async function kernelTotals(
+  run: () => Promise<void>,
+): Promise<{ totals: Map<string, KernelTotal>; topMs: number }> {
   const profiler = (tf.engine() as unknown as { profiler: ProfilerView }).profiler;
   const original = profiler.profileKernel;
   const totals = new Map<string, KernelTotal>();
