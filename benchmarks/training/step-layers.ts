@@ -14,6 +14,7 @@ import { disposeModel } from '../../src/training/dispose-model';
 import { type BenchResult } from '../result';
 import { median } from './stats';
 import { kernelTotals } from './step-profile';
+import { runTorchAnchor, torchUnavailable } from './torch-runner';
 import { type CaseName, TRAINING_CASES } from './zoo-cases';
 
 /** Layer kinds, each with the kernels (outermost name) it is charged for. */
@@ -28,6 +29,10 @@ const KINDS: ReadonlyArray<readonly [string, readonly string[]]> = [
 ];
 const OTHER = 'other kernels (activations, loss, optimiser, ...)';
 const OUTSIDE = 'outside kernels (tape, layers, optimiser JS)';
+/** PyTorch runs both conv gradients in one operator: compared on the sum of ours. */
+const CONV_GRADIENTS = 'conv gradients (filter + input)';
+/** Our kind → the name torch_anchor.py's profile gives the same kind. */
+const TORCH_NAME: Readonly<Record<string, string>> = { [OTHER]: 'other kernels', [OUTSIDE]: 'outside kernels' };
 
 function kindOf(label: string): string {
   const outer = label.split(' > ')[0] ?? label;
@@ -63,6 +68,8 @@ export async function trainingStepLayers(
   await initBackend({ backend: 'wasm' });
   const rows: Record<string, string | number>[] = [];
   const ratios: Record<string, number> = {};
+  const noTorch = torchUnavailable();
+  let torchNote: string | undefined;
   try {
     for (const c of TRAINING_CASES.filter((t) => models.includes(t.name))) {
       const model = c.build();
@@ -83,22 +90,45 @@ export async function trainingStepLayers(
         tf.dispose([xs, ys]);
         disposeModel(model);
       }
-      const kinds = ['step (unprofiled)', ...KINDS.map(([k]) => k), OTHER, OUTSIDE];
+      for (const mode of ['before', 'after'] as const) {
+        const m = samples[mode];
+        const filter = m.get('conv filter gradient') ?? [];
+        const input = m.get('conv input gradient') ?? [];
+        if (filter.length > 0 || input.length > 0) {
+          m.set(
+            CONV_GRADIENTS,
+            Array.from({ length: rounds }, (_, i) => (filter[i] ?? 0) + (input[i] ?? 0)),
+          );
+        }
+      }
+      const torch = noTorch === undefined ? runTorchAnchor(c.name, 5, 10, 32, true) : noTorch;
+      if (typeof torch === 'string') torchNote ??= torch;
+      const torchMs = (kind: string): number => {
+        if (typeof torch === 'string') return Number.NaN;
+        if (kind === 'step (unprofiled)') return torch.msPerStep;
+        return torch.kinds?.[TORCH_NAME[kind] ?? kind] ?? Number.NaN;
+      };
+      const kinds = ['step (unprofiled)', ...KINDS.map(([k]) => k), CONV_GRADIENTS, OTHER, OUTSIDE];
       for (const kind of kinds) {
         const before = median(samples.before.get(kind) ?? [0]);
         const after = median(samples.after.get(kind) ?? [0]);
         if (before < 0.05 && after < 0.05) continue;
+        const theirs = torchMs(kind);
         rows.push({
           model: c.name,
           'layer kind': kind,
           'before ms': before,
           'after ms': after,
           'before ÷ after': after > 0 ? before / after : Number.NaN,
+          'PyTorch ms': theirs,
+          'after ÷ PyTorch': theirs > 0 ? after / theirs : Number.NaN,
         });
       }
       const before = median(samples.before.get('step (unprofiled)') ?? []);
       const after = median(samples.after.get('step (unprofiled)') ?? []);
       ratios[`${c.name}: step before ÷ after`] = before / after;
+      const torchStep = torchMs('step (unprofiled)');
+      if (torchStep > 0) ratios[`${c.name}: step after ÷ PyTorch`] = after / torchStep;
     }
   } finally {
     setSimdKernelsEnabled(true);

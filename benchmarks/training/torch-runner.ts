@@ -20,6 +20,8 @@ export interface TorchTiming {
   readonly steps: number;
   readonly msPerStep: number;
   readonly samplesPerSec: number;
+  /** With `profile`: self CPU ms per step by layer kind (torch.profiler). */
+  readonly kinds?: Readonly<Record<string, number>>;
 }
 
 /**
@@ -54,7 +56,13 @@ export function pythonLacks(modules: Readonly<Record<string, string>>): string |
 }
 
 /** Times `steps` Adam steps (after `warmup` more) of the torch twin of `model`; a string says why not. */
-export function runTorchAnchor(model: CaseName, warmup: number, steps: number, batch: number): TorchTiming | string {
+export function runTorchAnchor(
+  model: CaseName,
+  warmup: number,
+  steps: number,
+  batch: number,
+  profile = false,
+): TorchTiming | string {
   const script = scriptPath();
   if (script === undefined) return 'torch_anchor.py not found';
   const args = [
@@ -67,6 +75,7 @@ export function runTorchAnchor(model: CaseName, warmup: number, steps: number, b
     String(steps),
     '--batch',
     String(batch),
+    ...(profile ? ['--profile'] : []),
   ];
   const res = spawnSync(PYTHON, args, { encoding: 'utf8', env: { ...process.env, ...ONE_THREAD } });
   const line = res.stdout.trim().split('\n').pop() ?? '';
@@ -80,5 +89,8 @@ export function runTorchAnchor(model: CaseName, warmup: number, steps: number, b
     steps: num('steps'),
     msPerStep: num('ms_per_step'),
     samplesPerSec: num('samples_per_sec'),
+    ...(typeof out['kinds'] === 'object' && out['kinds'] !== null
+      ? { kinds: out['kinds'] as Record<string, number> }
+      : {}),
   };
 }

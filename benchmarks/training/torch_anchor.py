@@ -205,12 +205,42 @@ def train_step(model, opt, x, y):
     return loss.item(), acc.item()
 
 
+TORCH_KINDS = [
+    ("conv gradients (filter + input)", lambda k: "convolution_backward" in k),
+    ("conv forward", lambda k: "conv" in k),
+    ("batch norm (forward and gradient)", lambda k: "batch_norm" in k),
+    ("pooling (forward and gradient)", lambda k: "pool" in k or k == "aten::mean"),
+    ("dense", lambda k: k in ("aten::addmm", "aten::mm", "aten::linear", "aten::matmul")),
+]
+
+
+def profile_kinds(model, opt, x, y, steps, step_ms):
+    """Self CPU time per step by layer kind (torch.profiler over `steps` steps), in ms; what no
+    operator accounts for in the unprofiled step `step_ms` (Python, autograd's engine) is 'outside
+    kernels' (0 when the profiler's own overhead makes the operators add up to more)."""
+    from torch.profiler import ProfilerActivity, profile
+
+    with profile(activities=[ProfilerActivity.CPU]) as prof:
+        for _ in range(steps):
+            train_step(model, opt, x, y)
+    kinds = {}
+    total = 0.0
+    for event in prof.key_averages():
+        ms = event.self_cpu_time_total / 1000 / steps
+        total += ms
+        kind = next((name for name, test in TORCH_KINDS if test(event.key)), "other kernels")
+        kinds[kind] = kinds.get(kind, 0.0) + ms
+    kinds["outside kernels"] = max(0.0, step_ms - total)
+    return kinds
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--model", required=True, choices=["mlp", "cnn", "cnn-bn", "cnn-large", "lstm", "darts"])
     parser.add_argument("--warmup", type=int, default=1)
     parser.add_argument("--steps", type=int, default=10)
     parser.add_argument("--batch", type=int, default=32)
+    parser.add_argument("--profile", action="store_true", help="also time each layer kind (torch.profiler)")
     args = parser.parse_args()
     torch.set_num_threads(1)
     torch.set_num_interop_threads(1)
@@ -225,6 +255,8 @@ def main():
     for _ in range(args.steps):
         train_step(model, opt, x, y)
     elapsed = time.perf_counter() - start
+    step_ms = 1000 * elapsed / args.steps
+    kinds = profile_kinds(model, opt, x, y, args.steps, step_ms) if args.profile else None
     print(
         json.dumps(
             {
@@ -237,6 +269,7 @@ def main():
                 "batch": args.batch,
                 "ms_per_step": 1000 * elapsed / args.steps,
                 "samples_per_sec": args.batch * args.steps / elapsed,
+                "kinds": kinds,
             }
         )
     )
