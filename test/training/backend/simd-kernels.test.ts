@@ -165,20 +165,27 @@ describe('DepthwiseConv2dNativeBackpropFilter', () => {
   });
 });
 
-describe('Sum over the leading axes', () => {
-  // Columns 6 = 4 + 2 (vector and tail), rows 300 (several blocks of 64), keepDims and negative
-  // axes; a sum over other axes, and one of int32, keep wasm's kernel and still agree.
-  const cases: Array<[string, number[], number[], boolean]> = [
-    ['[5, 60, 6] over [0, 1]', [5, 60, 6], [0, 1], false],
-    ['[5, 60, 6] over [1, 0], keepDims', [5, 60, 6], [1, 0], true],
-    ['[300, 9] over -2', [300, 9], [-2], false],
-    ['[4, 5, 6] over [1, 2] (not leading)', [4, 5, 6], [1, 2], false],
+describe('Sum and Mean over rows of channels', () => {
+  // Columns 6 = 4 + 2 (vector and tail), rows 300 (several runs of 64), keepDims and negative
+  // axes, the pixels of NHWC (global average pooling); reductions over other axes keep wasm's
+  // kernel and still agree.
+  const cases: Array<[string, 'sum' | 'mean', number[], number[], boolean]> = [
+    ['sum [5, 60, 6] over [0, 1]', 'sum', [5, 60, 6], [0, 1], false],
+    ['sum [5, 60, 6] over [1, 0], keepDims', 'sum', [5, 60, 6], [1, 0], true],
+    ['sum [300, 9] over -2', 'sum', [300, 9], [-2], false],
+    ['sum [3, 4, 5, 6] over [1, 2] (per batch)', 'sum', [3, 4, 5, 6], [1, 2], false],
+    ['sum [4, 5, 6] over [0, 2] (not a run before the last)', 'sum', [4, 5, 6], [0, 2], false],
+    ['mean [3, 7, 9, 5] over [1, 2] (global average pooling)', 'mean', [3, 7, 9, 5], [1, 2], false],
+    ['mean [3, 7, 9, 5] over [1, 2], keepDims', 'mean', [3, 7, 9, 5], [1, 2], true],
+    ['mean [6, 10] over 0', 'mean', [6, 10], [0], false],
+    ['mean [4, 5, 6] over -1 (the last axis)', 'mean', [4, 5, 6], [-1], false],
   ];
-  it.each(cases)('%s: C, wasm and cpu agree', async (_label, shape, axes, keepDims) => {
+  it.each(cases)('%s: C, wasm and cpu agree', async (_label, op, shape, axes, keepDims) => {
     const data = values(shape, 15).map((v) => v + 3);
     const run = () =>
       tf.tidy(() => {
-        const summed = tf.sum(tf.tensor(data, shape), axes, keepDims);
+        const x = tf.tensor(data, shape);
+        const summed = op === 'sum' ? tf.sum(x, axes, keepDims) : tf.mean(x, axes, keepDims);
         return [Array.from(summed.dataSync()), summed.shape];
       });
     const [cpu, cpuShape] = await onBackend('cpu', run);

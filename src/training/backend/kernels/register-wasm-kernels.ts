@@ -11,8 +11,8 @@ import { gatherKernel } from './heap-gather';
 import { sliceKernel, splitKernel, unpackKernel } from './heap-slice';
 import { heapTile } from './heap-tile';
 import { maxPoolGrad } from './max-pool-grad';
+import { rowSums } from './row-sums';
 import { sharedIdentity } from './shared-identity';
-import { sumLeadingAxes } from './sum-leading-axes';
 import { unsortedSegmentSum } from './unsorted-segment-sum';
 import { untransposedMatMul } from './untransposed-matmul';
 
@@ -68,7 +68,8 @@ const WASM_PATCHES: readonly KernelPatch[] = [
   faster('SplitV', splitKernel),
   faster('Tile', () => heapTile),
   faster('GatherV2', gatherKernel),
-  faster('Sum', sumLeadingAxes),
+  faster('Sum', (original) => rowSums(original, false)),
+  faster('Mean', (original) => rowSums(original, true)),
 ];
 
 function isPatched(config: tf.KernelConfig | undefined): config is PatchedKernelConfig {
@@ -83,7 +84,7 @@ function registered(kernelName: string): tf.KernelConfig | undefined {
  * Registers tfjs-tune's training kernels for the wasm backend (tfjs 4.22): the gradient kernels
  * wasm lacks (conv filter, depthwise input and filter, segment sum), correct versions of ones it
  * gets wrong (MaxPoolGrad, Conv3D backprops), and faster versions of slow ones (transposed matMul,
- * conv input gradient, Slice/Unpack/SplitV, Identity, Tile, GatherV2, Sum over leading axes). Idempotent: already patched kernels are
+ * conv input gradient, Slice/Unpack/SplitV, Identity, Tile, GatherV2, Sum and Mean over rows of channels). Idempotent: already patched kernels are
  * left as they are. Returns the names of the kernels that are now ours, sorted.
  *
  * Call it after the wasm backend is initialised (or before: a replacement carries the original's

@@ -366,32 +366,37 @@ void depthwise_backprop_filter(const float *restrict x, const float *restrict dy
 }
 
 /*
- * Sum over every axis but the last (a bias gradient: dy summed over batch and pixels), `rows` rows
- * of `cols`: four columns per vector, rows in blocks of 64 summed in float32 and the blocks in
- * double, so a long column keeps float32 accuracy without a double per element.
+ * Sums of row blocks: for each of `outer` blocks of `rows` rows of `cols`, the column sums times
+ * `scale`. outer 1 is a sum over every axis but the last (a bias gradient: dy over batch and
+ * pixels); outer = batch with scale 1/(h·w) is global average pooling's mean over the pixels.
+ * Four columns per vector; rows in runs of 64 summed in float32 and the runs in double, so a long
+ * column keeps float32 accuracy without a double per element.
  */
-EXPORT(sum_leading_axes)
-void sum_leading_axes(const float *restrict x, float *restrict out, int rows, int cols) {
+EXPORT(sum_rows)
+void sum_rows(const float *restrict x, float *restrict out, int outer, int rows, int cols, float scale) {
   double total[cols];
-  for (int c = 0; c < cols; c++) total[c] = 0.0;
   const int vector_end = cols & ~3;
-  for (int r0 = 0; r0 < rows; r0 += 64) {
-    const int r1 = r0 + 64 < rows ? r0 + 64 : rows;
-    for (int c = 0; c < vector_end; c += 4) {
-      v128_t acc = wasm_f32x4_splat(0.0f);
-      for (int r = r0; r < r1; r++) acc = wasm_f32x4_add(acc, wasm_v128_load(x + r * cols + c));
-      total[c] += wasm_f32x4_extract_lane(acc, 0);
-      total[c + 1] += wasm_f32x4_extract_lane(acc, 1);
-      total[c + 2] += wasm_f32x4_extract_lane(acc, 2);
-      total[c + 3] += wasm_f32x4_extract_lane(acc, 3);
+  for (int o = 0; o < outer; o++) {
+    const float *block = x + o * rows * cols;
+    for (int c = 0; c < cols; c++) total[c] = 0.0;
+    for (int r0 = 0; r0 < rows; r0 += 64) {
+      const int r1 = r0 + 64 < rows ? r0 + 64 : rows;
+      for (int c = 0; c < vector_end; c += 4) {
+        v128_t acc = wasm_f32x4_splat(0.0f);
+        for (int r = r0; r < r1; r++) acc = wasm_f32x4_add(acc, wasm_v128_load(block + r * cols + c));
+        total[c] += wasm_f32x4_extract_lane(acc, 0);
+        total[c + 1] += wasm_f32x4_extract_lane(acc, 1);
+        total[c + 2] += wasm_f32x4_extract_lane(acc, 2);
+        total[c + 3] += wasm_f32x4_extract_lane(acc, 3);
+      }
+      for (int c = vector_end; c < cols; c++) {
+        float acc = 0.0f;
+        for (int r = r0; r < r1; r++) acc += block[r * cols + c];
+        total[c] += acc;
+      }
     }
-    for (int c = vector_end; c < cols; c++) {
-      float acc = 0.0f;
-      for (int r = r0; r < r1; r++) acc += x[r * cols + c];
-      total[c] += acc;
-    }
+    for (int c = 0; c < cols; c++) out[o * cols + c] = (float)(total[c] * scale);
   }
-  for (int c = 0; c < cols; c++) out[c] = (float)total[c];
 }
 
 /*

@@ -82,7 +82,7 @@ export interface KernelExports {
     padTop: number,
     padLeft: number,
   ): void;
-  sum_leading_axes(x: number, out: number, rows: number, cols: number): void;
+  sum_rows(x: number, out: number, outer: number, rows: number, cols: number, scale: number): void;
   flip_transpose_filter(src: number, dst: number, kh: number, kw: number, inC: number, outC: number): void;
   batch_norm_forward(
     x: number,
