@@ -9,6 +9,7 @@ import { FusedDense } from './layers/fused-dense-layer';
 import { FusedLSTM } from './layers/fused-lstm-layer';
 import { batchNormGradient, batchNormKernels } from './ops/fused-batch-norm';
 import { denseGradient, denseKernels } from './ops/fused-dense';
+import { reluGradient, reluGradKernels } from './ops/relu-grad';
 
 /*
  * Every registration tfjs-tune makes with tfjs happens here, when asked (by initBackend, or by code
@@ -22,6 +23,7 @@ export const DILATED_DEPTHWISE_GRADIENT = 'DepthwiseConv2dNative (dilated gradie
 const FUSED_KERNELS: ReadonlyArray<{ kernels: readonly tf.KernelConfig[]; gradient: tf.GradConfig }> = [
   { kernels: denseKernels, gradient: denseGradient },
   { kernels: batchNormKernels, gradient: batchNormGradient },
+  { kernels: reluGradKernels, gradient: reluGradient },
 ];
 
 /** Our layer classes, registered for (de)serialisation under their class names. */
@@ -29,7 +31,7 @@ const SERIALIZABLE_LAYERS = [FusedDense, FusedLSTM, FusedBatchNormalization, Dil
 
 /**
  * Registers what the fused ops and layers need on every backend: the fused dense and batch-norm
- * kernels (wasm and cpu) with their gradients, the fused and dilated layer classes for
+ * kernels (wasm and cpu) with their gradients, ReLU's gradient as one kernel, the fused and dilated layer classes for
  * serialisation (a saved model, and `tf.layers.bidirectional`'s copy of a fused LSTM, are rebuilt
  * by class name), and the dilated depthwise gradient. Idempotent and cheap: {@link tfjs-tune!initBackend | initBackend}
  * calls it, and so do the zoo's `build` and `loadCheckpoint`, so those work without initBackend.

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 
 import { batchNormTraining, initBackend } from '../../../src/training/backend';
+import { reluGradient } from '../../../src/training/backend/ops/relu-grad';
 import { KERNELS_SOURCE_SHA256, KERNELS_WASM_BASE64 } from '../../../src/training/backend/simd/kernels-wasm';
 import { setSimdKernelsEnabled, simdKernelsFor } from '../../../src/training/backend/simd/simd-kernels';
 import { gradsOf, onBackend, relativeError, values } from './helpers';
@@ -203,6 +204,28 @@ describe('Sum and Mean over rows of channels', () => {
     expect(summed.dtype).toBe('int32');
     expect(Array.from(await summed.data())).toEqual([4, 6]);
     summed.dispose();
+  });
+});
+
+describe("ReLU's gradient", () => {
+  it('C, the stock formula and cpu agree, zeros and NaN included', async () => {
+    const shape = [3, 5, 7];
+    const data = values(shape, 16).map((v, i) => (i % 13 === 0 ? 0 : i === 7 ? Number.NaN : v));
+    const f = (x: tf.Tensor) => tf.relu(x);
+    const grads = async () => {
+      const wasm = await onBackend('wasm', () => gradsOf(f, [[shape, data]]));
+      return wasm[0] ?? [];
+    };
+    const cpu = (await onBackend('cpu', () => gradsOf(f, [[shape, data]])))[0] ?? [];
+    const simd = await grads();
+    setSimdKernelsEnabled(false);
+    const stock = await grads();
+    setSimdKernelsEnabled(true);
+    expect(simd).toEqual(cpu);
+    expect(stock).toEqual(cpu);
+    expect(Number.isNaN(simd[7])).toBe(true);
+    expect(simd[0]).toBe(0);
+    expect(tf.getGradient(tf.Relu).gradFunc).toBe(reluGradient.gradFunc); // ours is the one registered
   });
 });
 

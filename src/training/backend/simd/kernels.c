@@ -415,3 +415,16 @@ void flip_transpose_filter(const float *restrict src, float *restrict dst, int k
     }
   }
 }
+
+/*
+ * ReLU's gradient in one pass: dy · step(x), with step(x) = 1 above 0, 0 at or below it and NaN
+ * for NaN, as tfjs's mul(dy, cast(step(x))) computes in three full-size kernels.
+ */
+EXPORT(relu_grad)
+void relu_grad(const float *restrict x, const float *restrict dy, float *restrict dx, int n) {
+  for (int i = 0; i < n; i++) {
+    const float v = x[i];
+    const float step = v > 0.0f ? 1.0f : (v != v ? v : 0.0f);
+    dx[i] = dy[i] * step;
+  }
+}

@@ -84,6 +84,7 @@ export interface KernelExports {
   ): void;
   sum_rows(x: number, out: number, outer: number, rows: number, cols: number, scale: number): void;
   flip_transpose_filter(src: number, dst: number, kh: number, kw: number, inC: number, outC: number): void;
+  relu_grad(x: number, dy: number, dx: number, n: number): void;
   batch_norm_forward(
     x: number,
     gamma: number,
