@@ -28,6 +28,7 @@ import { storageLoad } from './storage/storage-load';
 import { saveResult, toMarkdown, type BenchResult } from './result';
 import { tabularBenchmark } from './tabular/tabular';
 import { dartsBenchmark } from './darts/darts-bench';
+import { dartsSupernetStep } from './darts/supernet-step';
 import { mainJobBenchmark, mainJobOptions } from './main-job/main-job';
 import { mainJobOverheads } from './main-job/overheads';
 
@@ -91,6 +92,8 @@ const BENCHMARKS: Readonly<Record<string, () => Promise<BenchResult>>> = {
   },
   // DARTS_BENCH_SEEDS, DARTS_BENCH_RANDOM, DARTS_BENCH_N, DARTS_BENCH_EPOCHS size it.
   darts: () => dartsBenchmark((m) => process.stderr.write(`darts: ${m}\n`)),
+  // The supernet's training step beside a PyTorch supernet of the same shape (#21 item 6).
+  'darts-supernet-step': () => dartsSupernetStep(),
   // Ten splits by default; TABULAR_SEEDS=0,1,2 for others.
   tabular: () =>
     tabularBenchmark({

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 
+import { IN_MEMORY, batchNormTraining } from '../training/backend/ops/fused-batch-norm';
 import { scoped, type ParamContext } from './param-context';
 
 /** DARTS' operation set (quark0/darts `genotypes.py`), in its order: α's columns follow it. */
@@ -15,30 +16,52 @@ export const PRIMITIVES = [
 ] as const;
 export type Primitive = (typeof PRIMITIVES)[number];
 
-/** Batch norm over N, H, W: batch statistics when training (moving ones updated at PyTorch's 0.1), else the moving ones. */
+/**
+ * Batch norm over N, H, W: batch statistics when training (moving ones updated at PyTorch's 0.1), else
+ * the moving ones. Training on wasm and cpu is the fused op (one kernel and one gradient kernel, and
+ * only x saved for the backward pass: the supernet's activations are what fills wasm's heap);
+ * elsewhere, and in inference, it is written out (`tf.batchNorm`'s gradient needs a scale tensor, and
+ * the search has none).
+ */
 export function batchNorm(ctx: ParamContext, x: tf.Tensor4D): tf.Tensor4D {
   const c = x.shape[3];
   const movingMean = ctx.param('moving_mean', [c], 'moving_mean');
   const movingVar = ctx.param('moving_var', [c], 'moving_var');
+  const gamma = ctx.affine ? (ctx.param('gamma', [c], 'ones') as tf.Tensor1D) : undefined;
+  const beta = ctx.affine ? (ctx.param('beta', [c], 'zeros') as tf.Tensor1D) : undefined;
+  if (ctx.training && x.dtype === 'float32' && IN_MEMORY.includes(tf.getBackend())) {
+    const [y, mean, variance] = batchNormTraining(x, gamma ?? tf.ones([c]), beta ?? tf.zeros([c]), 1e-5);
+    updateMoving(ctx, movingMean, movingVar, mean, variance);
+    return y as tf.Tensor4D;
+  }
   let mean: tf.Tensor = movingMean;
   let variance: tf.Tensor = movingVar;
   if (ctx.training) {
     const m = tf.moments(x, [0, 1, 2]);
     mean = m.mean;
     variance = m.variance;
-    ctx.assign(
-      'moving_mean',
-      tf.tidy(() => tf.add(tf.mul(movingMean, 0.9), tf.mul(mean, 0.1))),
-    );
-    ctx.assign(
-      'moving_var',
-      tf.tidy(() => tf.add(tf.mul(movingVar, 0.9), tf.mul(variance, 0.1))),
-    );
+    updateMoving(ctx, movingMean, movingVar, mean, variance);
   }
-  // Written out rather than tf.batchNorm: its gradient needs a scale tensor, and the search has none.
   const normalized = tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, 1e-5))) as tf.Tensor4D;
-  if (!ctx.affine) return normalized;
-  return tf.add(tf.mul(normalized, ctx.param('gamma', [c], 'ones')), ctx.param('beta', [c], 'zeros'));
+  if (gamma === undefined || beta === undefined) return normalized;
+  return tf.add(tf.mul(normalized, gamma), beta);
+}
+
+function updateMoving(
+  ctx: ParamContext,
+  movingMean: tf.Tensor,
+  movingVar: tf.Tensor,
+  mean: tf.Tensor,
+  variance: tf.Tensor,
+): void {
+  ctx.assign(
+    'moving_mean',
+    tf.tidy(() => tf.add(tf.mul(movingMean, 0.9), tf.mul(mean, 0.1))),
+  );
+  ctx.assign(
+    'moving_var',
+    tf.tidy(() => tf.add(tf.mul(movingVar, 0.9), tf.mul(variance, 0.1))),
+  );
 }
 
 function conv1x1(ctx: ParamContext, x: tf.Tensor4D, cOut: number, stride: number): tf.Tensor4D {
