@@ -17,6 +17,7 @@ import { setSimdKernelsEnabled } from '../../src/training/backend/simd/simd-kern
 import { disposeModel } from '../../src/training/dispose-model';
 import { dartsNetworkOf, supernetFor } from '../../src/nas/darts-model';
 import { gradientPass, supernetVariables } from '../../src/nas/search/gradients';
+import { DartsSearch } from '../../src/tuners/darts-search';
 import type { BenchResult } from '../result';
 import { median } from '../training/stats';
 import { ONE_THREAD, PYTHON, benchScript, pythonLacks } from '../training/torch-runner';
@@ -85,6 +86,45 @@ function torchMsPerStep(shape: Shape, steps: number): { ms: number; params: numb
   return { ms: out.ms_per_step, params: out.params, torch: out.torch };
 }
 
+/** The darts benchmark's first-order search: its data sizes, epochs and α rate. */
+const SEARCH = { n: 256, epochs: 4, ...{ channels: 8, cells: 3, size: 16, classes: 4 } };
+
+async function oursSearchSeconds(): Promise<number> {
+  const data = syntheticCifar({
+    nTrain: SEARCH.n,
+    nVal: SEARCH.n,
+    classes: SEARCH.classes,
+    imageSize: SEARCH.size,
+    seed: 0,
+  });
+  const search = new DartsSearch({
+    channels: SEARCH.channels,
+    cells: SEARCH.cells,
+    epochs: SEARCH.epochs,
+    batchSize: BATCH,
+    seed: 0,
+    alpha: { learningRate: 3e-3 },
+  });
+  const start = performance.now();
+  await search.search(data);
+  return (performance.now() - start) / 1000;
+}
+
+function torchSearchSeconds(): number | string {
+  const script = benchScript('darts/torch_supernet.py');
+  if (script === undefined) return 'torch_supernet.py not found';
+  const args = [
+    script,
+    ...['--channels', String(SEARCH.channels), '--cells', String(SEARCH.cells), '--size', String(SEARCH.size)],
+    ...['--classes', String(SEARCH.classes), '--batch', String(BATCH)],
+    ...['--search-epochs', String(SEARCH.epochs), '--n', String(SEARCH.n)],
+  ];
+  const res = spawnSync(PYTHON, args, { encoding: 'utf8', env: { ...process.env, ...ONE_THREAD } });
+  const line = res.stdout.trim().split('\n').pop() ?? '';
+  if (res.status !== 0) return `torch_supernet.py failed (${res.status}): ${(line || res.stderr).slice(-300)}`;
+  return (JSON.parse(line) as { search_seconds: number }).search_seconds;
+}
+
 export async function dartsSupernetStep(options: { rounds?: number; steps?: number } = {}): Promise<BenchResult> {
   const { rounds = 3, steps = 5 } = options;
   await initBackend({ backend: 'wasm' });
@@ -130,6 +170,16 @@ export async function dartsSupernetStep(options: { rounds?: number; steps?: numb
       ratios[`${shape.label}: wasm ÷ PyTorch speed (goal ≥ 0.6)`] = torchMs / median(series.on);
       ratios[`${shape.label}: C kernels on ÷ off speed`] = median(series.off) / median(series.on);
     }
+    // The whole first-order search of the darts benchmark, once each side.
+    const ours = await oursSearchSeconds();
+    const theirs = pythonLacks({ torch: 'python3-torch' }) ?? torchSearchSeconds();
+    const label = `first-order search (${SEARCH.epochs} epochs × ${SEARCH.n / BATCH} batches, 16 px, C 8, 3 cells)`;
+    rows.push({ shape: label, runtime: 'tfjs wasm, our C kernels', 'search s': ours });
+    if (typeof theirs === 'number') {
+      rows.push({ shape: label, runtime: 'PyTorch (1 thread)', 'search s': theirs, 'speed ÷ PyTorch': 1 });
+      rows[rows.length - 2] = { ...rows[rows.length - 2], 'speed ÷ PyTorch': theirs / ours };
+      ratios['first-order search: wasm ÷ PyTorch speed'] = theirs / ours;
+    }
   } finally {
     setSimdKernelsEnabled(true);
   }
@@ -141,7 +191,9 @@ export async function dartsSupernetStep(options: { rounds?: number; steps?: numb
       `supernet's fused batch norm runs in both), beside a PyTorch supernet of the ` +
       `same shape (benchmarks/darts/torch_supernet.py: quark0/darts model_search.py with every batch norm ` +
       `non-affine and \`none\` skipped, as ours; ${torchNote ?? 'PyTorch not run'}); medians of ${rounds} ` +
-      `rounds of ${steps} steps after 2 warm-up, the runtimes alternating.`,
+      `rounds of ${steps} steps after 2 warm-up, the runtimes alternating. Then the darts benchmark's whole ` +
+      `first-order search once each side (ours: DartsSearch on synthetic CIFAR; PyTorch: train_search.py's ` +
+      `loop with unrolled=False, the same optimisers, sizes and per-epoch validation, on random images).`,
     rows,
     ratios,
   };

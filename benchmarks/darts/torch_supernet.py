@@ -142,6 +142,42 @@ class Network(nn.Module):
         return self.classifier(s1.mean(dim=(2, 3)))
 
 
+def first_order_search(model, args):
+    """DARTS' first-order search (quark0/darts train_search.py with unrolled=False): per batch an α
+    step on a validation batch (Adam 3e-3 here, betas (0.5, 0.999), weight decay 1e-3), then a weight
+    step on a training batch (SGD momentum 0.9, weight decay 3e-4, clip 5, cosine 0.025 → 0.001),
+    and after each epoch the validation split in inference mode. Returns the wall seconds."""
+    alphas = [model.alphas_normal, model.alphas_reduce]
+    alpha_ids = {id(a) for a in alphas}
+    weights = [p for p in model.parameters() if id(p) not in alpha_ids]
+    w_opt = torch.optim.SGD(weights, lr=0.025, momentum=0.9, weight_decay=3e-4)
+    a_opt = torch.optim.Adam(alphas, lr=3e-3, betas=(0.5, 0.999), weight_decay=1e-3)
+    sched = torch.optim.lr_scheduler.CosineAnnealingLR(w_opt, args.search_epochs, eta_min=0.001)
+    g = torch.Generator().manual_seed(0)
+    shape = (args.n, 3, args.size, args.size)
+    xt, yt = torch.randn(*shape, generator=g), torch.randint(0, args.classes, (args.n,), generator=g)
+    xv, yv = torch.randn(*shape, generator=g), torch.randint(0, args.classes, (args.n,), generator=g)
+    start = time.perf_counter()
+    for _ in range(args.search_epochs):
+        model.train()
+        order = torch.randperm(args.n, generator=g)
+        for i in range(0, args.n, args.batch):
+            rows = order[i : i + args.batch]
+            a_opt.zero_grad(set_to_none=True)
+            F.cross_entropy(model(xv[rows]), yv[rows]).backward()
+            a_opt.step()
+            w_opt.zero_grad(set_to_none=True)
+            F.cross_entropy(model(xt[rows]), yt[rows]).backward()
+            nn.utils.clip_grad_norm_(weights, 5)
+            w_opt.step()
+        sched.step()
+        model.eval()
+        with torch.no_grad():
+            for i in range(0, args.n, args.batch):
+                model(xv[i : i + args.batch])
+    return time.perf_counter() - start
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--channels", type=int, default=8)
@@ -151,11 +187,17 @@ def main():
     parser.add_argument("--batch", type=int, default=32)
     parser.add_argument("--warmup", type=int, default=3)
     parser.add_argument("--steps", type=int, default=10)
+    parser.add_argument("--search-epochs", type=int, default=0, help="time a first-order search instead")
+    parser.add_argument("--n", type=int, default=256, help="training and validation images of the search")
     args = parser.parse_args()
     torch.set_num_threads(1)
     torch.set_num_interop_threads(1)
     torch.manual_seed(0)
     model = Network(args.channels, args.cells, args.classes)
+    if args.search_epochs > 0:
+        seconds = first_order_search(model, args)
+        print(json.dumps({"torch": torch.__version__, "threads": torch.get_num_threads(), "search_seconds": seconds}))
+        return
     model.train()
     x = torch.randn(args.batch, 3, args.size, args.size)
     y = torch.randint(0, args.classes, (args.batch,))
