@@ -13,7 +13,7 @@ import { setSimdKernelsEnabled } from '../../src/training/backend/simd/simd-kern
 import { disposeModel } from '../../src/training/dispose-model';
 import { type BenchResult } from '../result';
 import { median } from './stats';
-import { kernelTotals } from './step-profile';
+import { timeAndProfile } from './step-profile';
 import { runTorchAnchor, torchUnavailable } from './torch-runner';
 import { type CaseName, TRAINING_CASES } from './zoo-cases';
 
@@ -47,17 +47,10 @@ async function profileByKind(
   steps: number,
 ): Promise<Map<string, number>> {
   for (let i = 0; i < 2; i++) await model.trainOnBatch(xs, ys); // the mode's kernels warm
-  let start = performance.now();
-  for (let i = 0; i < steps; i++) await model.trainOnBatch(xs, ys);
-  const wallMs = (performance.now() - start) / steps;
-  start = performance.now();
-  const { totals, topMs } = await kernelTotals(async () => {
-    for (let i = 0; i < steps; i++) await model.trainOnBatch(xs, ys);
-  });
-  const profiledMs = (performance.now() - start) / steps;
+  const { wallMs, profiledMs, totals, kernelMs } = await timeAndProfile(model, xs, ys, steps);
   const byKind = new Map<string, number>([['step (unprofiled)', wallMs]]);
   for (const [label, t] of totals) byKind.set(kindOf(label), (byKind.get(kindOf(label)) ?? 0) + t.ms / steps);
-  byKind.set(OUTSIDE, profiledMs - topMs / steps);
+  byKind.set(OUTSIDE, profiledMs - kernelMs);
   return byKind;
 }
 

@@ -21,7 +21,7 @@ export interface StepProfileOptions {
   readonly top?: number;
 }
 
-interface KernelTotal {
+export interface KernelTotal {
   calls: number;
   /** Exclusive: the time of kernels it runs inside (composite kernels) is theirs, not its. */
   ms: number;
@@ -75,6 +75,34 @@ export async function kernelTotals(
   }
 }
 
+/** What one model's steps measured: unprofiled and profiled ms per step, and the kernel totals. */
+export interface StepTimes {
+  readonly wallMs: number;
+  readonly profiledMs: number;
+  /** Exclusive kernel totals over all profiled steps. */
+  readonly totals: Map<string, KernelTotal>;
+  /** Top-level kernel time per step. */
+  readonly kernelMs: number;
+}
+
+/** `steps` trainOnBatch steps timed unprofiled, then `steps` more under {@link kernelTotals}. */
+export async function timeAndProfile(
+  model: tf.LayersModel,
+  xs: tf.Tensor,
+  ys: tf.Tensor,
+  steps: number,
+): Promise<StepTimes> {
+  let start = performance.now();
+  for (let i = 0; i < steps; i++) await model.trainOnBatch(xs, ys);
+  const wallMs = (performance.now() - start) / steps;
+  start = performance.now();
+  const { totals, topMs } = await kernelTotals(async () => {
+    for (let i = 0; i < steps; i++) await model.trainOnBatch(xs, ys);
+  });
+  const profiledMs = (performance.now() - start) / steps;
+  return { wallMs, profiledMs, totals, kernelMs: topMs / steps };
+}
+
 export async function trainingStepProfile(options: StepProfileOptions = {}): Promise<BenchResult> {
   const { models = ['cnn', 'darts'], batchSize = 32, steps = 5, top = 10 } = options;
   await initBackend({ backend: 'wasm' });
@@ -85,15 +113,7 @@ export async function trainingStepProfile(options: StepProfileOptions = {}): Pro
     const [xs, ys] = c.batch(batchSize);
     try {
       for (let i = 0; i < 5; i++) await model.trainOnBatch(xs, ys);
-      let start = performance.now();
-      for (let i = 0; i < steps; i++) await model.trainOnBatch(xs, ys);
-      const wallMs = (performance.now() - start) / steps;
-      start = performance.now();
-      const { totals, topMs } = await kernelTotals(async () => {
-        for (let i = 0; i < steps; i++) await model.trainOnBatch(xs, ys);
-      });
-      const profiledMs = (performance.now() - start) / steps;
-      const kernelMs = topMs / steps;
+      const { wallMs, profiledMs, totals, kernelMs } = await timeAndProfile(model, xs, ys, steps);
       const sorted = [...totals].sort((a, b) => b[1].ms - a[1].ms);
       const shown = sorted.slice(0, top);
       const row = (kernel: string, n: number, ms: number): Record<string, string | number> => ({

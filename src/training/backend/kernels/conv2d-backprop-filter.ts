@@ -4,7 +4,7 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { padSpatial } from './conv-layout';
 import { asTensor } from './tensor-info';
 import { attrsOf } from '../internals';
-import { simdKernelsFor } from '../simd/simd-kernels';
+import { convGeometry, simdKernelsFor } from '../simd/simd-kernels';
 
 /**
  * `Conv2DBackpropFilter` for a backend that has none (wasm in tfjs 4.22), as one forward conv:
@@ -35,26 +35,8 @@ export const conv2DBackpropFilter: tf.KernelFunc = ({ inputs, backend, attrs }) 
       dimRoundingMode,
     );
     const out = (backend as BackendWasm).makeOutput(filterShape, 'float32');
-    simd.fn.conv2d_backprop_filter(
-      simd.pointer(xInfo),
-      simd.pointer(dyInfo),
-      simd.pointer(out),
-      info.batchSize,
-      info.inHeight,
-      info.inWidth,
-      info.inChannels,
-      info.outHeight,
-      info.outWidth,
-      info.outChannels,
-      info.filterHeight,
-      info.filterWidth,
-      info.strideHeight,
-      info.strideWidth,
-      info.dilationHeight,
-      info.dilationWidth,
-      info.padInfo.top,
-      info.padInfo.left,
-    );
+    const geometry = convGeometry(info, info.outChannels);
+    simd.fn.conv2d_backprop_filter(simd.pointer(xInfo), simd.pointer(dyInfo), simd.pointer(out), ...geometry);
     return out;
   }
   return tf.tidy(() => {

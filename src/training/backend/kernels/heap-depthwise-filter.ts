@@ -4,7 +4,7 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { depthwiseConv2dNativeBackpropFilter } from './depthwise-backprop';
 import { pair } from './tensor-info';
 import { attrsOf } from '../internals';
-import { simdKernelsFor } from '../simd/simd-kernels';
+import { convGeometry, simdKernelsFor } from '../simd/simd-kernels';
 
 /**
  * `DepthwiseConv2dNativeBackpropFilter` for wasm, run in JS on wasm's memory:
@@ -41,26 +41,8 @@ export const heapDepthwiseFilterGrad: tf.KernelFunc = ({ inputs, backend, attrs 
   const wasm = backend as BackendWasm;
   const out = wasm.makeOutput(filterShape, 'float32');
   if (simd !== undefined) {
-    simd.fn.depthwise_backprop_filter(
-      simd.pointer(x),
-      simd.pointer(dy),
-      simd.pointer(out),
-      info.batchSize,
-      info.inHeight,
-      info.inWidth,
-      info.inChannels,
-      info.outHeight,
-      info.outWidth,
-      filterShape[3],
-      info.filterHeight,
-      info.filterWidth,
-      info.strideHeight,
-      info.strideWidth,
-      info.dilationHeight,
-      info.dilationWidth,
-      info.padInfo.top,
-      info.padInfo.left,
-    );
+    const geometry = convGeometry(info, filterShape[3]);
+    simd.fn.depthwise_backprop_filter(simd.pointer(x), simd.pointer(dy), simd.pointer(out), ...geometry);
     return out;
   }
   // Views only after makeOutput: an allocation can grow the heap and detach older views.

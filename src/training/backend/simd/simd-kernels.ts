@@ -21,6 +21,49 @@ const wasmApi = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
 /** Stack for the C kernels (spills and their per-channel arrays), taken from tfjs's heap once. */
 const STACK_BYTES = 256 * 1024;
 
+/**
+ * A conv's geometry as the C filter gradients take it after x, dy and the output (the conv's output
+ * channels; for a depthwise conv its channel multiplier).
+ */
+export type ConvGeometry = [
+  batch: number,
+  inHeight: number,
+  inWidth: number,
+  inChannels: number,
+  outHeight: number,
+  outWidth: number,
+  channelsOut: number,
+  filterHeight: number,
+  filterWidth: number,
+  strideHeight: number,
+  strideWidth: number,
+  dilationHeight: number,
+  dilationWidth: number,
+  padTop: number,
+  padLeft: number,
+];
+
+/** {@link ConvGeometry} from tfjs's conv info. */
+export function convGeometry(info: tf.backend_util.Conv2DInfo, channelsOut: number): ConvGeometry {
+  return [
+    info.batchSize,
+    info.inHeight,
+    info.inWidth,
+    info.inChannels,
+    info.outHeight,
+    info.outWidth,
+    channelsOut,
+    info.filterHeight,
+    info.filterWidth,
+    info.strideHeight,
+    info.strideWidth,
+    info.dilationHeight,
+    info.dilationWidth,
+    info.padInfo.top,
+    info.padInfo.left,
+  ];
+}
+
 /** The C functions of kernels.c; every pointer is a byte offset into tfjs's wasm heap. */
 export interface KernelExports {
   readonly __stack_pointer: WasmGlobal;
@@ -42,46 +85,8 @@ export interface KernelExports {
     filterH: number,
     filterW: number,
   ): void;
-  conv2d_backprop_filter(
-    x: number,
-    dy: number,
-    dw: number,
-    batch: number,
-    inH: number,
-    inW: number,
-    inC: number,
-    outH: number,
-    outW: number,
-    outC: number,
-    filterH: number,
-    filterW: number,
-    strideH: number,
-    strideW: number,
-    dilationH: number,
-    dilationW: number,
-    padTop: number,
-    padLeft: number,
-  ): void;
-  depthwise_backprop_filter(
-    x: number,
-    dy: number,
-    df: number,
-    batch: number,
-    inH: number,
-    inW: number,
-    channels: number,
-    outH: number,
-    outW: number,
-    multiplier: number,
-    filterH: number,
-    filterW: number,
-    strideH: number,
-    strideW: number,
-    dilationH: number,
-    dilationW: number,
-    padTop: number,
-    padLeft: number,
-  ): void;
+  conv2d_backprop_filter(x: number, dy: number, out: number, ...geometry: ConvGeometry): void;
+  depthwise_backprop_filter(x: number, dy: number, out: number, ...geometry: ConvGeometry): void;
   sum_rows(x: number, out: number, outer: number, rows: number, cols: number, scale: number): void;
   flip_transpose_filter(src: number, dst: number, kh: number, kw: number, inC: number, outC: number): void;
   relu_grad(x: number, dy: number, dx: number, n: number): void;
