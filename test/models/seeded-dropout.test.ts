@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import { lstm } from '../../models/lstm';
 import { mlp } from '../../models/mlp';
 import { SeededDropout, dropoutMultiplier } from '../../models/seeded-dropout';
+import { setSimdKernelsEnabled } from '../../src/training/backend/simd/simd-kernels';
 import { disposeModel } from '../../src/training/dispose-model';
 import { initBackend } from '../../src/training/backend/select-backend';
 import { syntheticImdb } from '../../datasets/synthetic-imdb';
@@ -61,7 +62,17 @@ describe('SeededDropout', () => {
   });
 });
 
-describe('dropoutMultiplier', () => {
+describe.each([
+  ['cpu', true],
+  ['wasm', true],
+  ['wasm (C kernels off)', false],
+])('dropoutMultiplier on %s', (backend, simd) => {
+  beforeAll(async () => {
+    await initBackend({ backend: backend.startsWith('wasm') ? 'wasm' : 'cpu' });
+    setSimdKernelsEnabled(simd);
+  });
+  afterAll(() => setSimdKernelsEnabled(true));
+
   it.each([0.1, 0.25, 0.5, 0.9])('gives tf.dropout’s output bit for bit (rate %s)', (rate) => {
     tf.tidy(() => {
       const x = tf.randomNormal([7, 33], 0, 1, 'float32', 3);

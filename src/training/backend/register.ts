@@ -9,6 +9,7 @@ import { FusedDense } from './layers/fused-dense-layer';
 import { FusedLSTM } from './layers/fused-lstm-layer';
 import { batchNormGradient, batchNormKernels } from './ops/fused-batch-norm';
 import { denseGradient, denseKernels } from './ops/fused-dense';
+import { l1l2Gradient, l1l2Kernels } from './ops/fused-regularizer';
 import { reluGradient, reluGradKernels } from './ops/relu-grad';
 
 /*
@@ -24,6 +25,7 @@ const FUSED_KERNELS: ReadonlyArray<{ kernels: readonly tf.KernelConfig[]; gradie
   { kernels: denseKernels, gradient: denseGradient },
   { kernels: batchNormKernels, gradient: batchNormGradient },
   { kernels: reluGradKernels, gradient: reluGradient },
+  { kernels: l1l2Kernels, gradient: l1l2Gradient },
 ];
 
 /** Our layer classes, registered for (de)serialisation under their class names. */
@@ -31,7 +33,7 @@ const SERIALIZABLE_LAYERS = [FusedDense, FusedLSTM, FusedBatchNormalization, Dil
 
 /**
  * Registers what the fused ops and layers need on every backend: the fused dense and batch-norm
- * kernels (wasm and cpu) with their gradients, ReLU's gradient as one kernel, the fused and dilated layer classes for
+ * kernels (wasm and cpu) with their gradients, ReLU's gradient as one kernel, the L1L2 penalty, the fused and dilated layer classes for
  * serialisation (a saved model, and `tf.layers.bidirectional`'s copy of a fused LSTM, are rebuilt
  * by class name), and the dilated depthwise gradient. Idempotent and cheap: {@link tfjs-tune!initBackend | initBackend}
  * calls it, and so do the zoo's `build` and `loadCheckpoint`, so those work without initBackend.

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { asRegularizer, l1l2Fields, stockClass } from '../internals';
+import { asRegularizer, attrsOf, cpuBackendFields, l1l2Fields, registeredKernel, stockClass } from '../internals';
+import { simdKernelsFor } from '../simd/simd-kernels';
 
 type Regularizer = ReturnType<typeof tf.regularizers.l1l2>;
 
@@ -12,36 +13,103 @@ interface L1L2Like {
 
 const L1L2Base = stockClass<new (args: { l1?: number; l2?: number }) => L1L2Like>('L1L2');
 
+/** The kernels {@link FusedL1L2} runs: the penalty (a scalar) and its gradient (wasm and cpu). */
+export const FUSED_L1L2 = 'TfjsTuneL1L2';
+export const FUSED_L1L2_GRAD = 'TfjsTuneL1L2Grad';
+
+const IN_MEMORY: readonly string[] = ['wasm', 'cpu'];
+
+interface L1L2Attrs {
+  readonly l1: number;
+  readonly l2: number;
+}
+
+/** A float32 tensor's values: wasm's heap (a view) or cpu's own array. */
+function read(backend: tf.KernelBackend, info: tf.TensorInfo): Float32Array {
+  return 'typedArrayFromHeap' in backend
+    ? ((backend as unknown as BackendWasm).typedArrayFromHeap(info) as Float32Array)
+    : (backend.readSync(info.dataId) as Float32Array);
+}
+
+/** A new float32 tensor of the backend: wasm's output (filled by `fill`) or cpu's from values. */
+function output(backend: tf.KernelBackend, shape: number[], fill: (out: Float32Array) => void): tf.TensorInfo {
+  if ('typedArrayFromHeap' in backend) {
+    const wasm = backend as unknown as BackendWasm;
+    const out = wasm.makeOutput(shape, 'float32');
+    fill(wasm.typedArrayFromHeap(out) as Float32Array);
+    return out;
+  }
+  const values = new Float32Array(shape.reduce((a, b) => a * b, 1));
+  fill(values);
+  return cpuBackendFields(backend).makeTensorInfo(shape, 'float32', values);
+}
+
+const penaltyKernel: tf.KernelFunc = ({ inputs, backend, attrs }) => {
+  const x = inputs['x'] as tf.TensorInfo;
+  const { l1, l2 } = attrsOf<L1L2Attrs>(attrs);
+  const kernelBackend = backend as tf.KernelBackend;
+  const simd = simdKernelsFor(kernelBackend);
+  const size = x.shape.reduce((a, b) => a * b, 1);
+  const value =
+    simd !== undefined
+      ? simd.fn.l1l2_penalty(simd.pointer(x), size, l1, l2)
+      : penaltyOf(read(kernelBackend, x), l1, l2);
+  return output(kernelBackend, [], (out) => {
+    out[0] = value;
+  });
+};
+
+const penaltyGradKernel: tf.KernelFunc = ({ inputs, backend, attrs }) => {
+  const x = inputs['x'] as tf.TensorInfo;
+  const dy = inputs['dy'] as tf.TensorInfo;
+  const { l1, l2 } = attrsOf<L1L2Attrs>(attrs);
+  const kernelBackend = backend as tf.KernelBackend;
+  const g = read(kernelBackend, dy)[0] ?? 0;
+  const simd = simdKernelsFor(kernelBackend);
+  const size = x.shape.reduce((a, b) => a * b, 1);
+  if (simd !== undefined) {
+    const out = (backend as BackendWasm).makeOutput(x.shape, 'float32');
+    simd.fn.l1l2_grad(simd.pointer(x), simd.pointer(out), size, g * l1, 2 * g * l2);
+    return out;
+  }
+  return output(kernelBackend, x.shape, (out) => penaltyGrad(read(kernelBackend, x), g, l1, l2, out));
+};
+
+/** The penalty and gradient kernels for each backend they run on (registered by `registerTrainingOps`). */
+export const l1l2Kernels: readonly tf.KernelConfig[] = IN_MEMORY.flatMap((backendName) => [
+  { kernelName: FUSED_L1L2, backendName, kernelFunc: penaltyKernel },
+  { kernelName: FUSED_L1L2_GRAD, backendName, kernelFunc: penaltyGradKernel },
+]);
+
+export const l1l2Gradient: tf.GradConfig = {
+  kernelName: FUSED_L1L2,
+  inputsToSave: ['x'],
+  gradFunc: (dy, saved, attrs) => {
+    const [x] = saved as tf.Tensor[];
+    return {
+      x: () =>
+        tf.engine().runKernel(FUSED_L1L2_GRAD, { x: x as tf.Tensor, dy: dy as tf.Tensor }, { ...attrs }) as tf.Tensor,
+    };
+  },
+};
+
 /**
- * tfjs-layers' L1L2 regulariser (`sum(l1 |w| + l2 w²)`) as one differentiable op on the wasm and
- * cpu backends: its value summed in JS (float64) and its gradient `dy (l1 sign(w) + 2 l2 w)` written
- * in JS, where the stock `apply` runs five taped kernels and its gradient about a dozen more per
- * regularised weight and training step. Elsewhere (or for a non-float32 weight) the stock `apply`
- * runs. Keeps the stock class name and config, so a saved model loads with the stock regulariser.
+ * tfjs-layers' L1L2 regulariser (`sum(l1 |w| + l2 w²)`) as one registered kernel with a registered
+ * gradient kernel on the wasm and cpu backends (C on wasm, JS on cpu; the value summed in float64),
+ * where the stock `apply` runs five taped kernels and its gradient about a dozen more per
+ * regularised weight and training step. (As a `tf.customGrad` it cost ~77 µs per weight matrix a
+ * step, mostly customGrad's own machinery: 30% of the zoo MLP's step.) Elsewhere, for a non-float32
+ * weight, or before `registerTrainingOps` has run, the stock `apply` runs. Keeps the stock class
+ * name and config, so a saved model loads with the stock regulariser.
  */
 export class FusedL1L2 extends L1L2Base {
   override apply(x: tf.Tensor): tf.Scalar {
     const name = tf.getBackend();
-    if ((name !== 'wasm' && name !== 'cpu') || x.dtype !== 'float32') return super.apply(x);
+    if (!IN_MEMORY.includes(name) || x.dtype !== 'float32' || registeredKernel(FUSED_L1L2, name) === undefined) {
+      return super.apply(x);
+    }
     const { l1, l2 } = l1l2Fields(this);
-    const read = (t: tf.Tensor): Float32Array =>
-      name === 'wasm'
-        ? ((tf.backend() as BackendWasm).typedArrayFromHeap(t) as Float32Array)
-        : (t.dataSync() as Float32Array);
-    const penalty = tf.customGrad((...args: unknown[]) => {
-      const [w, save] = args as [tf.Tensor, tf.GradSaveFunc];
-      save([w]);
-      return {
-        value: tf.scalar(penaltyOf(read(w), l1, l2)),
-        gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-          const weights = saved[0] as tf.Tensor;
-          const g = new Float32Array(weights.size);
-          penaltyGrad(read(weights), (dy.dataSync()[0] ?? 0) as number, l1, l2, g);
-          return tf.tensor(g, weights.shape, 'float32');
-        },
-      };
-    });
-    return penalty(x) as tf.Scalar;
+    return tf.engine().runKernel(FUSED_L1L2, { x }, { l1, l2 }) as tf.Scalar;
   }
 }
 

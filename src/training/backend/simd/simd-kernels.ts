@@ -90,6 +90,18 @@ export interface KernelExports {
   sum_rows(x: number, out: number, outer: number, rows: number, cols: number, scale: number): void;
   flip_transpose_filter(src: number, dst: number, kh: number, kw: number, inC: number, outC: number): void;
   relu_grad(x: number, dy: number, dx: number, n: number): void;
+  l1l2_penalty(w: number, n: number, l1: number, l2: number): number;
+  alea_dropout(
+    out: number,
+    n: number,
+    s0: number,
+    s1: number,
+    s2: number,
+    c: number,
+    keep: number,
+    scale: number,
+  ): void;
+  l1l2_grad(w: number, out: number, n: number, a: number, b: number): void;
   batch_norm_forward(
     x: number,
     gamma: number,
