@@ -1,10 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
-import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import seedrandom from 'seedrandom';
 
 import { InvalidArgumentError } from '../src/errors';
 import { Rng, type RngState } from '../src/random/rng';
-import { simdKernelsFor } from '../src/training/backend/simd/simd-kernels';
 
 // Math's functions bound once: inside jest's vm context every `Math.x` is a global lookup through
 // the sandbox's interceptors, which made the hot loops below ~6x slower under test.
@@ -79,20 +77,10 @@ tf.serialization.registerClass(SeededDropout);
  */
 export function dropoutMultiplier(shape: readonly number[], rate: number, seed: number): tf.Tensor {
   const size = shape.reduce((p, d) => p * d, 1);
-  const keep = fround(1 - rate);
-  const scale = fround(1 / keep);
-  const backend = tf.backend();
-  const simd = size > 0 ? simdKernelsFor(backend) : undefined;
-  if (simd !== undefined) {
-    // Our C kernel draws the same alea stream straight into wasm's heap (the JS loop below was
-    // ~0.1 ms a dropout layer and step in the zoo MLP, most of the draw).
-    const { s0, s1, s2, c } = seedrandom.alea(String(seed), { state: true }).state();
-    const out = (backend as unknown as BackendWasm).makeOutput(shape.slice(), 'float32');
-    simd.fn.alea_dropout(simd.pointer(out), size, s0, s1, s2, c, keep, scale);
-    return tf.engine().makeTensorFromTensorInfo(out, backend);
-  }
   const values = new Float32Array(size);
   const random = seedrandom.alea(String(seed));
+  const keep = fround(1 - rate);
+  const scale = fround(1 / keep);
   for (let i = 0; i < size; i++) {
     values[i] = floor(fround(fround(random()) + keep)) >= 1 ? scale : 0;
   }

@@ -446,21 +446,3 @@ EXPORT(l1l2_grad)
 void l1l2_grad(const float *restrict w, float *restrict out, int n, float a, float b) {
   for (int i = 0; i < n; i++) out[i] = (w[i] > 0.0f ? a : -a) + b * w[i];
 }
-
-/*
- * tf.dropout's multiplier, bit for bit: seedrandom's alea (the state its Mash seeding leaves, given
- * by the caller) drawing u in [0, 1) per element, kept when float32(float32(u) + keep) >= 1, the kept
- * ones scaled by 1/keep. Double arithmetic as alea's JS (wasm has no fused multiply-add to differ by).
- */
-EXPORT(alea_dropout)
-void alea_dropout(float *restrict out, int n, double s0, double s1, double s2, double c, float keep, float scale) {
-  for (int i = 0; i < n; i++) {
-    const double t = 2091639.0 * s0 + c * 2.3283064365386963e-10;
-    s0 = s1;
-    s1 = s2;
-    c = (double)(int)t;
-    s2 = t - c;
-    const float u = (float)s2;
-    out[i] = (u + keep) >= 1.0f ? scale : 0.0f;
-  }
-}

@@ -91,16 +91,6 @@ export interface KernelExports {
   flip_transpose_filter(src: number, dst: number, kh: number, kw: number, inC: number, outC: number): void;
   relu_grad(x: number, dy: number, dx: number, n: number): void;
   l1l2_penalty(w: number, n: number, l1: number, l2: number): number;
-  alea_dropout(
-    out: number,
-    n: number,
-    s0: number,
-    s1: number,
-    s2: number,
-    c: number,
-    keep: number,
-    scale: number,
-  ): void;
   l1l2_grad(w: number, out: number, n: number, a: number, b: number): void;
   batch_norm_forward(
     x: number,
