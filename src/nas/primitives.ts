@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 
-import { IN_MEMORY, batchNormTraining } from '../training/backend/ops/fused-batch-norm';
+import { batchNormTraining } from '../training/backend/ops/fused-batch-norm';
+import { IN_MEMORY } from '../training/backend/ops/in-memory';
 import { scoped, type ParamContext } from './param-context';
 
 /** DARTS' operation set (quark0/darts `genotypes.py`), in its order: α's columns follow it. */

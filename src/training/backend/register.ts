@@ -32,9 +32,9 @@ const FUSED_KERNELS: ReadonlyArray<{ kernels: readonly tf.KernelConfig[]; gradie
 const SERIALIZABLE_LAYERS = [FusedDense, FusedLSTM, FusedBatchNormalization, DilatedDepthwiseConv2D] as const;
 
 /**
- * Registers what the fused ops and layers need on every backend: the fused dense and batch-norm
- * kernels (wasm and cpu) with their gradients, ReLU's gradient as one kernel, the L1L2 penalty, the fused and dilated layer classes for
- * serialisation (a saved model, and `tf.layers.bidirectional`'s copy of a fused LSTM, are rebuilt
+ * Registers what the fused ops and layers need on every backend: the fused dense, batch-norm and
+ * L1L2 kernels (wasm and cpu) with their gradients, ReLU's gradient as one kernel, the fused and
+ * dilated layer classes for serialisation (a saved model, and `tf.layers.bidirectional`'s copy of a fused LSTM, are rebuilt
  * by class name), and the dilated depthwise gradient. Idempotent and cheap: {@link tfjs-tune!initBackend | initBackend}
  * calls it, and so do the zoo's `build` and `loadCheckpoint`, so those work without initBackend.
  */

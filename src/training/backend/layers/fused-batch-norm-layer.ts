@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 
 import { batchNormFields, stockClass } from '../internals';
-import { IN_MEMORY, batchNormTraining } from '../ops/fused-batch-norm';
+import { batchNormTraining } from '../ops/fused-batch-norm';
+import { IN_MEMORY } from '../ops/in-memory';
 
 /** The arguments of `tf.layers.batchNormalization`. */
 export type FusedBatchNormalizationArgs = NonNullable<Parameters<typeof tf.layers.batchNormalization>[0]>;

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { attrsOf, cpuBackendFields } from '../internals';
+import { attrsOf } from '../internals';
+import { IN_MEMORY, dataOf, isWasm, outputOf } from './in-memory';
 import { simdKernelsFor, type SimdKernels } from '../simd/simd-kernels';
 
 // Bound once: inside jest's vm context every `Math.x` is a global lookup (see fused-dense-layer.ts).
@@ -12,30 +12,8 @@ export const FUSED_BATCH_NORM = 'TfjsTuneBatchNormTrain';
 /** Its gradient as one kernel: `[dx, dGamma, dBeta]` from x, dy, gamma and the saved moments. */
 export const FUSED_BATCH_NORM_GRAD = 'TfjsTuneBatchNormTrainGrad';
 
-/** Backends the kernel runs on (its JS reads their memory directly). */
-export const IN_MEMORY: readonly string[] = ['wasm', 'cpu'];
-
 interface BatchNormAttrs {
   readonly epsilon: number;
-}
-
-function isWasm(backend: tf.KernelBackend): backend is tf.KernelBackend & BackendWasm {
-  return 'typedArrayFromHeap' in backend;
-}
-
-/** A backend's float32 data as a JS array: wasm's heap (a view) or cpu's own array (no copy). */
-function dataOf(backend: tf.KernelBackend, info: tf.TensorInfo): Float32Array {
-  return isWasm(backend)
-    ? (backend.typedArrayFromHeap(info) as Float32Array)
-    : (backend.readSync(info.dataId) as Float32Array);
-}
-
-/** A new float32 tensor of the backend holding `values`. */
-function output(backend: tf.KernelBackend, shape: number[], values: Float32Array): tf.TensorInfo {
-  if (!isWasm(backend)) return cpuBackendFields(backend).makeTensorInfo(shape, 'float32', values);
-  const out = backend.makeOutput(shape, 'float32');
-  (backend.typedArrayFromHeap(out) as Float32Array).set(values);
-  return out;
 }
 
 /**
@@ -78,9 +56,9 @@ const batchNormKernel: tf.KernelFunc = ({ inputs, backend, attrs }) => {
   const y = new Float32Array(xs.length);
   normalize(xs, gamma, beta, mean, variance, y, channels, epsilon);
   return [
-    output(kernelBackend, x.shape, y),
-    output(kernelBackend, [channels], Float32Array.from(mean)),
-    output(kernelBackend, [channels], Float32Array.from(variance)),
+    outputOf(kernelBackend, x.shape, y),
+    outputOf(kernelBackend, [channels], Float32Array.from(mean)),
+    outputOf(kernelBackend, [channels], Float32Array.from(variance)),
   ];
 };
 
@@ -158,15 +136,15 @@ const batchNormGradKernel: tf.KernelFunc = ({ inputs, backend, attrs }) => {
     const dx = kernelBackend.makeOutput(x.shape, 'float32');
     const dGamma = kernelBackend.makeOutput([channels], 'float32');
     const dBeta = kernelBackend.makeOutput([channels], 'float32');
-    const [px, pdy, pGamma, pMean, pVariance, pdMean, pdVariance] = names.map((n) => simd.pointer(info(n)));
+    const p = (name: (typeof names)[number]): number => simd.pointer(info(name));
     simd.fn.batch_norm_backward(
-      px as number,
-      pdy as number,
-      pGamma as number,
-      pMean as number,
-      pVariance as number,
-      pdMean as number,
-      pdVariance as number,
+      p('x'),
+      p('dy'),
+      p('gamma'),
+      p('mean'),
+      p('variance'),
+      p('dMean'),
+      p('dVariance'),
       simd.pointer(dx),
       simd.pointer(dGamma),
       simd.pointer(dBeta),
@@ -195,9 +173,9 @@ const batchNormGradKernel: tf.KernelFunc = ({ inputs, backend, attrs }) => {
     epsilon,
   );
   return [
-    output(kernelBackend, x.shape, dx),
-    output(kernelBackend, [channels], Float32Array.from(dGamma)),
-    output(kernelBackend, [channels], Float32Array.from(dBeta)),
+    outputOf(kernelBackend, x.shape, dx),
+    outputOf(kernelBackend, [channels], Float32Array.from(dGamma)),
+    outputOf(kernelBackend, [channels], Float32Array.from(dBeta)),
   ];
 };
 

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { attrsOf } from '../internals';
+import { IN_MEMORY, dataOf } from './in-memory';
 
 // Math's functions bound once: inside jest's vm context every `Math.x` is a global lookup through
 // the sandbox's interceptors, which made the hot loops below ~6x slower under test.
@@ -20,18 +20,8 @@ export const FUSED_ACTIVATIONS: ReadonlySet<string> = new Set<DenseActivation>([
 /** The kernel {@link denseForward} runs (for the wasm and cpu backends, with its gradient; registered by `registerTrainingOps`). */
 export const FUSED_DENSE = 'TfjsTuneDense';
 
-/** Backends the fused dense kernel is registered for (its JS reads their memory directly). */
-const IN_MEMORY: readonly string[] = ['wasm', 'cpu'];
-
 interface DenseAttrs {
   readonly activation: DenseActivation;
-}
-
-/** A backend's float32 data as a JS array: wasm's heap (a view) or cpu's own array (no copy). */
-function dataOf(backend: tf.KernelBackend, info: tf.TensorInfo): Float32Array {
-  return backend instanceof Object && 'typedArrayFromHeap' in backend
-    ? ((backend as BackendWasm).typedArrayFromHeap(info) as Float32Array)
-    : (backend.readSync(info.dataId) as Float32Array);
 }
 
 /**

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { asRegularizer, attrsOf, cpuBackendFields, l1l2Fields, registeredKernel, stockClass } from '../internals';
+import { asRegularizer, attrsOf, l1l2Fields, registeredKernel, stockClass } from '../internals';
+import { IN_MEMORY, dataOf, outputOf } from './in-memory';
 import { simdKernelsFor } from '../simd/simd-kernels';
 
 type Regularizer = ReturnType<typeof tf.regularizers.l1l2>;
@@ -17,31 +18,9 @@ const L1L2Base = stockClass<new (args: { l1?: number; l2?: number }) => L1L2Like
 export const FUSED_L1L2 = 'TfjsTuneL1L2';
 export const FUSED_L1L2_GRAD = 'TfjsTuneL1L2Grad';
 
-const IN_MEMORY: readonly string[] = ['wasm', 'cpu'];
-
 interface L1L2Attrs {
   readonly l1: number;
   readonly l2: number;
-}
-
-/** A float32 tensor's values: wasm's heap (a view) or cpu's own array. */
-function read(backend: tf.KernelBackend, info: tf.TensorInfo): Float32Array {
-  return 'typedArrayFromHeap' in backend
-    ? ((backend as unknown as BackendWasm).typedArrayFromHeap(info) as Float32Array)
-    : (backend.readSync(info.dataId) as Float32Array);
-}
-
-/** A new float32 tensor of the backend: wasm's output (filled by `fill`) or cpu's from values. */
-function output(backend: tf.KernelBackend, shape: number[], fill: (out: Float32Array) => void): tf.TensorInfo {
-  if ('typedArrayFromHeap' in backend) {
-    const wasm = backend as unknown as BackendWasm;
-    const out = wasm.makeOutput(shape, 'float32');
-    fill(wasm.typedArrayFromHeap(out) as Float32Array);
-    return out;
-  }
-  const values = new Float32Array(shape.reduce((a, b) => a * b, 1));
-  fill(values);
-  return cpuBackendFields(backend).makeTensorInfo(shape, 'float32', values);
 }
 
 const penaltyKernel: tf.KernelFunc = ({ inputs, backend, attrs }) => {
@@ -53,10 +32,8 @@ const penaltyKernel: tf.KernelFunc = ({ inputs, backend, attrs }) => {
   const value =
     simd !== undefined
       ? simd.fn.l1l2_penalty(simd.pointer(x), size, l1, l2)
-      : penaltyOf(read(kernelBackend, x), l1, l2);
-  return output(kernelBackend, [], (out) => {
-    out[0] = value;
-  });
+      : penaltyOf(dataOf(kernelBackend, x), l1, l2);
+  return outputOf(kernelBackend, [], Float32Array.of(value));
 };
 
 const penaltyGradKernel: tf.KernelFunc = ({ inputs, backend, attrs }) => {
@@ -64,7 +41,7 @@ const penaltyGradKernel: tf.KernelFunc = ({ inputs, backend, attrs }) => {
   const dy = inputs['dy'] as tf.TensorInfo;
   const { l1, l2 } = attrsOf<L1L2Attrs>(attrs);
   const kernelBackend = backend as tf.KernelBackend;
-  const g = read(kernelBackend, dy)[0] ?? 0;
+  const g = dataOf(kernelBackend, dy)[0] ?? 0;
   const simd = simdKernelsFor(kernelBackend);
   const size = x.shape.reduce((a, b) => a * b, 1);
   if (simd !== undefined) {
@@ -72,7 +49,9 @@ const penaltyGradKernel: tf.KernelFunc = ({ inputs, backend, attrs }) => {
     simd.fn.l1l2_grad(simd.pointer(x), simd.pointer(out), size, g * l1, 2 * g * l2);
     return out;
   }
-  return output(kernelBackend, x.shape, (out) => penaltyGrad(read(kernelBackend, x), g, l1, l2, out));
+  const out = new Float32Array(size);
+  penaltyGrad(dataOf(kernelBackend, x), g, l1, l2, out);
+  return outputOf(kernelBackend, x.shape, out);
 };
 
 /** The penalty and gradient kernels for each backend they run on (registered by `registerTrainingOps`). */

@@ -3,12 +3,10 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 
 import { asTensor } from '../kernels/tensor-info';
 import { simdKernelsFor } from '../simd/simd-kernels';
+import { IN_MEMORY } from './in-memory';
 
 /** ReLU's gradient as one kernel (wasm: our C pass; cpu: a JS loop): `dy · step(x)`. */
 export const RELU_GRAD = 'TfjsTuneReluGrad';
-
-/** The backends {@link RELU_GRAD} is registered on; elsewhere the stock formula runs. */
-const IN_MEMORY: readonly string[] = ['wasm', 'cpu'];
 
 const reluGradKernel: tf.KernelFunc = ({ inputs, backend }) => {
   const x = inputs['x'];
