@@ -6,8 +6,6 @@
  *
  *   npm run bench -- darts-supernet-step
  */
-import { spawnSync } from 'node:child_process';
-
 import * as tf from '@tensorflow/tfjs';
 
 import { syntheticCifar } from '../../datasets/synthetic-cifar';
@@ -20,7 +18,7 @@ import { gradientPass, supernetVariables } from '../../src/nas/search/gradients'
 import { DartsSearch } from '../../src/tuners/darts-search';
 import type { BenchResult } from '../result';
 import { median } from '../training/stats';
-import { ONE_THREAD, PYTHON, benchScript, pythonLacks } from '../training/torch-runner';
+import { pythonLacks, runPythonJson } from '../training/torch-runner';
 
 interface Shape {
   readonly label: string;
@@ -71,19 +69,13 @@ async function oursMsPerStep(shape: Shape, steps: number): Promise<{ ms: number;
 function torchMsPerStep(shape: Shape, steps: number): { ms: number; params: number; torch: string } | string {
   const lacks = pythonLacks({ torch: 'python3-torch' });
   if (lacks !== undefined) return lacks;
-  const script = benchScript('darts/torch_supernet.py');
-  if (script === undefined) return 'torch_supernet.py not found';
-  const args = [
-    script,
+  const out = runPythonJson('darts/torch_supernet.py', [
     ...['--channels', String(shape.channels), '--cells', String(shape.cells)],
     ...['--size', String(shape.size), '--classes', String(shape.classes), '--batch', String(BATCH)],
     ...['--warmup', '2', '--steps', String(steps)],
-  ];
-  const res = spawnSync(PYTHON, args, { encoding: 'utf8', env: { ...process.env, ...ONE_THREAD } });
-  const line = res.stdout.trim().split('\n').pop() ?? '';
-  if (res.status !== 0) return `torch_supernet.py failed (${res.status}): ${(line || res.stderr).slice(-300)}`;
-  const out = JSON.parse(line) as { ms_per_step: number; params: number; torch: string };
-  return { ms: out.ms_per_step, params: out.params, torch: out.torch };
+  ]);
+  if (typeof out === 'string') return out;
+  return { ms: Number(out['ms_per_step']), params: Number(out['params']), torch: String(out['torch']) };
 }
 
 /** The darts benchmark's first-order search: its data sizes, epochs and α rate. */
@@ -111,18 +103,12 @@ async function oursSearchSeconds(): Promise<number> {
 }
 
 function torchSearchSeconds(): number | string {
-  const script = benchScript('darts/torch_supernet.py');
-  if (script === undefined) return 'torch_supernet.py not found';
-  const args = [
-    script,
+  const out = runPythonJson('darts/torch_supernet.py', [
     ...['--channels', String(SEARCH.channels), '--cells', String(SEARCH.cells), '--size', String(SEARCH.size)],
     ...['--classes', String(SEARCH.classes), '--batch', String(BATCH)],
     ...['--search-epochs', String(SEARCH.epochs), '--n', String(SEARCH.n)],
-  ];
-  const res = spawnSync(PYTHON, args, { encoding: 'utf8', env: { ...process.env, ...ONE_THREAD } });
-  const line = res.stdout.trim().split('\n').pop() ?? '';
-  if (res.status !== 0) return `torch_supernet.py failed (${res.status}): ${(line || res.stderr).slice(-300)}`;
-  return (JSON.parse(line) as { search_seconds: number }).search_seconds;
+  ]);
+  return typeof out === 'string' ? out : Number(out['search_seconds']);
 }
 
 export async function dartsSupernetStep(options: { rounds?: number; steps?: number } = {}): Promise<BenchResult> {

@@ -55,6 +55,20 @@ export function pythonLacks(modules: Readonly<Record<string, string>>): string |
   return undefined;
 }
 
+/**
+ * Runs a benchmark's Python script (by its path under benchmarks/) with one thread and parses the
+ * JSON of its last output line; a string says why it could not.
+ */
+export function runPythonJson(relative: string, args: readonly string[]): Record<string, unknown> | string {
+  const script = benchScript(relative);
+  const name = relative.split('/').pop() ?? relative;
+  if (script === undefined) return `${name} not found`;
+  const res = spawnSync(PYTHON, [script, ...args], { encoding: 'utf8', env: { ...process.env, ...ONE_THREAD } });
+  const line = res.stdout.trim().split('\n').pop() ?? '';
+  if (res.status !== 0) return `${name} failed (${res.status}): ${(line || res.stderr).slice(-300)}`;
+  return JSON.parse(line) as Record<string, unknown>;
+}
+
 /** Times `steps` Adam steps (after `warmup` more) of the torch twin of `model`; a string says why not. */
 export function runTorchAnchor(
   model: CaseName,
@@ -63,10 +77,7 @@ export function runTorchAnchor(
   batch: number,
   profile = false,
 ): TorchTiming | string {
-  const script = scriptPath();
-  if (script === undefined) return 'torch_anchor.py not found';
   const args = [
-    script,
     '--model',
     model,
     '--warmup',
@@ -77,10 +88,8 @@ export function runTorchAnchor(
     String(batch),
     ...(profile ? ['--profile'] : []),
   ];
-  const res = spawnSync(PYTHON, args, { encoding: 'utf8', env: { ...process.env, ...ONE_THREAD } });
-  const line = res.stdout.trim().split('\n').pop() ?? '';
-  if (res.status !== 0) return `torch_anchor.py failed (${res.status}): ${(line || res.stderr).slice(-300)}`;
-  const out = JSON.parse(line) as Record<string, unknown>;
+  const out = runPythonJson(join('training', 'torch_anchor.py'), args);
+  if (typeof out === 'string') return out;
   const num = (key: string): number => (typeof out[key] === 'number' ? out[key] : Number.NaN);
   return {
     torch: String(out['torch']),
